@@ -1,0 +1,3 @@
+export default function globalSetup(): void {
+  process.env.TZ = 'UTC';
+}
