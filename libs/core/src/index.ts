@@ -1,1 +1,40 @@
-export {};
+export * from './auth/auth.decorators';
+export { AuthModule } from './auth/auth.module';
+export * from './auth/principal';
+export * from './auth/token-minter';
+export * from './config/app-config';
+export { ConfigModule } from './config/config.module';
+export * from './context/request-context';
+export * from './core.module';
+export * from './database/data-source-options';
+export * from './database/ensure-database';
+export * from './database/migration-runner';
+export * from './database/unit-of-work';
+export * from './errors/app-error';
+export * from './errors/problem';
+export * from './health/health.controller';
+export * from './health/readiness.service';
+export * from './http/api-problem.decorator';
+export * from './http/http-platform';
+export * from './http/pagination';
+export * from './http/raw-body';
+export * from './idempotency/canonical-json';
+export * from './idempotency/idempotency-key.entity';
+export * from './idempotency/idempotency.decorator';
+export * from './idempotency/idempotency.service';
+export * from './integration-log/integration-log.controller';
+export * from './integration-log/integration-log.entity';
+export * from './integration-log/integration-log.service';
+export * from './logging/redaction';
+export * from './metrics/metrics.controller';
+export * from './metrics/metrics.service';
+export * from './openapi/swagger';
+export * from './queue/queue.module';
+export * from './redis/redis.module';
+export * from './telemetry/trace-context';
+
+import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
+import { IntegrationLogEntity } from './integration-log/integration-log.entity';
+
+/** Entities owned by the core lib; the schema (migrations/schema.ts) lists every lib's. */
+export const CORE_ENTITIES = [IdempotencyKeyEntity, IntegrationLogEntity];

@@ -1,0 +1,36 @@
+import {
+  AppConfig,
+  AuthModule,
+  CoreModule,
+  HealthController,
+  IntegrationLogController,
+  MetricsController,
+} from '@app/core';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
+
+export interface ApiModuleOptions {
+  /** Extra modules, e.g. controllers a test suite registers to exercise platform behaviour over HTTP. */
+  readonly imports?: readonly (Type<unknown> | DynamicModule)[];
+}
+
+/** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, options: ApiModuleOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot({
+          config,
+          entities: ALL_ENTITIES,
+          migrationsDirectory: MIGRATIONS_DIRECTORY,
+          redisDependency: 'degrades',
+        }),
+        AuthModule,
+        ...(options.imports ?? []),
+      ],
+      controllers: [HealthController, MetricsController, IntegrationLogController],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+export const ROLES = ['1c', 'courier', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Who is calling, as proven by a verified token. */
+export interface Principal {
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  /** Set for courier tokens: repositories restrict a courier to its own records with it. */
+  readonly courierId?: string;
+}
+
+/** A stable string naming the principal, used to scope idempotency keys and to record who did what. */
+export function principalKey(principal: Principal): string {
+  return `${principal.subject}|${[...principal.roles].sort().join(',')}`;
+}

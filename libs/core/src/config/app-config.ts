@@ -1,0 +1,172 @@
+import { createPublicKey } from 'node:crypto';
+import { EnvReader } from './env-reader';
+
+export type Environment = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+
+/** The development JWT secret: public on purpose, refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'mastermobile-development-secret-do-not-use-in-production';
+
+export interface JwtSettings {
+  /** Exactly one verification source is set. */
+  readonly secret?: string;
+  readonly publicKey?: string;
+  readonly jwksUrl?: string;
+  /** Pinned per source: never taken from the token header. */
+  readonly algorithms: readonly JwtAlgorithm[];
+  readonly issuer: string;
+  readonly audience: string;
+  readonly clockToleranceSeconds: number;
+  readonly usesDevelopmentSecret: boolean;
+}
+
+/**
+ * The whole typed configuration. `process.env` is read only by {@link loadConfig}; everything else receives this.
+ */
+export class AppConfig {
+  readonly environment!: Environment;
+  readonly serviceName!: string;
+  readonly http!: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    readonly swaggerEnabled: boolean;
+    readonly trustProxy: boolean;
+  };
+  readonly database!: {
+    readonly url: string;
+    readonly poolSize: number;
+    readonly migrationsRun: boolean;
+    readonly createIfMissing: boolean;
+  };
+  readonly redis!: {
+    readonly url: string;
+    readonly keyPrefix: string;
+  };
+  readonly jwt!: JwtSettings;
+  readonly logging!: { readonly level: LogLevel };
+  readonly telemetry!: { readonly otlpEndpoint?: string };
+  readonly idempotency!: { readonly ttlHours: number; readonly maxStoredBodyBytes: number };
+  readonly integrationLog!: { readonly retentionDays: number; readonly maxBodyBytes: number };
+  readonly shutdown!: { readonly timeoutMs: number };
+  readonly worker!: { readonly concurrency: number };
+
+  static from(values: Omit<AppConfig, 'production'>): AppConfig {
+    return Object.freeze(Object.assign(new AppConfig(), values));
+  }
+
+  get production(): boolean {
+    return this.environment === 'production';
+  }
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const probe = new EnvReader(env, false);
+  const environment = probe.oneOf<Environment>('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const read = new EnvReader(env, environment === 'production');
+  read.problems.push(...probe.problems);
+  const production = environment === 'production';
+
+  const config = AppConfig.from({
+    environment,
+    serviceName: read.string('OTEL_SERVICE_NAME', 'mastermobile-middleware'),
+    http: {
+      host: read.string('HOST', '0.0.0.0'),
+      port: read.int('PORT', 3000, { min: 0, max: 65535 }),
+      bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024 }),
+      swaggerEnabled: read.bool('SWAGGER_ENABLED', !production),
+      trustProxy: read.bool('TRUST_PROXY', false),
+    },
+    database: {
+      url: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mastermobile', ['postgres:', 'postgresql:'])!,
+      poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+      migrationsRun: read.bool('DB_MIGRATIONS_RUN', !production),
+      createIfMissing: read.bool('DB_CREATE_IF_MISSING', !production),
+    },
+    redis: {
+      url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
+      keyPrefix: read.string('REDIS_KEY_PREFIX', 'mm'),
+    },
+    jwt: readJwt(read, production),
+    logging: {
+      level: read.oneOf<LogLevel>(
+        'LOG_LEVEL',
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        environment === 'test' ? 'warn' : 'info',
+      ),
+    },
+    telemetry: { otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, ['http:', 'https:']) },
+    idempotency: {
+      ttlHours: read.int('IDEMPOTENCY_TTL_HOURS', 24, { min: 24, max: 24 * 30 }),
+      maxStoredBodyBytes: read.int('IDEMPOTENCY_MAX_STORED_BODY_BYTES', 64 * 1024, { min: 1024 }),
+    },
+    integrationLog: {
+      retentionDays: read.int('INTEGRATION_LOG_RETENTION_DAYS', 90, { min: 90 }),
+      maxBodyBytes: read.int('INTEGRATION_LOG_MAX_BODY_BYTES', 16 * 1024, { min: 256 }),
+    },
+    shutdown: { timeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }) },
+    worker: { concurrency: read.int('WORKER_CONCURRENCY', 8, { min: 1, max: 256 }) },
+  });
+
+  if (read.problems.length > 0) {
+    throw new ConfigValidationError(read.problems);
+  }
+  return config;
+}
+
+function readJwt(read: EnvReader, production: boolean): JwtSettings {
+  const secret = read.optionalString('JWT_SECRET');
+  const publicKey = read.optionalString('JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n');
+  const jwksUrl = read.url('JWT_JWKS_URL', undefined, ['https:', 'http:']);
+  const issuer = read.secret('JWT_ISSUER', 'mastermobile-dev');
+  const audience = read.secret('JWT_AUDIENCE', 'mastermobile-api');
+  const clockToleranceSeconds = read.int('JWT_CLOCK_TOLERANCE_SECONDS', 30, { min: 0, max: 30 });
+  const common = { issuer, audience, clockToleranceSeconds };
+
+  const sources = [secret, publicKey, jwksUrl].filter((value) => value !== undefined).length;
+  if (sources > 1) {
+    read.problem(
+      'Set only one of JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URL: one verification source prevents key confusion',
+    );
+  }
+  if (publicKey !== undefined) {
+    return { ...common, publicKey, algorithms: [algorithmForPublicKey(read, publicKey)], usesDevelopmentSecret: false };
+  }
+  if (jwksUrl !== undefined) {
+    return { ...common, jwksUrl, algorithms: ['RS256', 'ES256'], usesDevelopmentSecret: false };
+  }
+  if (secret !== undefined) {
+    if (secret.length < 32) {
+      read.problem('JWT_SECRET must be at least 32 characters');
+    }
+    return { ...common, secret, algorithms: ['HS256'], usesDevelopmentSecret: false };
+  }
+  if (production) {
+    read.problem('JWT_PUBLIC_KEY or JWT_JWKS_URL (or JWT_SECRET) is required in production');
+  }
+  return { ...common, secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], usesDevelopmentSecret: true };
+}
+
+function algorithmForPublicKey(read: EnvReader, pem: string): JwtAlgorithm {
+  try {
+    const type = createPublicKey(pem).asymmetricKeyType;
+    if (type === 'rsa') {
+      return 'RS256';
+    }
+    if (type === 'ec') {
+      return 'ES256';
+    }
+    read.problem(`JWT_PUBLIC_KEY must be an RSA or EC public key, got ${type ?? 'unknown'}`);
+  } catch {
+    read.problem('JWT_PUBLIC_KEY is not a valid PEM public key');
+  }
+  return 'RS256';
+}

@@ -1,0 +1,130 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { parse as parseQueryString } from 'qs';
+import { AppConfig } from '../config/app-config';
+import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
+import { createValidationPipe } from '../errors/validation';
+import { MetricsService } from '../metrics/metrics.service';
+import { RAW_BODY_STREAM } from './raw-body';
+import { setUpSwagger } from '../openapi/swagger';
+
+const RAW_STREAM_CONTENT_TYPE = 'application/x-mastermobile-raw-stream';
+const contextResource = Symbol('requestContextResource');
+
+type ContextualRequest = FastifyRequest & { [contextResource]?: AsyncResource };
+
+/**
+ * Builds the API's Fastify-based Nest application with the platform concerns every route relies on: request ids,
+ * the request context, body parsers (JSON with a size limit, PHP-style forms, raw streams), metrics, validation,
+ * and Swagger. Tests call this too, so they exercise exactly what production runs.
+ */
+export async function createHttpApplication(
+  rootModule: Type<unknown>,
+  config: AppConfig,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => RequestContext.acceptOrGenerate(request.headers[REQUEST_ID_HEADER]),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  installRequestContext(adapter.getInstance());
+  installBodyParsers(adapter.getInstance());
+
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  installResponseObservers(adapter.getInstance(), app.get(MetricsService), app.get(Logger));
+  if (config.http.swaggerEnabled) {
+    setUpSwagger(app);
+  }
+  return app;
+}
+
+/**
+ * Opens the request context before anything else runs and re-enters it after body parsing: parsers finish on
+ * stream callbacks whose async context is the socket's, not ours (the same technique as @fastify/request-context).
+ */
+function installRequestContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request: ContextualRequest, reply, done) => {
+    const requestId = String(request.id);
+    void reply.header(REQUEST_ID_HEADER, requestId);
+    // pino-http reads the id from the raw request.
+    (request.raw as { id?: string }).id = requestId;
+    if (request.routeOptions.config?.[RAW_BODY_STREAM as keyof typeof request.routeOptions.config]) {
+      request.headers['content-type'] = RAW_STREAM_CONTENT_TYPE;
+    }
+    RequestContext.run({ requestId, source: 'http' }, () => {
+      const resource = new AsyncResource('mastermobile-request');
+      request[contextResource] = resource;
+      resource.runInAsyncScope(done, request.raw);
+    });
+  });
+  fastify.addHook('preValidation', (request: ContextualRequest, _reply, done) => {
+    const resource = request[contextResource];
+    if (resource) {
+      resource.runInAsyncScope(done, request.raw);
+    } else {
+      done();
+    }
+  });
+}
+
+function installBodyParsers(fastify: FastifyInstance): void {
+  // Bitrix24 posts PHP bracket keys (auth[application_token]=…); qs rebuilds the nested object PHP would see.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseQueryString(body as string, { depth: 8, parameterLimit: 2_000, arrayLimit: 200 }));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  fastify.addContentTypeParser(RAW_STREAM_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+}
+
+/** One access-log line and one histogram sample per request, in the request's context so the line has its id. */
+function installResponseObservers(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+  fastify.addHook('onResponse', (request: ContextualRequest, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route, status: String(status) },
+      reply.elapsedTime / 1000,
+    );
+    const line = {
+      method: request.method,
+      route,
+      path: request.url.split('?')[0],
+      statusCode: status,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    const log = (): void => {
+      if (status >= 500) {
+        logger.error({ msg: 'request failed', ...line });
+      } else if (status >= 400) {
+        logger.warn({ msg: 'request rejected', ...line });
+      } else {
+        logger.log({ msg: 'request completed', ...line });
+      }
+    };
+    const resource = request[contextResource];
+    if (resource) {
+      resource.runInAsyncScope(log);
+    } else {
+      log();
+    }
+    done();
+  });
+}

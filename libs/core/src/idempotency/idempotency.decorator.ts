@@ -1,0 +1,23 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+
+/**
+ * Every state-changing business endpoint carries this: a required Idempotency-Key, replay of the first outcome
+ * for 24 h, 422 on a key reused with another body, 409 while the first request is still running.
+ */
+export function Idempotent(): MethodDecorator {
+  return applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: true,
+      description:
+        'Unique per logical operation (a UUID is recommended), 1-255 printable ASCII characters. A retry with the ' +
+        'same key and body replays the first response with `Idempotent-Replayed: true`; keys are kept 24 hours.',
+      schema: { type: 'string', maxLength: 255 },
+    }),
+    ApiConflictResponse({ description: 'A request with this key is still in progress; retry after `Retry-After`.' }),
+    ApiUnprocessableEntityResponse({ description: 'The key was already used with a different request body.' }),
+  );
+}

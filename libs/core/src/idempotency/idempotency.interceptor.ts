@@ -1,0 +1,100 @@
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { principalKey, type Principal } from '../auth/principal';
+import { RequestContext } from '../context/request-context';
+import { AppError } from '../errors/app-error';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem';
+import { canonicalJson, sha256Hex } from './canonical-json';
+import { ExecutionOutcome, IdempotencyService, StoredResponse } from './idempotency.service';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+
+/** Printable ASCII, as the IETF draft and Stripe allow; UUIDs are recommended to clients. */
+const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Applies Idempotency-Key semantics to a route: the handler runs inside the idempotency transaction, and its
+ * response is serialised here once, stored, and sent; a replay sends the stored bytes with the stored status.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly idempotency: IdempotencyService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const key = readKey(request.headers[IDEMPOTENCY_KEY_HEADER]);
+    const scope = {
+      principal: request.user ? principalKey(request.user) : 'anonymous',
+      method: request.method,
+      route: request.routeOptions.url ?? request.url.split('?')[0],
+      key,
+    };
+    const successStatus =
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
+      (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    const instance = request.url.split('?')[0];
+
+    const operation = async (): Promise<ExecutionOutcome> => {
+      try {
+        const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const headers: Record<string, string> = { 'content-type': JSON_CONTENT_TYPE };
+        const location = reply.getHeader('location');
+        if (typeof location === 'string') {
+          headers.location = location;
+        }
+        return { kind: 'response', status: successStatus, headers, body: JSON.stringify(result ?? null) };
+      } catch (error) {
+        if (error instanceof AppError) {
+          return {
+            kind: 'error',
+            error,
+            render: (failure) => {
+              const { problem, headers } = toProblem(failure, instance, RequestContext.requestId());
+              return {
+                status: problem.status,
+                headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE },
+                body: JSON.stringify(problem),
+                replayed: false,
+              };
+            },
+          };
+        }
+        throw error;
+      }
+    };
+
+    return from(
+      this.idempotency
+        .execute(scope, sha256Hex(canonicalJson(request.body)), operation)
+        .then((response) => send(response)),
+    );
+  }
+}
+
+function readKey(header: string | string[] | undefined): string {
+  if (header === undefined) {
+    throw new AppError('IDEMPOTENCY_KEY_MISSING', 'invalid_input', 'Idempotency-Key required', {
+      detail: 'This operation changes state; send an Idempotency-Key header (a UUID is recommended).',
+    });
+  }
+  if (Array.isArray(header) || !VALID_KEY.test(header)) {
+    throw new AppError('IDEMPOTENCY_KEY_INVALID', 'invalid_input', 'Invalid Idempotency-Key', {
+      detail: 'Send exactly one Idempotency-Key of 1-255 printable ASCII characters.',
+    });
+  }
+  return header;
+}
+
+/** Sends the exact stored bytes; returning a web Response makes Nest use our status instead of the route default. */
+function send(response: StoredResponse): Response {
+  const headers = new Headers(response.headers);
+  if (response.replayed) {
+    headers.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  }
+  return new Response(response.body, { status: response.status, headers });
+}

@@ -1,0 +1,3 @@
+export * from './http-app';
+export * from './test-environment';
+export * from './tokens';

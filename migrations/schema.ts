@@ -1,0 +1,9 @@
+import { CORE_ENTITIES } from '@app/core';
+
+/**
+ * The one list of entities that make up the database schema, shared by both apps and the TypeORM CLI, so the
+ * migration drift check compares against exactly what runs.
+ */
+export const ALL_ENTITIES = [...CORE_ENTITIES];
+
+export const MIGRATIONS_DIRECTORY = __dirname;
