@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,9 @@ const MIGRATIONS = join(__dirname, '..', 'migrations');
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
+  // Tests that start real API and worker processes run them from the build, exactly as production does.
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
+
   const digest = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS).sort()) {
     if (/^\d{13}-.*\.ts$/.test(file)) {

@@ -38,3 +38,6 @@ import { IntegrationLogEntity } from './integration-log/integration-log.entity';
 
 /** Entities owned by the core lib; the schema (migrations/schema.ts) lists every lib's. */
 export const CORE_ENTITIES = [IdempotencyKeyEntity, IntegrationLogEntity];
+export * from './health/ops-server';
+export * from './maintenance/maintenance.module';
+export * from './maintenance/maintenance.processor';

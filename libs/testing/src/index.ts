@@ -1,3 +1,4 @@
 export * from './http-app';
 export * from './test-environment';
 export * from './tokens';
+export * from './processes';

@@ -50,7 +50,7 @@ export class AppConfig {
   readonly idempotency!: { readonly ttlHours: number; readonly maxStoredBodyBytes: number };
   readonly integrationLog!: { readonly retentionDays: number; readonly maxBodyBytes: number };
   readonly shutdown!: { readonly timeoutMs: number };
-  readonly worker!: { readonly concurrency: number };
+  readonly worker!: { readonly concurrency: number; readonly opsPort: number };
 
   static from(values: Omit<AppConfig, 'production'>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -113,7 +113,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxBodyBytes: read.int('INTEGRATION_LOG_MAX_BODY_BYTES', 16 * 1024, { min: 256 }),
     },
     shutdown: { timeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }) },
-    worker: { concurrency: read.int('WORKER_CONCURRENCY', 8, { min: 1, max: 256 }) },
+    worker: {
+      concurrency: read.int('WORKER_CONCURRENCY', 8, { min: 1, max: 256 }),
+      opsPort: read.int('WORKER_OPS_PORT', 9464, { min: 0, max: 65535 }),
+    },
   });
 
   if (read.problems.length > 0) {

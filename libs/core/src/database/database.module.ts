@@ -25,7 +25,10 @@ async function prepareDatabase(config: AppConfig, options: DataSourceOptions): P
     return;
   }
   // Two connections: one holds the advisory lock while TypeORM runs the migrations on the other.
-  const migrator = await new DataSource({ ...options, extra: { ...options.extra, max: 2 } }).initialize();
+  const migrator = await new DataSource({
+    ...options,
+    extra: { ...(options.extra as Record<string, unknown>), max: 2 },
+  }).initialize();
   try {
     const applied = await runMigrationsExclusively(migrator);
     if (applied.length > 0) {

@@ -134,8 +134,7 @@ function statusOf(error: unknown): number | undefined {
  * except JSON parse errors, whose message can echo the body; those get a fixed sentence.
  */
 function clientSafeDetail(error: unknown, status: number): string | undefined {
-  const code = (error as { code?: unknown }).code;
-  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+  if (error instanceof SyntaxError) {
     return 'The request body is not valid JSON.';
   }
   if (status === 413) {
@@ -147,7 +146,7 @@ function clientSafeDetail(error: unknown, status: number): string | undefined {
   if (error instanceof HttpException) {
     const response = error.getResponse();
     if (typeof response === 'object' && response !== null && 'message' in response) {
-      const message = (response as { message: unknown }).message;
+      const message: unknown = response.message;
       return Array.isArray(message) ? message.join('; ') : String(message);
     }
     return error.message;

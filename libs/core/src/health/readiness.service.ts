@@ -60,7 +60,7 @@ export class ReadinessService {
         return { pending: 0 };
       })
       .withTimeout(2_000)
-      .cacheFor(5_000);
+      .cacheFor(2_000);
   }
 
   private async redisCheck() {

@@ -86,9 +86,21 @@ function installBodyParsers(fastify: FastifyInstance): void {
   // Bitrix24 posts PHP bracket keys (auth[application_token]=…); qs rebuilds the nested object PHP would see.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
-      done(null, parseQueryString(body as string, { depth: 8, parameterLimit: 2_000, arrayLimit: 200 }));
-    } catch (error) {
-      done(error as Error, undefined);
+      done(
+        null,
+        parseQueryString(body as string, {
+          depth: 8,
+          strictDepth: true,
+          parameterLimit: 2_000,
+          throwOnLimitExceeded: true,
+          arrayLimit: 200,
+        }),
+      );
+    } catch {
+      done(
+        Object.assign(new Error('The form body nests or repeats keys beyond the allowed limits.'), { statusCode: 400 }),
+        undefined,
+      );
     }
   });
   fastify.addContentTypeParser(RAW_STREAM_CONTENT_TYPE, (_request, payload, done) => done(null, payload));

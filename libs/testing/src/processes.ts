@@ -1,0 +1,88 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export const APP_ENTRYPOINTS = {
+  api: join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
+  worker: join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js'),
+} as const;
+
+/** A real app process started from the build that test/global-setup.ts makes, as production runs it. */
+export class AppProcess {
+  private output = '';
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static start(kind: keyof typeof APP_ENTRYPOINTS, env: Record<string, string>): AppProcess {
+    const child = spawn(process.execPath, [APP_ENTRYPOINTS[kind]], {
+      // The helpers wait on log lines, so a process never runs silent here.
+      env: {
+        PATH: process.env.PATH ?? '',
+        TZ: 'UTC',
+        ...env,
+        LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'info' : (env.LOG_LEVEL ?? 'info'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new AppProcess(child);
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  /** Resolves with the first match of `pattern` in the process output. */
+  async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = this.output.match(pattern);
+      if (match) {
+        return match;
+      }
+      if (this.child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(
+          `Did not see ${pattern} (exit code ${this.child.exitCode}). Output:\n${this.output.slice(-4000)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  waitForExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.exited;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+    }
+    await this.exited;
+  }
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { IdempotencyService } from '@app/core';
+import { signTestToken, tokenFor } from '@app/testing';
+import { ApiHarness, bearer, postJson, startApiHarness } from '../support/api-harness';
+import { probeExecutions } from '../support/platform-probe.module';
+
+describe('Idempotency-Key over HTTP', () => {
+  let harness: ApiHarness;
+  let admin: Record<string, string>;
+  const orders = () => `${harness.url}/test/orders`;
+  const writes = async (reference: string) => {
+    const [row] = await harness.db.query<{ n: string }[]>(
+      'SELECT count(*) AS n FROM probe_writes WHERE reference = $1',
+      [reference],
+    );
+    return Number(row.n);
+  };
+
+  beforeAll(async () => {
+    harness = await startApiHarness();
+    admin = bearer(tokenFor(harness.config, 'admin'));
+  });
+  afterAll(() => harness.close());
+
+  it('rejects a state-changing request without a key (400) and changes nothing', async () => {
+    const response = await postJson(orders(), { reference: 'no-key' }, admin);
+    expect(response.status).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_MISSING' });
+    expect(await writes('no-key')).toBe(0);
+  });
+
+  it.each([['a'.repeat(256)], ['with space'], ['naïve']])('rejects an invalid key %#', async (key) => {
+    const response = await postJson(orders(), { reference: 'bad-key' }, { ...admin, 'idempotency-key': key });
+    expect(response.status).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID' });
+  });
+
+  it('replays the first response byte for byte with Idempotent-Replayed', async () => {
+    const key = randomUUID();
+    const headers = { ...admin, 'idempotency-key': key };
+    const first = await postJson(orders(), { reference: 'replay', lines: [{ sku: 'A', quantity: 1 }] }, headers);
+    // Same body with keys in another order: the fingerprint is over canonical JSON.
+    const second = await postJson(orders(), { lines: [{ quantity: 1, sku: 'A' }], reference: 'replay' }, headers);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.status).toBe(201);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('content-type')).toBe(first.headers.get('content-type'));
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await writes('replay')).toBe(1);
+  });
+
+  it('answers 422 for the same key with a different body and changes nothing', async () => {
+    const headers = { ...admin, 'idempotency-key': randomUUID() };
+    expect((await postJson(orders(), { reference: 'first-body' }, headers)).status).toBe(201);
+    const reused = await postJson(orders(), { reference: 'second-body' }, headers);
+    expect(reused.status).toBe(422);
+    expect(reused.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await writes('second-body')).toBe(0);
+  });
+
+  it('scopes keys by principal: another caller with the same key executes separately', async () => {
+    const key = randomUUID();
+    const other = bearer(signTestToken(harness.config, { sub: 'other-admin', roles: ['admin'] }));
+    const mine = await postJson(orders(), { reference: 'scoped' }, { ...admin, 'idempotency-key': key });
+    const theirs = await postJson(orders(), { reference: 'scoped' }, { ...other, 'idempotency-key': key });
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(theirs.text).not.toBe(mine.text);
+    expect(await writes('scoped')).toBe(2);
+  });
+
+  it('answers 409 with Retry-After while the first request is still running', async () => {
+    const headers = { ...admin, 'idempotency-key': randomUUID() };
+    const body = { reference: 'slow', delayMs: 1_500 };
+    const first = postJson(orders(), body, headers);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const concurrent = await postJson(orders(), body, headers);
+    expect(concurrent.status).toBe(409);
+    expect(concurrent.headers.get('retry-after')).toBe('1');
+    expect(concurrent.json()).toMatchObject({ code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS' });
+    expect((await first).status).toBe(201);
+    const after = await postJson(orders(), body, headers);
+    expect(after.headers.get('idempotent-replayed')).toBe('true');
+    expect(await writes('slow')).toBe(1);
+  });
+
+  it('does not store a 5xx: the transaction rolls back and a retry executes again', async () => {
+    const headers = { ...admin, 'idempotency-key': randomUUID() };
+    const failed = await postJson(orders(), { reference: 'flaky', fail: 'internal' }, headers);
+    expect(failed.status).toBe(500);
+    expect(failed.text).not.toContain('hunter2');
+    expect(await writes('flaky')).toBe(0);
+    const retried = await postJson(orders(), { reference: 'flaky', fail: 'internal' }, headers);
+    expect(retried.status).toBe(500);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('remembers a business 4xx, rolls back its writes, and replays it', async () => {
+    const headers = { ...admin, 'idempotency-key': randomUUID() };
+    const first = await postJson(orders(), { reference: 'missing', fail: 'not_found' }, headers);
+    expect(first.status).toBe(404);
+    expect(first.headers.get('content-type')).toContain('application/problem+json');
+    const replay = await postJson(orders(), { reference: 'missing', fail: 'not_found' }, headers);
+    expect(replay.status).toBe(404);
+    expect(replay.text).toBe(first.text);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await writes('missing')).toBe(0);
+  });
+
+  it('does not store validation failures', async () => {
+    const headers = { ...admin, 'idempotency-key': randomUUID() };
+    expect((await postJson(orders(), { reference: '' }, headers)).status).toBe(400);
+    expect((await postJson(orders(), { reference: 'now-valid' }, headers)).status).toBe(201);
+  });
+
+  it('executes 50 parallel identical requests exactly once', async () => {
+    const headers = { ...admin, 'idempotency-key': randomUUID() };
+    const before = probeExecutions.count;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => postJson(orders(), { reference: 'stampede', delayMs: 200 }, headers)),
+    );
+    expect(probeExecutions.count - before).toBe(1);
+    expect(await writes('stampede')).toBe(1);
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).not.toHaveLength(0);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    const created = responses.filter((response) => response.status === 201).map((response) => response.text);
+    expect(new Set(created).size).toBe(1);
+  });
+
+  it('treats an expired key as new and the purge removes expired keys', async () => {
+    const key = randomUUID();
+    const headers = { ...admin, 'idempotency-key': key };
+    await postJson(orders(), { reference: 'expiring' }, headers);
+    await harness.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [
+      key,
+    ]);
+    const again = await postJson(orders(), { reference: 'expiring' }, headers);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(await writes('expiring')).toBe(2);
+
+    await harness.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [
+      key,
+    ]);
+    const purged = await harness.http.app.get(IdempotencyService).purgeExpired();
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const left = await harness.db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key]);
+    expect(left).toHaveLength(0);
+  });
+
+  it('stores keys for 24 hours', async () => {
+    const key = randomUUID();
+    await postJson(orders(), { reference: 'ttl' }, { ...admin, 'idempotency-key': key });
+    const [row] = await harness.db.query<{ hours: number }[]>(
+      'SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = $1',
+      [key],
+    );
+    expect(Math.round(Number(row.hours))).toBe(24);
+  });
+});
