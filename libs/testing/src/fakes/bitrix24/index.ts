@@ -1,0 +1,4 @@
+export { FakeBitrix24, type OAuthSettings, type SeedData } from './fake-bitrix24';
+export { encodeEventBody, type EventPayload } from './events/event-body';
+export type { BoundHandler, OutgoingWebhook } from './events/event-hub';
+export type * from './types';
