@@ -1,0 +1,25 @@
+import { createReadStream, existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { resolve } from 'node:path';
+
+const repositoryRoot = resolve(__dirname, '../../../..');
+
+/** The shared real-world samples (not copied into the repository where their source declares no licence). */
+export const sharedFixturesDir = process.env.SHARED_FIXTURES_DIR ?? resolve(repositoryRoot, '../shared/fixtures');
+
+export function sharedCommerceMlFixture(relativePath: string): string {
+  const path = resolve(sharedFixturesDir, 'commerceml', relativePath);
+  if (!existsSync(path)) {
+    throw new Error(`Shared fixture ${path} is missing; point SHARED_FIXTURES_DIR at the shared fixtures folder`);
+  }
+  return path;
+}
+
+/** A file under libs/connectors/onec/test-fixtures, e.g. `onecFixture('not-ok/xxe/external-entity.xml')`. */
+export function onecFixture(relativePath: string): string {
+  return resolve(__dirname, relativePath);
+}
+
+export function openFixture(path: string): Readable {
+  return createReadStream(path, { highWaterMark: 16 * 1024 });
+}
