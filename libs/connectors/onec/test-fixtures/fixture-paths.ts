@@ -15,6 +15,11 @@ export function sharedCommerceMlFixture(relativePath: string): string {
   return path;
 }
 
+/** The official CommerceML schema kept beside the protocol notes, e.g. `sharedCommerceMlXsd('2.10')`. */
+export function sharedCommerceMlXsd(version: '2.08' | '2.10'): string {
+  return resolve(sharedFixturesDir, '../design/protocols/commerceml-xsd', `commerceml-${version}.xsd`);
+}
+
 /** A file under libs/connectors/onec/test-fixtures, e.g. `onecFixture('not-ok/xxe/external-entity.xml')`. */
 export function onecFixture(relativePath: string): string {
   return resolve(__dirname, relativePath);

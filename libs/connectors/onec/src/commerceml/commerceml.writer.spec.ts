@@ -1,0 +1,487 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import { onecFixture, sharedCommerceMlXsd } from '../../test-fixtures/fixture-paths';
+import { childNames, firstChild, parseXmlTree, type TestXmlElement } from '../../test-fixtures/xml-tree';
+import { CommerceMlError, CommerceMlErrorCode } from './commerceml.errors';
+import { parseCommerceMl } from './commerceml.parser';
+import type { DocumentRecord, ParseSummary } from './commerceml.records';
+import { serializeSaleDocuments, toLocalDateTime, type SaleSchemaVersion } from './commerceml.writer';
+import type { SaleDocument } from './sale-document';
+
+const ORDER: SaleDocument = {
+  id: 'MM-1001',
+  number: '1001',
+  date: '2024-03-01',
+  time: '09:05:00',
+  operation: 'Заказ товара',
+  role: 'Продавец',
+  currency: 'руб',
+  rate: '1',
+  amount: '2950.50',
+  comment: 'Позвонить за час & не звонить в домофон <кв. 5>, "срочно"',
+  counterparties: [
+    {
+      id: '42#ivanov#Иван Иванов',
+      name: 'Иван Иванов',
+      role: 'Покупатель',
+      fullName: 'Иванов Иван Иванович',
+      lastName: 'Иванов',
+      firstName: 'Иван',
+      middleName: 'Иванович',
+      address: {
+        presentation: '123456, Москва, ул. Ленина, д. 1',
+        fields: [
+          { type: 'Почтовый индекс', value: '123456' },
+          { type: 'Город', value: 'Москва' },
+        ],
+      },
+      contacts: [
+        { type: 'Телефон рабочий', value: '+7 900 000-00-00' },
+        { type: 'Почта', value: 'ivanov@example.com' },
+      ],
+    },
+  ],
+  taxes: [{ name: 'НДС', includedInSum: true, amount: '491.75', rate: '20' }],
+  items: [
+    {
+      id: 'bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1#9b62e395-ef8b-11e3-9438-00155d020201',
+      name: 'Коврик "Portable" 140×200 — ёлочка',
+      article: 'PM-421-WP',
+      catalogId: 'b21db898-7f82-46d8-a5ca-7c4f1d200a13',
+      unit: { code: '796', name: 'шт', fullName: 'Штука', internationalAbbreviation: 'PCE' },
+      pricePerUnit: '1475.25',
+      quantity: '2',
+      amount: '2950.50',
+      vat: { rate: '20', amount: '491.75', includedInSum: true },
+      requisites: [
+        { name: 'ВидНоменклатуры', value: 'Товар' },
+        { name: 'ТипНоменклатуры', value: 'Товар' },
+      ],
+    },
+    {
+      id: 'ORDER_DELIVERY',
+      name: 'Доставка',
+      unit: { code: '796', name: 'шт' },
+      pricePerUnit: '0',
+      quantity: '1',
+      amount: '0',
+      requisites: [{ name: 'ТипНоменклатуры', value: 'Услуга' }],
+    },
+  ],
+  requisites: [
+    { name: 'Метод оплаты', value: 'Наличные курьеру' },
+    { name: 'Заказ оплачен', value: 'false' },
+    { name: 'Статус заказа', value: '[N] Принят' },
+  ],
+};
+
+const RETURN: SaleDocument = {
+  id: 'MM-R-17',
+  number: 'R-17',
+  date: '2024-03-02',
+  operation: 'Возврат товара',
+  role: 'Продавец',
+  currency: 'руб',
+  rate: '1',
+  amount: '-1475.25',
+  counterparties: [
+    {
+      id: 'org-7',
+      name: 'ООО «Ромашка»',
+      role: 'Покупатель',
+      officialName: 'Общество с ограниченной ответственностью «Ромашка»',
+      inn: '7701234567',
+      kpp: '770101001',
+      address: { presentation: 'Москва, Тверская, 1' },
+    },
+  ],
+  items: [
+    {
+      id: 'bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1',
+      name: 'Коврик',
+      unit: { code: '796', name: 'шт' },
+      pricePerUnit: '1475.25',
+      quantity: '-1',
+      amount: '-1475.25',
+    },
+  ],
+};
+
+async function readBack(bytes: Buffer): Promise<{ documents: DocumentRecord[]; summary: ParseSummary }> {
+  const documents: DocumentRecord[] = [];
+  const summary = await parseCommerceMl(Readable.from([bytes]), {
+    onBatch: (records) => {
+      documents.push(...records.filter((record): record is DocumentRecord => record.kind === 'document'));
+      return Promise.resolve();
+    },
+  });
+  return { documents, summary };
+}
+
+/** What the parser must read back from a written SaleDocument. */
+function expectedRecord(document: SaleDocument): Partial<DocumentRecord> {
+  return {
+    id: document.id,
+    number: document.number,
+    date: document.date,
+    time: document.time ?? null,
+    operation: document.operation,
+    role: document.role,
+    currency: document.currency,
+    rate: document.rate,
+    amount: document.amount,
+    comment: document.comment ?? null,
+    counterparties: document.counterparties.map((counterparty) => ({
+      id: counterparty.id,
+      name: counterparty.name,
+      role: counterparty.role,
+      fullName: counterparty.officialName === undefined ? (counterparty.fullName ?? counterparty.name) : null,
+      officialName: counterparty.officialName ?? null,
+      lastName: counterparty.lastName ?? null,
+      firstName: counterparty.firstName ?? null,
+      middleName: counterparty.middleName ?? null,
+      inn: counterparty.inn ?? null,
+      kpp: counterparty.kpp ?? null,
+      address: counterparty.address
+        ? { presentation: counterparty.address.presentation, fields: counterparty.address.fields ?? [] }
+        : null,
+      contacts: counterparty.contacts ?? [],
+      representatives: [],
+    })),
+    taxes: (document.taxes ?? []).map((tax) => ({ ...tax, rate: tax.rate ?? null })),
+    items: document.items.map((item) => ({
+      id: item.id,
+      productId: item.id.split('#')[0],
+      characteristicId: item.id.split('#')[1] ?? null,
+      catalogId: item.catalogId ?? null,
+      article: item.article ?? null,
+      barcode: null,
+      name: item.name,
+      baseUnit: {
+        code: item.unit.code,
+        text: item.unit.name,
+        fullName: item.unit.fullName ?? null,
+        internationalAbbreviation: item.unit.internationalAbbreviation ?? null,
+        conversions: [],
+      },
+      unit: null,
+      coefficient: null,
+      pricePerUnit: item.pricePerUnit,
+      quantity: item.quantity,
+      amount: item.amount,
+      taxRates: item.vat ? [{ name: 'НДС', rate: item.vat.rate }] : [],
+      taxes: item.vat
+        ? [{ name: 'НДС', includedInSum: item.vat.includedInSum, amount: item.vat.amount, rate: item.vat.rate }]
+        : [],
+      requisites: item.requisites ?? [],
+      characteristics: [],
+    })),
+    requisites: document.requisites ?? [],
+  };
+}
+
+describe('serializeSaleDocuments', () => {
+  const versions: SaleSchemaVersion[] = ['2.05', '2.08', '2.10'];
+  const encodings = ['windows-1251', 'utf-8'] as const;
+
+  describe.each(versions)('schema %s', (schemaVersion) => {
+    it.each(encodings)('round-trips through our parser in %s', async (encoding) => {
+      const bytes = serializeSaleDocuments([ORDER, RETURN], {
+        schemaVersion,
+        encoding,
+        generatedAt: '2024-03-01T09:10:00',
+      });
+      const { documents, summary } = await readBack(bytes);
+
+      expect(summary).toMatchObject({
+        documentKind: 'documents',
+        encoding,
+        bom: encoding === 'utf-8',
+        schemaVersion,
+        generatedAt: '2024-03-01T09:10:00',
+        warnings: [],
+      });
+      expect(documents).toHaveLength(2);
+      expect(documents[0]).toMatchObject(expectedRecord(ORDER));
+      expect(documents[1]).toMatchObject(expectedRecord(RETURN));
+      expect(documents[0]).toMatchObject({ status: '[N] Принят', paid: false });
+    });
+  });
+
+  it('writes windows-1251 bytes, and references for what windows-1251 cannot hold', async () => {
+    const tricky = { ...ORDER, comment: 'Ёжик € «ёлка» 😀 ✓ tab\there\u0007bell' };
+    const bytes = serializeSaleDocuments([tricky], {
+      schemaVersion: '2.08',
+      encoding: 'windows-1251',
+      generatedAt: '2024-03-01T09:10:00',
+    });
+
+    const text = iconv.decode(bytes, 'win1251');
+    expect(text.startsWith('<?xml version="1.0" encoding="windows-1251"?>\n')).toBe(true);
+    expect(text).toContain('<Комментарий>Ёжик € «ёлка» &#128512; &#10003; tab\there&#65533;bell</Комментарий>');
+    expect(bytes.includes(Buffer.from('?', 'latin1'), 45)).toBe(false); // no encoder substitutions after the prolog
+    expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
+    const { documents } = await readBack(bytes);
+    expect(documents[0].comment).toBe('Ёжик € «ёлка» 😀 ✓ tab\there\ufffdbell');
+  });
+
+  it('writes UTF-8 with a byte order mark', () => {
+    const bytes = serializeSaleDocuments([ORDER], {
+      schemaVersion: '2.10',
+      encoding: 'utf-8',
+      generatedAt: '2024-03-01T09:10:00',
+    });
+
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<КоммерческаяИнформация ВерсияСхемы="2\.10" ДатаФормирования="2024-03-01T09:10:00">/,
+    );
+  });
+
+  it('refuses values that would make an invalid document', () => {
+    const write = (document: SaleDocument) =>
+      serializeSaleDocuments([document], {
+        schemaVersion: '2.10',
+        encoding: 'utf-8',
+        generatedAt: '2024-03-01T09:10:00',
+      });
+
+    const error = (() => {
+      try {
+        write({ ...ORDER, amount: '2 950,50' });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(CommerceMlError);
+    expect(error).toMatchObject({
+      code: CommerceMlErrorCode.InvalidSaleDocument,
+      message: 'Document MM-1001: amount "2 950,50" is not a decimal like 1234.50',
+    });
+    expect(() => write({ ...ORDER, date: '01.03.2024' })).toThrow(/date "01.03.2024" is not YYYY-MM-DD/);
+    expect(() => write({ ...ORDER, time: '9:05' })).toThrow(/time "9:05" is not HH:MM:SS/);
+    expect(() => write({ ...ORDER, counterparties: [] })).toThrow(/at least one counterparty/);
+    expect(() => write({ ...ORDER, items: [{ ...ORDER.items[0], quantity: 'два' }] })).toThrow(/items.quantity "два"/);
+    expect(() =>
+      serializeSaleDocuments([ORDER], { schemaVersion: '2.10', encoding: 'utf-8', generatedAt: '2024-03-01 09:10' }),
+    ).toThrow(/generatedAt/);
+  });
+});
+
+describe('serializeSaleDocuments: shape', () => {
+  const written = (schemaVersion: SaleSchemaVersion) =>
+    parseXmlTree(
+      iconv.decode(
+        serializeSaleDocuments([ORDER, RETURN], {
+          schemaVersion,
+          encoding: 'windows-1251',
+          generatedAt: '2024-03-01T09:10:00',
+        }),
+        'win1251',
+      ),
+    );
+
+  describe('against the CommerceML 2.10 XSD', () => {
+    const xsd = parseXmlTree(readFileSync(sharedCommerceMlXsd('2.10'), 'utf8'));
+    const root = written('2.10');
+    const [order, returned] = root.children;
+
+    it('orders the children of Документ as the XSD sequence requires', () => {
+      const sequence = xsdSequence(xsd, complexType(xsd, 'Документ'));
+
+      expect(sequence.map((element) => element.name).slice(0, 9)).toEqual([
+        'Ид',
+        'Номер',
+        'Дата',
+        'ХозОперация',
+        'Роль',
+        'Валюта',
+        'Курс',
+        'Сумма',
+        'Контрагенты',
+      ]);
+      expect(violations(childNames(order), sequence)).toEqual([]);
+      expect(violations(childNames(returned), sequence)).toEqual([]);
+    });
+
+    it('orders the children of a document line (base Товар, then the line extension)', () => {
+      const line = xsdChild(xsdChild(complexType(xsd, 'Документ'), 'Товары'), 'Товар');
+      const extension = find(line, 'xsd:extension');
+      const sequence = [
+        ...xsdSequence(xsd, complexType(xsd, extension.attributes.base.replace('cml:', ''))),
+        ...xsdSequence(xsd, extension),
+      ];
+
+      for (const item of [...firstChild(order, 'Товары').children, ...firstChild(returned, 'Товары').children]) {
+        expect(violations(childNames(item), sequence)).toEqual([]);
+      }
+    });
+
+    it('writes counterparties in the individual and the company branch of the XSD choice', () => {
+      const counterparty = xsdChild(xsdChild(complexType(xsd, 'Документ'), 'Контрагенты'), 'Контрагент');
+      const extension = find(counterparty, 'xsd:extension');
+      const branch = (group: string) => [
+        ...xsdSequence(xsd, complexType(xsd, 'Контрагент'), group),
+        ...xsdSequence(xsd, extension),
+      ];
+
+      const person = firstChild(firstChild(order, 'Контрагенты'), 'Контрагент');
+      const company = firstChild(firstChild(returned, 'Контрагенты'), 'Контрагент');
+      expect(violations(childNames(person), branch('РеквизитыФизЛица'))).toEqual([]);
+      expect(violations(childNames(company), branch('РеквизитыЮрЛица'))).toEqual([]);
+    });
+  });
+
+  describe('against the real Bitrix sale/query reply', () => {
+    const bitrix = parseXmlTree(
+      iconv.decode(
+        readFileSync(onecFixture('ok/windows-1251-bitrix-sale-query/bitrix-query-response-full.xml')),
+        'win1251',
+      ),
+    );
+    const bitrixDocument = firstChild(bitrix, 'Документ');
+    const root = written('2.05');
+    const order = firstChild(root, 'Документ');
+
+    it('declares the same root attributes in 2.05', () => {
+      expect(Object.keys(root.attributes)).toEqual(Object.keys(bitrix.attributes));
+      expect({ ...root.attributes, ДатаФормирования: '' }).toEqual({ ...bitrix.attributes, ДатаФормирования: '' });
+    });
+
+    it('writes the same document elements in the same order', () => {
+      expect(childNames(order).filter((name) => name !== 'Налоги')).toEqual(childNames(bitrixDocument));
+      const bitrixCounterparty = firstChild(firstChild(bitrixDocument, 'Контрагенты'), 'Контрагент');
+      const counterparty = firstChild(firstChild(order, 'Контрагенты'), 'Контрагент');
+      const optionalPersonFields = new Set(['Фамилия', 'Имя', 'Отчество', 'Контакты']);
+      expect(childNames(counterparty).filter((name) => !optionalPersonFields.has(name))).toEqual(
+        childNames(bitrixCounterparty),
+      );
+    });
+
+    it('writes document lines with the elements Bitrix writes (in XSD order, which Bitrix does not keep)', () => {
+      const bitrixLine = firstChild(firstChild(bitrixDocument, 'Товары'), 'Товар');
+      const line = firstChild(firstChild(order, 'Товары'), 'Товар');
+      const optionalLineFields = new Set(['Артикул', 'СтавкиНалогов', 'Налоги']);
+      expect(
+        childNames(line)
+          .filter((name) => !optionalLineFields.has(name))
+          .sort(),
+      ).toEqual(childNames(bitrixLine).sort());
+      expect(firstChild(line, 'БазоваяЕдиница')).toMatchObject({
+        attributes: firstChild(bitrixLine, 'БазоваяЕдиница').attributes,
+        text: 'шт',
+      });
+    });
+  });
+});
+
+describe('toLocalDateTime', () => {
+  it('gives the wall-clock date and time of an instant in a time zone', () => {
+    expect(toLocalDateTime(new Date('2024-01-31T21:30:05Z'), 'Europe/Moscow')).toEqual({
+      date: '2024-02-01',
+      time: '00:30:05',
+      dateTime: '2024-02-01T00:30:05',
+    });
+    expect(toLocalDateTime(new Date('2024-07-01T00:00:00Z'), 'Asia/Vladivostok').dateTime).toBe('2024-07-01T10:00:00');
+  });
+});
+
+interface SequenceElement {
+  name: string;
+  minOccurs: number;
+  repeatable: boolean;
+}
+
+function find(element: TestXmlElement, name: string): TestXmlElement {
+  const queue = [...element.children];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    if (next.name === name) {
+      return next;
+    }
+    queue.push(...next.children);
+  }
+  throw new Error(`${name} not found under ${element.name}`);
+}
+
+function complexType(xsd: TestXmlElement, name: string): TestXmlElement {
+  const type = xsd.children.find((child) => child.name === 'xsd:complexType' && child.attributes.name === name);
+  if (!type) {
+    throw new Error(`complexType ${name} not found`);
+  }
+  return type;
+}
+
+/** The element declaration `name` in the top-level sequence of `parent`. */
+function xsdChild(parent: TestXmlElement, name: string): TestXmlElement {
+  const sequence = parent.name === 'xsd:sequence' ? parent : find(parent, 'xsd:sequence');
+  const element = sequence.children.find((child) => child.name === 'xsd:element' && child.attributes.name === name);
+  if (!element) {
+    throw new Error(`element ${name} not found`);
+  }
+  return element;
+}
+
+/**
+ * The flattened element sequence of a type or extension: group references are expanded, and a choice is resolved
+ * to the branch named `choiceGroup`.
+ */
+function xsdSequence(xsd: TestXmlElement, owner: TestXmlElement, choiceGroup?: string): SequenceElement[] {
+  const sequence = owner.children.find((child) => child.name === 'xsd:sequence');
+  return sequence ? flatten(xsd, sequence, choiceGroup) : [];
+}
+
+function flatten(xsd: TestXmlElement, container: TestXmlElement, choiceGroup?: string): SequenceElement[] {
+  return container.children.flatMap((child): SequenceElement[] => {
+    switch (child.name) {
+      case 'xsd:element':
+        return [
+          {
+            name: child.attributes.name,
+            minOccurs: Number(child.attributes.minOccurs ?? '1'),
+            repeatable: (child.attributes.maxOccurs ?? '1') !== '1',
+          },
+        ];
+      case 'xsd:group': {
+        const name = child.attributes.ref.replace('cml:', '');
+        const group = xsd.children.find(
+          (candidate) => candidate.name === 'xsd:group' && candidate.attributes.name === name,
+        );
+        return group ? flatten(xsd, find(group, 'xsd:sequence'), choiceGroup) : [];
+      }
+      case 'xsd:choice': {
+        const branch = child.children.find((option) => option.attributes.ref === `cml:${choiceGroup}`);
+        return branch ? flatten(xsd, { ...child, children: [branch] }, choiceGroup) : [];
+      }
+      case 'xsd:sequence':
+        return flatten(xsd, child, choiceGroup);
+      default:
+        return [];
+    }
+  });
+}
+
+/** Children that are unknown, out of order or repeated without leave, and required elements that are missing. */
+function violations(children: string[], sequence: SequenceElement[]): string[] {
+  const problems: string[] = [];
+  let position = 0;
+  let previous = -1;
+  for (const child of children) {
+    const index = sequence.findIndex((element, at) => at >= position && element.name === child);
+    if (index < 0) {
+      problems.push(`<${child}> is unknown or out of order`);
+      continue;
+    }
+    if (index === previous && !sequence[index].repeatable) {
+      problems.push(`<${child}> is repeated`);
+    }
+    previous = index;
+    position = index;
+  }
+  for (const element of sequence) {
+    if (element.minOccurs > 0 && !children.includes(element.name)) {
+      problems.push(`required <${element.name}> is missing`);
+    }
+  }
+  return problems;
+}
