@@ -473,11 +473,12 @@ function localName(name: string): string {
 }
 
 function localAttributes(attributes: Record<string, string>): Record<string, string> {
-  const names = Object.keys(attributes);
-  if (!names.some((name) => name.includes(':'))) {
-    return attributes;
+  for (const name in attributes) {
+    if (name.includes(':')) {
+      return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [localName(key), value]));
+    }
   }
-  return Object.fromEntries(names.map((name) => [localName(name), attributes[name]]));
+  return attributes;
 }
 
 function toBuffer(chunk: unknown): Buffer {

@@ -41,7 +41,8 @@ export function attribute(node: XmlNode | undefined, name: string): string | nul
 
 // saxes hands out substrings of the 64 KiB chunk it is parsing, and V8 keeps the whole chunk alive for as long as
 // any such substring lives. A consumer that keeps, say, every product Ид of a full upload would then pin the whole
-// decoded document. Concatenating and slicing forces V8 to copy the characters into a string of their own.
+// decoded document. Concatenating and slicing forces V8 to copy the characters into a string of their own; strings
+// shorter than V8's minimum slice length (13) are copies already.
 function detach(value: string): string {
-  return (' ' + value).slice(1);
+  return value.length < 13 ? value : (' ' + value).slice(1);
 }
