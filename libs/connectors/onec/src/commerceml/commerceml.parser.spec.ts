@@ -636,6 +636,15 @@ describe('parseCommerceMl: documents', () => {
       status: 'Открыт',
     });
   });
+
+  it('calls a file with only sections it does not read unsupported, not empty', async () => {
+    const xml =
+      '<КоммерческаяИнформация ВерсияСхемы="3.1"><Контрагенты><Контрагент><Ид>1</Ид></Контрагент></Контрагенты></КоммерческаяИнформация>';
+    const { records, summary } = await parseAll(Readable.from([Buffer.from(xml)]));
+
+    expect(records).toEqual([]);
+    expect(summary.documentKind).toBe('unsupported');
+  });
 });
 
 describe('parseCommerceMl: batching, backpressure and resume', () => {

@@ -155,6 +155,7 @@ class ParseRun {
   private rootSeen = false;
   private prologTail = '';
   private containers = 0;
+  private unsupportedSections = 0;
   private schemaVersion: string | null = null;
   private generatedAt: string | null = null;
   private offersWithPrices = 0;
@@ -165,9 +166,9 @@ class ParseRun {
     private readonly skipRecords: number,
   ) {
     this.mapper = new CommerceMlRecordMapper((node, message) => this.warn(node.line, node.column, message));
-    // Only four handlers: every extra saxes handler is a property added to the parser after construction, and
-    // with a fifth one V8 slows the whole parser down about threefold (measured). DOCTYPEs are caught by
-    // rejectDoctype, and saxes throws its own errors when no error handler is set.
+    // Only the four handlers needed: saxes stores each handler as a property added to the parser after
+    // construction, and with eight of them the whole parse ran about three times slower (measured). DOCTYPEs are
+    // caught by rejectDoctype, and saxes throws its own errors when no error handler is set.
     this.sax.on('opentag', (tag) => {
       this.lastEventPosition = this.sax.position;
       this.openElement(tag);
@@ -255,7 +256,10 @@ class ParseRun {
     if (this.counts.document > 0 || this.containers > 0) {
       return 'documents';
     }
-    return this.packages.has('classifier') ? 'classifier' : 'empty';
+    if (this.packages.has('classifier')) {
+      return 'classifier';
+    }
+    return this.unsupportedSections > 0 ? 'unsupported' : 'empty';
   }
 
   private openElement(tag: SaxesTagPlain): void {
@@ -316,7 +320,11 @@ class ParseRun {
     if (name === 'Документ') {
       return this.startRecord('document', tag, null, null);
     }
-    return name === 'Контейнер' ? { type: 'container', index: this.containers++ } : SKIP;
+    if (name === 'Контейнер') {
+      return { type: 'container', index: this.containers++ };
+    }
+    this.unsupportedSections += 1;
+    return SKIP;
   }
 
   private sectionChild(section: Extract<Frame, { type: 'section' }>, name: string, tag: SaxesTagPlain): Frame {

@@ -465,9 +465,11 @@ export const COMMERCEML_RECORD_KINDS: readonly CommerceMlRecordKind[] = [
 /**
  * What a file is, decided from its content. `prices` and `rests` are offer packages that carry only prices or only
  * stock (the 1C-Bitrix module splits them into `prices___*.xml` / `rests___*.xml`); `empty` is a root without
- * sections, e.g. Bitrix's `sale/query` reply when no order is waiting.
+ * sections, e.g. Bitrix's `sale/query` reply when no order is waiting; `unsupported` has sections this parser does
+ * not read (e.g. the module's `Контрагенты`), so nothing was imported from it.
  */
-export type CommerceMlDocumentKind = 'import' | 'classifier' | 'offers' | 'prices' | 'rests' | 'documents' | 'empty';
+export type CommerceMlDocumentKind =
+  'import' | 'classifier' | 'offers' | 'prices' | 'rests' | 'documents' | 'empty' | 'unsupported';
 
 export interface ParseWarning {
   line: number;
