@@ -6,6 +6,7 @@ import {
   IntegrationLogController,
   MetricsController,
 } from '@app/core';
+import { EventsHttpModule } from '@app/events';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
 
@@ -28,6 +29,7 @@ export class ApiModule {
           redisDependency: 'degrades',
         }),
         AuthModule,
+        EventsHttpModule,
         ...(options.imports ?? []),
       ],
       controllers: [HealthController, MetricsController, IntegrationLogController],

@@ -1,4 +1,5 @@
 import { AppConfig, CoreModule, MaintenanceModule, QueueModule } from '@app/core';
+import { EventsWorkerModule } from '@app/events';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
 
@@ -21,6 +22,7 @@ export class WorkerModule {
         }),
         QueueModule,
         MaintenanceModule,
+        EventsWorkerModule,
         ...(options.imports ?? []),
       ],
     };

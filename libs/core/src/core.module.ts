@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { DataSourceOptions } from 'typeorm';
+import { AuditModule } from './audit/audit.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -34,6 +35,7 @@ export class CoreModule {
         RedisModule,
         IdempotencyModule,
         IntegrationLogModule,
+        AuditModule,
         HealthModule.forRoot(options.redisDependency),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

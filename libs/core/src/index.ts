@@ -1,3 +1,5 @@
+export * from './audit/admin-audit.entity';
+export * from './audit/audit.service';
 export * from './auth/auth.decorators';
 export { AuthModule } from './auth/auth.module';
 export * from './auth/principal';
@@ -11,6 +13,7 @@ export * from './database/ensure-database';
 export * from './database/migration-runner';
 export * from './database/unit-of-work';
 export * from './errors/app-error';
+export * from './errors/integration-error';
 export * from './errors/problem';
 export * from './health/health.controller';
 export * from './health/readiness.service';
@@ -33,11 +36,12 @@ export * from './queue/queue.module';
 export * from './redis/redis.module';
 export * from './telemetry/trace-context';
 
+import { AdminAuditEntity } from './audit/admin-audit.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { IntegrationLogEntity } from './integration-log/integration-log.entity';
 
 /** Entities owned by the core lib; the schema (migrations/schema.ts) lists every lib's. */
-export const CORE_ENTITIES = [IdempotencyKeyEntity, IntegrationLogEntity];
+export const CORE_ENTITIES = [IdempotencyKeyEntity, IntegrationLogEntity, AdminAuditEntity];
 export * from './health/ops-server';
 export * from './maintenance/maintenance.module';
 export * from './maintenance/maintenance.processor';

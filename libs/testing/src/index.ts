@@ -2,3 +2,4 @@ export * from './http-app';
 export * from './test-environment';
 export * from './tokens';
 export * from './processes';
+export * from './events/test-consumers';

@@ -6,6 +6,8 @@ const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const APP_ENTRYPOINTS = {
   api: join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
   worker: join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js'),
+  /** The worker plus the recording test consumer (libs/testing/src/events/test-worker.main.ts). */
+  testWorker: join(REPO_ROOT, 'dist', 'libs', 'testing', 'src', 'events', 'test-worker.main.js'),
 } as const;
 
 /** A real app process started from the build that test/global-setup.ts makes, as production runs it. */

@@ -51,6 +51,21 @@ export class AppConfig {
   readonly integrationLog!: { readonly retentionDays: number; readonly maxBodyBytes: number };
   readonly shutdown!: { readonly timeoutMs: number };
   readonly worker!: { readonly concurrency: number; readonly opsPort: number };
+  readonly events!: {
+    /** CloudEvents `source` of everything this deployment emits. */
+    readonly source: string;
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    readonly relayBatchSize: number;
+    readonly relayPollIntervalMs: number;
+    /** A dispatched event whose job is gone from Redis this long is published again. */
+    readonly reconcileAfterMs: number;
+    readonly retentionDays: number;
+    /** How long a job's lock lives without renewal: how soon a crashed worker's jobs are re-run elsewhere. */
+    readonly jobLockMs: number;
+    readonly stalledCheckIntervalMs: number;
+  };
 
   static from(values: Omit<AppConfig, 'production'>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -116,6 +131,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     worker: {
       concurrency: read.int('WORKER_CONCURRENCY', 8, { min: 1, max: 256 }),
       opsPort: read.int('WORKER_OPS_PORT', 9464, { min: 0, max: 65535 }),
+    },
+    events: {
+      source: read.string('EVENTS_SOURCE', `/mastermobile/middleware/${environment}`),
+      maxAttempts: read.int('EVENTS_MAX_ATTEMPTS', 8, { min: 1, max: 100 }),
+      backoffBaseMs: read.int('EVENTS_BACKOFF_BASE_MS', 2_000, { min: 1 }),
+      backoffMaxMs: read.int('EVENTS_BACKOFF_MAX_MS', 10 * 60_000, { min: 1 }),
+      relayBatchSize: read.int('EVENTS_RELAY_BATCH_SIZE', 500, { min: 1, max: 5_000 }),
+      relayPollIntervalMs: read.int('EVENTS_RELAY_POLL_INTERVAL_MS', 1_000, { min: 10 }),
+      reconcileAfterMs: read.int('EVENTS_RECONCILE_AFTER_MS', 2 * 60_000, { min: 100 }),
+      retentionDays: read.int('EVENTS_RETENTION_DAYS', 30, { min: 1 }),
+      jobLockMs: read.int('EVENTS_JOB_LOCK_MS', 30_000, { min: 1_000 }),
+      stalledCheckIntervalMs: read.int('EVENTS_STALLED_CHECK_INTERVAL_MS', 30_000, { min: 500 }),
     },
   });
 

@@ -1,0 +1,31 @@
+export * from './cloud-event';
+export * from './consumers/consumer-host';
+export * from './consumers/event-consumer.decorator';
+export * from './consumers/event-queues';
+export * from './consumers/processed-event.entity';
+export * from './dead-letters/dead-letter.entity';
+export * from './dead-letters/dead-letter.service';
+export * from './events-worker.module';
+export * from './events.module';
+export * from './feed/event-feed.controller';
+export * from './feed/event-feed.service';
+export * from './feed/feed-cursor.entity';
+export * from './inbox/inbox-event.entity';
+export * from './inbox/inbox.service';
+export * from './outbox/event-publisher';
+export * from './outbox/outbox-event.entity';
+export * from './relay/outbox-relay';
+
+import { ProcessedEventEntity } from './consumers/processed-event.entity';
+import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
+import { FeedCursorEntity } from './feed/feed-cursor.entity';
+import { InboxEventEntity } from './inbox/inbox-event.entity';
+import { OutboxEventEntity } from './outbox/outbox-event.entity';
+
+export const EVENTS_ENTITIES = [
+  OutboxEventEntity,
+  ProcessedEventEntity,
+  DeadLetterEntity,
+  InboxEventEntity,
+  FeedCursorEntity,
+];

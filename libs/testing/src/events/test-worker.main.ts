@@ -1,0 +1,26 @@
+/**
+ * A worker process exactly like apps/worker, plus the recording test consumer: tests spawn it to prove delivery
+ * guarantees across real process crashes. Never deployed.
+ */
+import 'reflect-metadata';
+import { loadConfig } from '@app/core';
+import { startWorker } from '../../../../apps/worker/src/worker';
+import { TestConsumersModule } from './test-consumers';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const worker = await startWorker(config, { imports: [TestConsumersModule] });
+  process.stdout.write(`Test worker ${process.pid} started (ops endpoints on port ${worker.opsPort})\n`);
+  const stop = (): void => {
+    void worker.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(
+    `Test worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
