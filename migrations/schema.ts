@@ -1,10 +1,12 @@
 import { CORE_ENTITIES } from '@app/core';
+import { BITRIX24_ENTITIES } from '@app/bitrix24';
 import { EVENTS_ENTITIES } from '@app/events';
+import { ONEC_ENTITIES } from '@app/onec';
 
 /**
  * The one list of entities that make up the database schema, shared by both apps and the TypeORM CLI, so the
  * migration drift check compares against exactly what runs.
  */
-export const ALL_ENTITIES = [...CORE_ENTITIES, ...EVENTS_ENTITIES];
+export const ALL_ENTITIES = [...CORE_ENTITIES, ...EVENTS_ENTITIES, ...BITRIX24_ENTITIES, ...ONEC_ENTITIES];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

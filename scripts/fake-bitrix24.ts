@@ -1,8 +1,6 @@
 // Starts the fake Bitrix24 portal for demos and manual runs: `npm run build && node dist/scripts/fake-bitrix24.js`.
 import { parseArgs } from 'node:util';
-// The lead re-exports this barrel from @app/testing; until libs/testing/src/index.ts exists, import it directly.
-// eslint-disable-next-line no-restricted-imports
-import { FakeBitrix24 } from '../libs/testing/src/fakes/bitrix24';
+import { FakeBitrix24 } from '@app/testing';
 
 const USAGE =
   'usage: fake-bitrix24 [--port 8090] [--host 127.0.0.1] [--burst 50] [--rate 2] [--application-token TOKEN]';

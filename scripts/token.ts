@@ -3,7 +3,7 @@
  *   npm run token -- --role admin --sub ops [--courier-id c-1] [--ttl 1h]
  */
 import { parseArgs } from 'node:util';
-import { isRole, loadConfig, mintDevelopmentToken, Role } from '@app/core';
+import { isRole, loadConfig, mintDevelopmentToken } from '@app/core';
 
 function main(): void {
   const { values } = parseArgs({
@@ -23,7 +23,7 @@ function main(): void {
   }
   const token = mintDevelopmentToken(loadConfig(), {
     subject: values.sub ?? roles.join('-'),
-    roles: roles as Role[],
+    roles: roles,
     courierId: values['courier-id'],
     ttl: values.ttl,
   });

@@ -1,12 +1,15 @@
+import { Bitrix24HttpModule } from '@app/bitrix24';
 import {
   AppConfig,
   AuthModule,
+  ConnectorsController,
   CoreModule,
   HealthController,
   IntegrationLogController,
   MetricsController,
 } from '@app/core';
 import { EventsHttpModule } from '@app/events';
+import { OnecHttpModule } from '@app/onec';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
 
@@ -30,9 +33,11 @@ export class ApiModule {
         }),
         AuthModule,
         EventsHttpModule,
+        Bitrix24HttpModule,
+        OnecHttpModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, MetricsController, IntegrationLogController],
+      controllers: [HealthController, MetricsController, IntegrationLogController, ConnectorsController],
     };
   }
 }

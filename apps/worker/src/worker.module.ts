@@ -1,5 +1,7 @@
 import { AppConfig, CoreModule, MaintenanceModule, QueueModule } from '@app/core';
+import { Bitrix24WorkerModule } from '@app/bitrix24';
 import { EventsWorkerModule } from '@app/events';
+import { OnecWorkerModule } from '@app/onec';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
 
@@ -23,6 +25,8 @@ export class WorkerModule {
         QueueModule,
         MaintenanceModule,
         EventsWorkerModule,
+        Bitrix24WorkerModule,
+        OnecWorkerModule,
         ...(options.imports ?? []),
       ],
     };

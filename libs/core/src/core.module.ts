@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { DataSourceOptions } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AppConfig } from './config/app-config';
+import { ConnectorsModule } from './connectors/connectors.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
@@ -36,6 +37,7 @@ export class CoreModule {
         IdempotencyModule,
         IntegrationLogModule,
         AuditModule,
+        ConnectorsModule,
         HealthModule.forRoot(options.redisDependency),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -3,3 +3,5 @@ export * from './test-environment';
 export * from './tokens';
 export * from './processes';
 export * from './events/test-consumers';
+export * from './fakes/bitrix24';
+export * from './fakes/onec';

@@ -1,5 +1,7 @@
 import { createPublicKey } from 'node:crypto';
+import { Bitrix24Settings, readBitrix24Config } from './bitrix24.config';
 import { EnvReader } from './env-reader';
+import { OnecSettings, readOnecConfig } from './onec.config';
 
 export type Environment = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -66,6 +68,8 @@ export class AppConfig {
     readonly jobLockMs: number;
     readonly stalledCheckIntervalMs: number;
   };
+  readonly bitrix24!: Bitrix24Settings;
+  readonly onec!: OnecSettings;
 
   static from(values: Omit<AppConfig, 'production'>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -144,6 +148,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       jobLockMs: read.int('EVENTS_JOB_LOCK_MS', 30_000, { min: 1_000 }),
       stalledCheckIntervalMs: read.int('EVENTS_STALLED_CHECK_INTERVAL_MS', 30_000, { min: 500 }),
     },
+    bitrix24: readBitrix24Config(read),
+    onec: readOnecConfig(read),
   });
 
   if (read.problems.length > 0) {

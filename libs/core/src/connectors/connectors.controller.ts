@@ -1,0 +1,32 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../http/api-problem.decorator';
+import { ConnectorStatusRegistry } from './connector-status';
+
+export class ConnectorStatusDto {
+  @ApiProperty({ example: 'bitrix24' }) name!: string;
+  @ApiProperty() configured!: boolean;
+  @ApiProperty({ enum: ['ok', 'degraded', 'circuit_open', 'unconfigured'] }) state!: string;
+  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
+}
+
+export class ConnectorsStatusDto {
+  @ApiProperty({ type: [ConnectorStatusDto] }) connectors!: ConnectorStatusDto[];
+}
+
+@ApiTags('admin')
+@Controller('api/v1/admin/connectors')
+export class ConnectorsController {
+  constructor(private readonly registry: ConnectorStatusRegistry) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'State of the 1C and Bitrix24 connectors: configuration, circuit breakers, quota' })
+  @ApiOkResponse({ type: ConnectorsStatusDto })
+  @ApiProblemResponses(401, 403)
+  async list(): Promise<ConnectorsStatusDto> {
+    return { connectors: await this.registry.all() };
+  }
+}

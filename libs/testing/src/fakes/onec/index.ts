@@ -1,0 +1,2 @@
+// The fake 1C (exchange client and HTTP service) lives here.
+export {};
