@@ -1,11 +1,70 @@
-// Connector authors: read CONTRIBUTING.md at the repo root first (platform APIs, shared files, migrations, openapi,
-// commit rules: commit only your own paths with `git commit -- <paths>`, never `git add -A`).
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@app/events';
+import { Bitrix24Client } from './client/bitrix24-client';
+import { Bitrix24Metrics } from './client/bitrix24.metrics';
+import { PortalCircuitBreaker } from './client/circuit-breaker';
+import { Bitrix24Credentials } from './client/credentials';
+import { OperatingBudget } from './client/operating-budget';
+import { PortalRateLimiter } from './client/rate-limiter';
+import { Bitrix24Transport } from './client/transport';
+import { Bitrix24Scheduler } from './inbound/bitrix24-scheduler';
+import { EventVerifier } from './inbound/event-verifier';
+import { Bitrix24InboundPort } from './inbound/inbound-change.port';
+import { InboundProcessor } from './inbound/inbound-processor';
+import { Bitrix24InboxConsumer } from './inbound/inbox.consumer';
+import { Bitrix24InstallController } from './inbound/install.controller';
+import { OfflineQueueDrain } from './inbound/offline-drain';
+import { Reconciler } from './inbound/reconciler';
+import { RecordingInboundAdapter } from './inbound/recording-inbound.adapter';
+import { SyncCursors } from './inbound/sync-cursors';
+import { Bitrix24WebhookController } from './inbound/webhook.controller';
+import { WebhookRateCap } from './inbound/webhook-rate-cap';
+import { Bitrix24MappingProvider } from './mapping/mapping.provider';
+import { Bitrix24StatusProvider } from './status/bitrix24-status';
+import {
+  BatchingCrmItemGateway,
+  BatchingProductCatalogGateway,
+  CrmItemGateway,
+  ProductCatalogGateway,
+} from './sync/bitrix24-gateways';
+import { EntityLinkRepository } from './sync/entity-link.repository';
+import { Bitrix24UpsertConsumer } from './sync/upsert.consumer';
+import { UpsertBatcher } from './sync/upsert-batcher';
 
-/** The API side of the Bitrix24 connector (webhook receiver, install handler). */
-@Module({})
+const SHARED = [Bitrix24Metrics, Bitrix24Transport, Bitrix24Credentials, Bitrix24MappingProvider, SyncCursors];
+
+/** The API side of the Bitrix24 connector: webhook receiver, install handler, admin status. Never calls REST but to verify an install. */
+@Module({
+  imports: [EventsModule],
+  controllers: [Bitrix24WebhookController, Bitrix24InstallController],
+  providers: [...SHARED, EventVerifier, WebhookRateCap, Bitrix24StatusProvider],
+})
 export class Bitrix24HttpModule {}
 
-/** The worker side of the Bitrix24 connector (REST client, consumers, offline-queue drain, reconcile). */
-@Module({})
+/**
+ * The worker side: the quota-aware client, the gateways (ports the domain uses), the outbox consumer that writes
+ * to Bitrix24, inbound processing, and the recovery jobs (offline queue, reconcile).
+ */
+@Module({
+  imports: [EventsModule],
+  providers: [
+    ...SHARED,
+    PortalRateLimiter,
+    OperatingBudget,
+    PortalCircuitBreaker,
+    Bitrix24Client,
+    EntityLinkRepository,
+    UpsertBatcher,
+    { provide: CrmItemGateway, useClass: BatchingCrmItemGateway },
+    { provide: ProductCatalogGateway, useClass: BatchingProductCatalogGateway },
+    Bitrix24UpsertConsumer,
+    { provide: Bitrix24InboundPort, useClass: RecordingInboundAdapter },
+    InboundProcessor,
+    OfflineQueueDrain,
+    Reconciler,
+    Bitrix24InboxConsumer,
+    Bitrix24Scheduler,
+  ],
+  exports: [Bitrix24Client, CrmItemGateway, ProductCatalogGateway, OfflineQueueDrain, Reconciler],
+})
 export class Bitrix24WorkerModule {}

@@ -165,7 +165,11 @@ export function compare(a: unknown, b: unknown, kind: FieldKind, offsetMinutes: 
     case 'number':
       return asNumber(a) - asNumber(b);
     case 'date':
-      return (parsePortalDate(a, offsetMinutes) ?? Number.NaN) - (parsePortalDate(b, offsetMinutes) ?? Number.NaN);
+      // The portal stores whole seconds (its answers show no fractions), so filters compare at that precision.
+      return (
+        Math.floor((parsePortalDate(a, offsetMinutes) ?? Number.NaN) / 1000) -
+        Math.floor((parsePortalDate(b, offsetMinutes) ?? Number.NaN) / 1000)
+      );
     case 'boolean':
       return Number(asBoolean(a)) - Number(asBoolean(b));
     case 'auto': {

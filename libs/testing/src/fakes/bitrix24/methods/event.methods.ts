@@ -42,6 +42,13 @@ function messageIds(value: unknown): string[] {
  * (OAuth) authorization. `auth_connector` comes with the credentials and scopes bindings and queue reads.
  */
 export const eventMethods: MethodTable = {
+  // What an installed app learns about itself; apps call it to check a freshly received access token.
+  'app.info': {
+    appOnly: true,
+    handler: () => ({
+      result: { ID: 1, CODE: 'local', VERSION: 1, STATUS: 'L', INSTALLED: true, PAYMENT_EXPIRED: 'N', DAYS: null },
+    }),
+  },
   'event.bind': {
     appOnly: true,
     handler: (params, { portal, origin }) => {

@@ -1,0 +1,128 @@
+import { AppConfig } from '@app/core';
+import { Injectable } from '@nestjs/common';
+import { Bitrix24Client } from '../client/bitrix24-client';
+import { Bitrix24Error } from '../client/bitrix24-error';
+import { crmMappingOfType } from '../mapping/bitrix24-mapping';
+import { EntityCodec, idOf, type RemoteEntity, type WritableMapping } from '../mapping/entity-codec';
+import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
+import { EntityLinkRepository } from '../sync/entity-link.repository';
+import type { EventSubject } from './event-payload';
+import { Bitrix24InboundPort, type InboundSource } from './inbound-change.port';
+
+/**
+ * Turns "entity X changed" into an applied change: events carry only ids, so the entity is re-read through REST
+ * with our own credentials, and handed to the domain only when it is newer than what we hold and differs from it,
+ * which also filters out our own writes coming back (their hash was recorded from the write's answer).
+ */
+@Injectable()
+export class InboundProcessor {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly client: Bitrix24Client,
+    private readonly links: EntityLinkRepository,
+    private readonly mappings: Bitrix24MappingProvider,
+    private readonly port: Bitrix24InboundPort,
+  ) {}
+
+  codecFor(subject: EventSubject): EntityCodec | undefined {
+    let mapping: WritableMapping | undefined;
+    if (subject.type === 'crm') {
+      mapping = crmMappingOfType(this.mappings.mapping, subject.entityTypeId);
+    } else if (subject.type === 'product') {
+      const product = this.mappings.mapping.entities.product;
+      mapping = product?.representation === 'catalog_product' ? product : undefined;
+    }
+    return mapping ? new EntityCodec(mapping, this.config.bitrix24.originatorId) : undefined;
+  }
+
+  /** Returns a short outcome for the inbox row. */
+  async processSubject(subject: EventSubject, source: InboundSource): Promise<string> {
+    if (subject.type !== 'crm' && subject.type !== 'product') {
+      return `ignored: ${subject.type} events are not mapped`;
+    }
+    const codec = this.codecFor(subject);
+    if (!codec) {
+      return `ignored: ${subject.type === 'crm' ? `CRM type ${subject.entityTypeId}` : 'products'} not mapped`;
+    }
+    if (subject.deleted) {
+      return this.applyDeleted(codec, subject.id, source);
+    }
+    const get = codec.get(subject.id);
+    try {
+      const answer = await this.client.call(get.method, get.params, {
+        write: false,
+        entityType: codec.mapping.kind,
+        entityId: subject.id,
+      });
+      const entity = codec.entityOf(answer.result);
+      if (!entity) {
+        throw new Bitrix24Error('transient', 'BITRIX24_UNEXPECTED_ANSWER', `${get.method} returned no entity`, {
+          outcome: 'rejected',
+        });
+      }
+      return await this.applyRemote(codec, entity, source);
+    } catch (error) {
+      if (error instanceof Bitrix24Error && error.code === 'BITRIX24_NOT_FOUND') {
+        // Gone by the time we asked: an update event followed by a delete we may or may not see.
+        return this.applyDeleted(codec, subject.id, source);
+      }
+      throw error;
+    }
+  }
+
+  async applyRemote(codec: EntityCodec, entity: RemoteEntity, source: InboundSource): Promise<string> {
+    const kind = codec.mapping.kind;
+    const bitrixId = idOf(entity.id);
+    const externalId = codec.externalIdOf(entity);
+    const link =
+      (await this.links.byBitrixId(kind, bitrixId)) ??
+      (externalId ? (await this.links.load(kind, [externalId])).get(externalId) : undefined);
+    const remoteUpdatedAt = codec.updatedAt(entity);
+    const hash = codec.contentHash(entity);
+    if (link?.remoteUpdatedAt && remoteUpdatedAt && remoteUpdatedAt < link.remoteUpdatedAt) {
+      return 'ignored: older than the state we hold';
+    }
+    if (link?.contentHash === hash) {
+      await this.links.recordSeen(kind, link.externalId, bitrixId, remoteUpdatedAt, hash);
+      return link.writtenHash === hash ? 'ignored: our own write' : 'ignored: no change';
+    }
+    const ours = codec.toOurs(entity);
+    await this.port.apply({
+      kind,
+      externalId: link?.externalId ?? externalId,
+      bitrixId,
+      entityTypeId: codec.entityTypeId,
+      deleted: false,
+      fields: ours.fields,
+      status: ours.status,
+      remoteUpdatedAt,
+      source,
+    });
+    await this.links.recordSeen(
+      kind,
+      link?.externalId ?? externalId ?? `bitrix24:${bitrixId}`,
+      bitrixId,
+      remoteUpdatedAt,
+      hash,
+    );
+    return 'applied';
+  }
+
+  private async applyDeleted(codec: EntityCodec, bitrixId: string, source: InboundSource): Promise<string> {
+    const kind = codec.mapping.kind;
+    const link = await this.links.byBitrixId(kind, bitrixId);
+    await this.port.apply({
+      kind,
+      externalId: link?.externalId,
+      bitrixId,
+      entityTypeId: codec.entityTypeId,
+      deleted: true,
+      fields: {},
+      source,
+    });
+    if (link) {
+      await this.links.markAbsent(kind, [link.externalId]);
+    }
+    return 'applied: deleted';
+  }
+}

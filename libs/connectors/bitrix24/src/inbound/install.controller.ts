@@ -1,0 +1,123 @@
+import { ApiProblemResponses, AppConfig, AppError, Public } from '@app/core';
+import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Bitrix24Error } from '../client/bitrix24-error';
+import { Bitrix24Credentials, oauthTokenUrl } from '../client/credentials';
+import { Bitrix24Transport } from '../client/transport';
+
+export class InstallReceiptDto {
+  @ApiProperty({ enum: ['installed'] }) status!: 'installed';
+  @ApiProperty() memberId!: string;
+}
+
+/**
+ * The "path for initial installation" of the local application: Bitrix24 posts ONAPPINSTALL with the first tokens
+ * and the application token. Anyone can reach this URL, so the payload is checked before anything is stored: OAuth
+ * must be configured, the portal must be ours (domain, pinned member id), the OAuth server allowlisted, and the
+ * access token must work against the configured portal (`app.info`; never against an endpoint from the payload).
+ */
+@ApiTags('webhooks')
+@Controller('api/v1/webhooks/bitrix24/install')
+export class Bitrix24InstallController {
+  private readonly logger = new Logger('Bitrix24WebhookSecurity');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly credentials: Bitrix24Credentials,
+    private readonly transport: Bitrix24Transport,
+  ) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Install handler of the Bitrix24 local application (ONAPPINSTALL)' })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ type: InstallReceiptDto })
+  @ApiProblemResponses(400, 401, 409)
+  async install(@Req() request: FastifyRequest, @Body() body: unknown): Promise<InstallReceiptDto> {
+    const { oauth, memberId: pinnedMember, portal } = this.config.bitrix24;
+    if (!oauth) {
+      throw new AppError(
+        'BITRIX24_OAUTH_NOT_CONFIGURED',
+        'conflict',
+        'The Bitrix24 local application is not configured',
+      );
+    }
+    const auth = authOf(body);
+    const refuse = (reason: string): AppError => {
+      this.logger.warn({ source: request.ip, domain: auth.domain ?? null, reason }, 'Refused a Bitrix24 install call');
+      return new AppError('BITRIX24_INSTALL_REFUSED', 'unauthenticated', 'Bitrix24 install refused');
+    };
+    const required = [
+      'access_token',
+      'refresh_token',
+      'application_token',
+      'member_id',
+      'domain',
+      'server_endpoint',
+    ] as const;
+    const missing = required.filter((key) => !auth[key]);
+    if (missing.length > 0) {
+      throw new AppError('BITRIX24_INSTALL_INVALID', 'invalid_input', `Missing auth[${missing.join('], auth[')}]`);
+    }
+    if (portal !== undefined && auth.domain!.toLowerCase() !== portal.toLowerCase()) {
+      throw refuse('domain is not the configured portal');
+    }
+    if (pinnedMember !== undefined && auth.member_id !== pinnedMember) {
+      throw refuse('member_id is not the pinned portal');
+    }
+    try {
+      oauthTokenUrl(auth.server_endpoint!, oauth.oauthServerHosts);
+      await this.transport.send({
+        method: 'app.info',
+        url: new URL(
+          'rest/app.info',
+          oauth.portalUrl.endsWith('/') ? oauth.portalUrl : `${oauth.portalUrl}/`,
+        ).toString(),
+        body: { auth: auth.access_token },
+      });
+    } catch (error) {
+      throw refuse(error instanceof Bitrix24Error ? error.code : 'verification failed');
+    }
+    await this.credentials.install({
+      memberId: auth.member_id!,
+      domain: auth.domain!,
+      serverEndpoint: auth.server_endpoint!,
+      accessToken: auth.access_token!,
+      refreshToken: auth.refresh_token!,
+      applicationToken: auth.application_token!,
+      expiresInSeconds: Number(auth.expires_in) || 3600,
+      scope: auth.scope ?? '',
+    });
+    this.logger.log(`Bitrix24 local application installed on ${auth.domain} (member ${auth.member_id})`);
+    return { status: 'installed', memberId: auth.member_id! };
+  }
+}
+
+type AuthFields = Partial<
+  Record<
+    | 'access_token'
+    | 'refresh_token'
+    | 'application_token'
+    | 'member_id'
+    | 'domain'
+    | 'server_endpoint'
+    | 'expires_in'
+    | 'scope',
+    string
+  >
+>;
+
+function authOf(body: unknown): AuthFields {
+  const auth = body && typeof body === 'object' ? (body as Record<string, unknown>).auth : undefined;
+  if (!auth || typeof auth !== 'object') {
+    return {};
+  }
+  return Object.fromEntries(
+    Object.entries(auth as Record<string, unknown>)
+      .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+      .map(([key, value]) => [key, String(value)]),
+  );
+}

@@ -1,0 +1,105 @@
+import { AppError, Public, ApiProblemResponses } from '@app/core';
+import { InboxService } from '@app/events';
+import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '@app/core';
+import { BITRIX24_EVENT_RECEIVED, BITRIX24_INBOX_DESTINATION, BITRIX24_SOURCE } from '../bitrix24.constants';
+import { Bitrix24Metrics } from '../client/bitrix24.metrics';
+import { dedupKeyOf, inboxSubjectOf, parseEventBody } from './event-payload';
+import { EventVerifier } from './event-verifier';
+import { WebhookRateCap } from './webhook-rate-cap';
+
+export class WebhookReceiptDto {
+  @ApiProperty({ enum: ['accepted', 'duplicate'], description: 'A duplicate is acknowledged and not processed again.' })
+  status!: 'accepted' | 'duplicate';
+}
+
+/**
+ * Bitrix24's outbound webhook (`event.bind` handlers and UI-configured outgoing webhooks). It authenticates by the
+ * application token in the body, stores the event in the inbox and answers at once: no call to Bitrix24 happens here
+ * (the portal slows down handlers that answer late and never re-sends an event).
+ */
+@ApiTags('webhooks')
+@Controller('api/v1/webhooks/bitrix24')
+export class Bitrix24WebhookController {
+  private readonly logger = new Logger('Bitrix24WebhookSecurity');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly verifier: EventVerifier,
+    private readonly inbox: InboxService,
+    private readonly rateCap: WebhookRateCap,
+    private readonly metrics: Bitrix24Metrics,
+  ) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Receive a Bitrix24 outbound event',
+    description:
+      'Form-encoded with PHP bracket keys (as Bitrix24 sends it) or JSON. Authenticated by auth[application_token] ' +
+      '(constant-time comparison against the configured or installed tokens) and pinned to auth[member_id]/auth[domain].',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      additionalProperties: true,
+      example: {
+        event: 'ONCRMDYNAMICITEMUPDATE',
+        data: { FIELDS: { ID: '24', ENTITY_TYPE_ID: '1220' } },
+        ts: '1723538517',
+        auth: { domain: 'example.bitrix24.com', member_id: '…', application_token: '…' },
+      },
+    },
+  })
+  @ApiOkResponse({ type: WebhookReceiptDto })
+  @ApiProblemResponses(400, 401, 413, 429)
+  async receive(@Req() request: FastifyRequest, @Body() body: unknown): Promise<WebhookReceiptDto> {
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > this.config.bitrix24.webhook.bodyLimitBytes) {
+      throw new AppError('BITRIX24_EVENT_TOO_LARGE', 'payload_too_large', 'Event body too large');
+    }
+    if (!(await this.rateCap.allow(request.ip))) {
+      throw new AppError('BITRIX24_EVENT_RATE_LIMITED', 'rate_limited', 'Too many events from this source', {
+        retryAfterSeconds: 1,
+      });
+    }
+    const event = parseEventBody(body);
+    const verdict = await this.verifier.verify(event?.auth ?? {});
+    if (!verdict.ok) {
+      // The only trace a refused call leaves: who, what, why; never the token.
+      this.logger.warn(
+        { source: request.ip, event: event?.event ?? null, domain: event?.auth.domain ?? null, reason: verdict.reason },
+        'Refused a Bitrix24 webhook call',
+      );
+      this.metrics.inbound.inc({ event: 'unknown', outcome: 'refused' });
+      throw new AppError('BITRIX24_EVENT_UNAUTHENTICATED', 'unauthenticated', 'Unauthenticated Bitrix24 event');
+    }
+    if (!event) {
+      throw new AppError('BITRIX24_EVENT_INVALID', 'invalid_input', 'Not a Bitrix24 event: `event` is missing');
+    }
+    const receipt = await this.inbox.receive({
+      source: BITRIX24_SOURCE,
+      dedupKey: dedupKeyOf(event),
+      type: event.event,
+      subject: inboxSubjectOf(event.subject),
+      // The tokens stay out of the database: processing uses our own stored credentials, never the event's.
+      payload: {
+        event: event.event,
+        event_handler_id: event.handlerId ?? null,
+        ts: event.ts ?? null,
+        data: event.data,
+        auth: { domain: event.auth.domain ?? null, member_id: event.auth.memberId ?? null },
+        via: 'webhook',
+      },
+      destination: BITRIX24_INBOX_DESTINATION,
+      eventType: BITRIX24_EVENT_RECEIVED,
+    });
+    const status = receipt.duplicate ? 'duplicate' : 'accepted';
+    this.metrics.inbound.inc({ event: event.event, outcome: status });
+    return { status };
+  }
+}

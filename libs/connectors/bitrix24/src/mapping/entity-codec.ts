@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import type { BatchCommand } from '../client/batch-result';
+import type { CrmItemMapping, EntityMapping, ProductMapping, WritableKind } from './bitrix24-mapping';
+
+export type WritableMapping = CrmItemMapping | ProductMapping;
+
+/** What the domain asks for: our entity, our field names, our status. */
+export interface UpsertRequest {
+  readonly kind: WritableKind;
+  /** Our stable id (the 1C GUID or our own UUID); stored on the Bitrix24 side for the no-duplicate lookup. */
+  readonly externalId: string;
+  /** Our field names, mapped to Bitrix24 codes by the mapping file; fields it does not map are not sent. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Our status, mapped to a stage (smart processes only). */
+  readonly status?: string;
+}
+
+/** A Bitrix24 entity as the REST answers show it. */
+export type RemoteEntity = Record<string, unknown>;
+
+/**
+ * Translates between our requests and Bitrix24's methods for one mapped entity: the fields a create or update
+ * sends, the methods, the lookup by external id, and the content hash that tells our own writes from real changes.
+ */
+export class EntityCodec {
+  constructor(
+    readonly mapping: WritableMapping,
+    private readonly originatorId: string,
+  ) {}
+
+  get entityTypeId(): number | undefined {
+    return this.mapping.representation === 'crm_item' ? this.mapping.entityTypeId : undefined;
+  }
+
+  /** The Bitrix24 fields for `request`; an unknown status is a request error, not something to guess. */
+  fields(request: UpsertRequest, creating: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [ours, value] of Object.entries(request.fields)) {
+      const code = this.mapping.fields[ours];
+      if (code !== undefined && value !== undefined) {
+        out[code] = value;
+      }
+    }
+    if (this.mapping.representation === 'catalog_product') {
+      return { ...out, iblockId: this.mapping.iblockId, xmlId: request.externalId };
+    }
+    if (this.mapping.externalId === 'originId') {
+      Object.assign(out, { originatorId: this.originatorId, originId: request.externalId });
+    } else {
+      out.xmlId = request.externalId;
+    }
+    if (creating && this.mapping.categoryId !== undefined) {
+      out.categoryId = this.mapping.categoryId;
+    }
+    if (request.status !== undefined) {
+      const stage = this.mapping.stages[request.status];
+      if (stage === undefined) {
+        throw new UnmappedStatusError(request.kind, request.status);
+      }
+      out.stageId = stage;
+    }
+    return out;
+  }
+
+  create(fields: Record<string, unknown>): BatchCommand {
+    return this.mapping.representation === 'catalog_product'
+      ? { method: 'catalog.product.add', params: { fields } }
+      : { method: 'crm.item.add', params: { entityTypeId: this.mapping.entityTypeId, fields } };
+  }
+
+  update(bitrixId: string, fields: Record<string, unknown>): BatchCommand {
+    return this.mapping.representation === 'catalog_product'
+      ? { method: 'catalog.product.update', params: { id: bitrixId, fields } }
+      : { method: 'crm.item.update', params: { entityTypeId: this.mapping.entityTypeId, id: bitrixId, fields } };
+  }
+
+  get(bitrixId: string): BatchCommand {
+    return this.mapping.representation === 'catalog_product'
+      ? { method: 'catalog.product.get', params: { id: bitrixId } }
+      : { method: 'crm.item.get', params: { entityTypeId: this.mapping.entityTypeId, id: bitrixId } };
+  }
+
+  /** Keyset listing for the reconcile: full rows, `start=-1` (no COUNT). */
+  list(filter: Record<string, unknown>, order: Record<string, string>): BatchCommand {
+    if (this.mapping.representation === 'catalog_product') {
+      return {
+        method: 'catalog.product.list',
+        params: {
+          select: [...new Set(['id', 'iblockId', 'xmlId', 'timestampX', ...Object.values(this.mapping.fields)])],
+          filter: { iblockId: this.mapping.iblockId, ...filter },
+          order,
+          start: -1,
+        },
+      };
+    }
+    return {
+      method: 'crm.item.list',
+      params: { entityTypeId: this.mapping.entityTypeId, select: ['*', 'uf_*'], filter, order, start: -1 },
+    };
+  }
+
+  /** Finds entities by our external ids (at most a page, 50, per command). */
+  lookup(externalIds: readonly string[]): BatchCommand {
+    if (this.mapping.representation === 'catalog_product') {
+      return {
+        method: 'catalog.product.list',
+        params: {
+          select: ['id', 'iblockId', 'xmlId'],
+          filter: { iblockId: this.mapping.iblockId, xmlId: [...externalIds] },
+          order: { id: 'ASC' },
+        },
+      };
+    }
+    const filter =
+      this.mapping.externalId === 'originId'
+        ? { originatorId: this.originatorId, '@originId': [...externalIds] }
+        : { '@xmlId': [...externalIds] };
+    return {
+      method: 'crm.item.list',
+      params: {
+        entityTypeId: this.mapping.entityTypeId,
+        select: ['id', 'xmlId', 'originId'],
+        filter,
+        order: { id: 'ASC' },
+      },
+    };
+  }
+
+  /** The rows of a lookup answer as external id → Bitrix24 id; the oldest wins if a duplicate ever slipped in. */
+  lookupResult(result: unknown): Map<string, string> {
+    const rows = rowsOf(result, this.mapping.representation === 'catalog_product' ? 'products' : 'items');
+    const found = new Map<string, string>();
+    for (const row of rows) {
+      const external = this.externalIdOf(row);
+      if (external && !found.has(external)) {
+        found.set(external, idOf(row.id));
+      }
+    }
+    return found;
+  }
+
+  /** The entity an add/update/get answer carries. */
+  entityOf(result: unknown): RemoteEntity | undefined {
+    if (!result || typeof result !== 'object') {
+      return undefined;
+    }
+    const record = result as Record<string, unknown>;
+    const entity = record.item ?? record.element ?? record.product;
+    return entity && typeof entity === 'object' ? (entity as RemoteEntity) : undefined;
+  }
+
+  externalIdOf(entity: RemoteEntity): string | undefined {
+    const value = this.mapping.externalId === 'originId' ? entity.originId : entity.xmlId;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  /** When the entity last changed on the portal (`updatedTime`, `timestampX` for products). */
+  updatedAt(entity: RemoteEntity): Date | undefined {
+    const raw = this.mapping.representation === 'catalog_product' ? entity.timestampX : entity.updatedTime;
+    const parsed = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+    return Number.isNaN(parsed) ? undefined : new Date(parsed);
+  }
+
+  /**
+   * A hash of the mapped fields as the portal shows them. Taken from the answer to our own write, it equals the
+   * hash of a later re-read exactly when nobody else changed those fields: how our own writes are told apart.
+   */
+  contentHash(entity: RemoteEntity): string {
+    const codes = [...Object.values(this.mapping.fields)];
+    if (this.mapping.representation === 'crm_item' && Object.keys(this.mapping.stages).length > 0) {
+      codes.push('stageId');
+    }
+    const canonical = codes
+      .sort()
+      .map((code) => `${code}=${normalise(entity[code])}`)
+      .join('\n');
+    return createHash('sha256').update(canonical).digest('hex');
+  }
+
+  /** Our view of a remote entity: our field names and status, for the inbound port. */
+  toOurs(entity: RemoteEntity): { fields: Record<string, unknown>; status?: string } {
+    const fields: Record<string, unknown> = {};
+    for (const [ours, code] of Object.entries(this.mapping.fields)) {
+      if (code in entity) {
+        fields[ours] = entity[code];
+      }
+    }
+    if (this.mapping.representation === 'crm_item' && typeof entity.stageId === 'string') {
+      const status = Object.entries(this.mapping.stages).find(([, stage]) => stage === entity.stageId)?.[0];
+      return { fields, ...(status === undefined ? {} : { status }) };
+    }
+    return { fields };
+  }
+}
+
+export class UnmappedStatusError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly status: string,
+  ) {
+    super(`Status "${status}" of ${kind} has no stage in the Bitrix24 mapping`);
+  }
+}
+
+export function isWritable(mapping: EntityMapping | undefined): mapping is WritableMapping {
+  return mapping?.representation === 'crm_item' || mapping?.representation === 'catalog_product';
+}
+
+function rowsOf(result: unknown, key: string): RemoteEntity[] {
+  if (Array.isArray(result)) {
+    return result as RemoteEntity[];
+  }
+  const rows = result && typeof result === 'object' ? (result as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(rows) ? (rows as RemoteEntity[]) : [];
+}
+
+/** Values as the portal may echo them: numbers as strings (`"100.000000"`), dates in the portal's zone, Y/N. */
+function normalise(value: unknown): string {
+  if (value === null || value === undefined || value === '') {
+    return '';
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'Y' : 'N';
+  }
+  if (typeof value === 'number') {
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (/^-?\d+(\.\d+)?$/.test(trimmed)) {
+      return String(Number(trimmed));
+    }
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(trimmed) && !Number.isNaN(Date.parse(trimmed))) {
+      return new Date(Date.parse(trimmed)).toISOString();
+    }
+    return trimmed;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(normalise).join(',')}]`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Ids come back as numbers (crm.item) or strings (legacy methods, offline queue). */
+export function idOf(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : '';
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Bitrix24EntityLinkEntity } from './entity-link.entity';
+
+export interface WriteOutcome {
+  readonly externalId: string;
+  readonly bitrixId: string;
+  readonly remoteUpdatedAt?: Date;
+  readonly contentHash: string;
+}
+
+/** Reads and writes the entity mirror with set-based statements: one round trip per batch of 50. */
+@Injectable()
+export class EntityLinkRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async load(kind: string, externalIds: readonly string[]): Promise<Map<string, Bitrix24EntityLinkEntity>> {
+    if (externalIds.length === 0) {
+      return new Map();
+    }
+    const rows = await this.dataSource
+      .getRepository(Bitrix24EntityLinkEntity)
+      .createQueryBuilder('link')
+      .where('link.kind = :kind AND link.external_id = ANY(:ids)', { kind, ids: [...externalIds] })
+      .getMany();
+    return new Map(rows.map((row) => [row.externalId, row]));
+  }
+
+  async byBitrixId(kind: string, bitrixId: string): Promise<Bitrix24EntityLinkEntity | null> {
+    return this.dataSource.getRepository(Bitrix24EntityLinkEntity).findOneBy({ kind, bitrixId });
+  }
+
+  /** Written BEFORE a create is sent: from here on, a crash or a lost answer leads to a lookup, never a blind resend. */
+  async markCreating(kind: string, externalIds: readonly string[]): Promise<void> {
+    if (externalIds.length === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO bitrix24_entity_links (kind, external_id, state, updated_at)
+       SELECT $1, unnest($2::text[]), 'creating', now()
+       ON CONFLICT (kind, external_id) DO UPDATE SET state = 'creating', updated_at = now()
+        WHERE bitrix24_entity_links.state <> 'linked'`,
+      [kind, [...externalIds]],
+    );
+  }
+
+  /** The portal refused these creates: they are known not to exist. */
+  async markAbsent(kind: string, externalIds: readonly string[]): Promise<void> {
+    if (externalIds.length === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE bitrix24_entity_links SET state = 'absent', bitrix_id = NULL, updated_at = now()
+        WHERE kind = $1 AND external_id = ANY($2::text[])`,
+      [kind, [...externalIds]],
+    );
+  }
+
+  /** Pairs found by a lookup (no write of ours known: the hashes stay as they were). */
+  async link(kind: string, pairs: ReadonlyMap<string, string>): Promise<void> {
+    if (pairs.size === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO bitrix24_entity_links (kind, external_id, bitrix_id, state, updated_at)
+       SELECT $1, e, b, 'linked', now() FROM unnest($2::text[], $3::text[]) AS t(e, b)
+       ON CONFLICT (kind, external_id) DO UPDATE SET bitrix_id = EXCLUDED.bitrix_id, state = 'linked', updated_at = now()`,
+      [kind, [...pairs.keys()], [...pairs.values()]],
+    );
+  }
+
+  /** After successful creates/updates: the answer's change time and hash become what we wrote and saw. */
+  async recordWrites(kind: string, outcomes: readonly WriteOutcome[]): Promise<void> {
+    if (outcomes.length === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO bitrix24_entity_links
+              (kind, external_id, bitrix_id, state, remote_updated_at, content_hash, written_hash, written_at, updated_at)
+       SELECT $1, e, b, 'linked', u, h, h, now(), now()
+         FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS t(e, b, u, h)
+       ON CONFLICT (kind, external_id) DO UPDATE SET
+              bitrix_id = EXCLUDED.bitrix_id, state = 'linked',
+              remote_updated_at = GREATEST(bitrix24_entity_links.remote_updated_at, EXCLUDED.remote_updated_at),
+              content_hash = EXCLUDED.content_hash, written_hash = EXCLUDED.written_hash,
+              written_at = now(), updated_at = now()`,
+      [
+        kind,
+        outcomes.map((outcome) => outcome.externalId),
+        outcomes.map((outcome) => outcome.bitrixId),
+        outcomes.map((outcome) => outcome.remoteUpdatedAt?.toISOString() ?? null),
+        outcomes.map((outcome) => outcome.contentHash),
+      ],
+    );
+  }
+
+  /** After an inbound change was applied (or recognised): what we now hold. */
+  async recordSeen(
+    kind: string,
+    externalId: string,
+    bitrixId: string,
+    remoteUpdatedAt: Date | undefined,
+    contentHash: string,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO bitrix24_entity_links (kind, external_id, bitrix_id, state, remote_updated_at, content_hash, updated_at)
+       VALUES ($1, $2, $3, 'linked', $4, $5, now())
+       ON CONFLICT (kind, external_id) DO UPDATE SET bitrix_id = EXCLUDED.bitrix_id, state = 'linked',
+              remote_updated_at = GREATEST(bitrix24_entity_links.remote_updated_at, EXCLUDED.remote_updated_at),
+              -- A re-read that raced with a newer write of ours must not replace the newer hash.
+              content_hash = CASE
+                WHEN bitrix24_entity_links.remote_updated_at IS NULL OR EXCLUDED.remote_updated_at IS NULL
+                  OR EXCLUDED.remote_updated_at >= bitrix24_entity_links.remote_updated_at
+                THEN EXCLUDED.content_hash ELSE bitrix24_entity_links.content_hash END,
+              updated_at = now()`,
+      [kind, externalId, bitrixId, remoteUpdatedAt ?? null, contentHash],
+    );
+  }
+}

@@ -1,0 +1,336 @@
+import { AppConfig } from '@app/core';
+import { Injectable, Logger } from '@nestjs/common';
+import type { BatchCommand, CommandResult } from '../client/batch-result';
+import { Bitrix24Client, MAX_BATCH_COMMANDS } from '../client/bitrix24-client';
+import { Bitrix24Error } from '../client/bitrix24-error';
+import { sleep } from '../client/rate-limiter';
+import type { WritableKind } from '../mapping/bitrix24-mapping';
+import { EntityCodec, idOf, isWritable, UnmappedStatusError, type UpsertRequest } from '../mapping/entity-codec';
+import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
+import { EntityLinkRepository, type WriteOutcome } from './entity-link.repository';
+
+export interface UpsertResult {
+  readonly kind: WritableKind;
+  readonly externalId: string;
+  readonly bitrixId: string;
+  /** True when this call created the entity (or found the one an earlier, unanswered attempt created). */
+  readonly created: boolean;
+}
+
+interface Pending {
+  readonly request: UpsertRequest;
+  readonly codec: EntityCodec;
+  resolve(result: UpsertResult): void;
+  reject(error: unknown): void;
+}
+
+interface Planned {
+  readonly pending: Pending;
+  readonly bitrixId?: string;
+}
+
+/**
+ * Turns single upserts into `batch` calls of up to 50 commands while keeping every caller's own result and error.
+ * A runner first waits for a slot of the shared bucket and only then takes what has queued up, so batches are
+ * full whenever there is a backlog: throughput approaches 50 × the portal's drain rate.
+ *
+ * No duplicates: a create is announced in the mirror (`creating`) before it is sent. If its answer is lost (timeout,
+ * reset, 5xx, crash), the entity stays `creating`, and the next attempt looks it up by external id before deciding
+ * between create and update. A refused create is marked `absent`; an update is always safe to repeat.
+ */
+@Injectable()
+export class UpsertBatcher {
+  private readonly logger = new Logger(UpsertBatcher.name);
+  private readonly queue: Pending[] = [];
+  private running = 0;
+  private readonly codecs = new Map<WritableKind, EntityCodec>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly client: Bitrix24Client,
+    private readonly links: EntityLinkRepository,
+    mappings: Bitrix24MappingProvider,
+  ) {
+    for (const mapping of Object.values(mappings.mapping.entities)) {
+      if (isWritable(mapping)) {
+        this.codecs.set(mapping.kind as WritableKind, new EntityCodec(mapping, config.bitrix24.originatorId));
+      }
+    }
+  }
+
+  codecFor(kind: WritableKind): EntityCodec {
+    if (!this.client.configured) {
+      throw new Bitrix24Error('unavailable', 'BITRIX24_UNCONFIGURED', 'Bitrix24 is not configured', {
+        outcome: 'not_sent',
+        retryAt: new Date(Date.now() + 60_000),
+      });
+    }
+    const codec = this.codecs.get(kind);
+    if (!codec) {
+      throw new Bitrix24Error('unavailable', 'BITRIX24_NOT_MAPPED', `${kind} has no Bitrix24 mapping`, {
+        outcome: 'not_sent',
+        retryAt: new Date(Date.now() + 5 * 60_000),
+      });
+    }
+    return codec;
+  }
+
+  submit(request: UpsertRequest): Promise<UpsertResult> {
+    let codec: EntityCodec;
+    try {
+      codec = this.codecFor(request.kind);
+      codec.fields(request, true);
+    } catch (error) {
+      return Promise.reject(asCodedError(error));
+    }
+    return new Promise<UpsertResult>((resolve, reject) => {
+      this.queue.push({ request, codec, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.config.bitrix24.batch.maxInFlight && this.queue.length > 0) {
+      this.running += 1;
+      void this.runOnce()
+        .catch((error: unknown) => this.logger.error(`Batch runner failed: ${String(error)}`))
+        .finally(() => {
+          this.running -= 1;
+          this.pump();
+        });
+    }
+  }
+
+  private async runOnce(): Promise<void> {
+    const started = Date.now();
+    try {
+      await this.client.acquireSlot();
+    } catch (error) {
+      // Redis is down: nothing can be sent safely; let the jobs retry later.
+      this.failAll(this.queue.splice(0, MAX_BATCH_COMMANDS), error);
+      return;
+    }
+    const waitedMs = Date.now() - started;
+    if (waitedMs < this.config.bitrix24.batch.lingerMs && this.queue.length < MAX_BATCH_COMMANDS) {
+      // The slot came at once: give concurrent callers a moment to join this batch.
+      await sleep(this.config.bitrix24.batch.lingerMs);
+    }
+    const taken = this.takeDistinct();
+    if (taken.length > 0) {
+      await this.process(taken);
+    }
+  }
+
+  /** One command per entity per batch: a second request for the same entity waits for the next batch. */
+  private takeDistinct(): Pending[] {
+    const taken: Pending[] = [];
+    const seen = new Set<string>();
+    for (let index = 0; index < this.queue.length && taken.length < MAX_BATCH_COMMANDS;) {
+      const pending = this.queue[index];
+      const key = `${pending.request.kind}\u0000${pending.request.externalId}`;
+      if (seen.has(key)) {
+        index += 1;
+        continue;
+      }
+      seen.add(key);
+      taken.push(pending);
+      this.queue.splice(index, 1);
+    }
+    return taken;
+  }
+
+  private async process(taken: Pending[]): Promise<void> {
+    let slotHeld = true;
+    const plans: Planned[] = [];
+    const inDoubt: Pending[] = [];
+    for (const [kind, group] of groupBy(taken, (pending) => pending.request.kind)) {
+      const links = await this.links.load(
+        kind,
+        group.map((pending) => pending.request.externalId),
+      );
+      for (const pending of group) {
+        const link = links.get(pending.request.externalId);
+        if (link?.state === 'linked' && link.bitrixId) {
+          plans.push({ pending, bitrixId: link.bitrixId });
+        } else if (link?.state === 'creating') {
+          inDoubt.push(pending);
+        } else {
+          plans.push({ pending });
+        }
+      }
+    }
+    if (inDoubt.length > 0) {
+      plans.push(...(await this.resolveInDoubt(inDoubt)));
+      slotHeld = false;
+    }
+    if (plans.length > 0) {
+      await this.write(plans, slotHeld);
+    }
+  }
+
+  /** Looks up entities whose earlier create may have landed: found ones become updates, the rest creates. */
+  private async resolveInDoubt(inDoubt: Pending[]): Promise<Planned[]> {
+    const commands = new Map<string, BatchCommand>();
+    const groups = new Map<string, Pending[]>();
+    for (const [kind, group] of groupBy(inDoubt, (pending) => pending.request.kind)) {
+      const name = `lookup_${kind}`;
+      commands.set(name, group[0].codec.lookup(group.map((pending) => pending.request.externalId)));
+      groups.set(name, group);
+    }
+    let results: Map<string, CommandResult>;
+    try {
+      results = await this.client.batch(commands, { write: false, slotHeld: true });
+    } catch (error) {
+      this.failAll(inDoubt, error);
+      return [];
+    }
+    const plans: Planned[] = [];
+    for (const [name, group] of groups) {
+      const outcome = results.get(name)!;
+      if (!outcome.ok) {
+        this.failAll(group, outcome.error);
+        continue;
+      }
+      const found = group[0].codec.lookupResult(outcome.result);
+      const pairs = new Map<string, string>();
+      for (const pending of group) {
+        const bitrixId = found.get(pending.request.externalId);
+        if (bitrixId !== undefined) {
+          pairs.set(pending.request.externalId, bitrixId);
+        }
+        plans.push({ pending, bitrixId });
+      }
+      await this.links.link(group[0].request.kind, pairs);
+      if (pairs.size > 0) {
+        this.logger.log(`Found ${pairs.size} ${group[0].request.kind} entities created by unanswered attempts`);
+      }
+    }
+    return plans;
+  }
+
+  private async write(plans: Planned[], slotHeld: boolean): Promise<void> {
+    const commands = new Map<string, BatchCommand>();
+    const byName = new Map<string, Planned>();
+    const creating = new Map<string, string[]>();
+    plans.forEach((plan, index) => {
+      const { request, codec } = plan.pending;
+      const name = `c${index}`;
+      const fields = codec.fields(request, plan.bitrixId === undefined);
+      commands.set(name, plan.bitrixId === undefined ? codec.create(fields) : codec.update(plan.bitrixId, fields));
+      byName.set(name, plan);
+      if (plan.bitrixId === undefined) {
+        creating.set(request.kind, [...(creating.get(request.kind) ?? []), request.externalId]);
+      }
+    });
+    try {
+      for (const [kind, ids] of creating) {
+        await this.links.markCreating(kind, ids);
+      }
+    } catch (error) {
+      this.failAll(
+        plans.map((plan) => plan.pending),
+        error,
+      );
+      return;
+    }
+    let results: Map<string, CommandResult>;
+    try {
+      results = await this.client.batch(commands, { write: true, slotHeld });
+    } catch (error) {
+      if (!(error instanceof Bitrix24Error) || error.outcome !== 'unknown') {
+        // Nothing ran: the creates are known not to have happened.
+        for (const [kind, ids] of creating) {
+          await this.links.markAbsent(kind, ids).catch(() => undefined);
+        }
+      }
+      this.failAll(
+        plans.map((plan) => plan.pending),
+        error,
+      );
+      return;
+    }
+    await this.settle(byName, results);
+  }
+
+  private async settle(byName: Map<string, Planned>, results: Map<string, CommandResult>): Promise<void> {
+    const writes = new Map<string, WriteOutcome[]>();
+    const absent = new Map<string, string[]>();
+    const done: Array<() => void> = [];
+    for (const [name, plan] of byName) {
+      const { request, codec } = plan.pending;
+      const outcome = results.get(name)!;
+      const entity = outcome.ok ? codec.entityOf(outcome.result) : undefined;
+      if (!outcome.ok || entity?.id === undefined) {
+        const error = outcome.ok
+          ? new Bitrix24Error('transient', 'BITRIX24_UNEXPECTED_ANSWER', `${request.kind}: answer without an entity`, {
+              outcome: 'unknown',
+            })
+          : outcome.error;
+        // A refused create did not happen; an update of a deleted entity must create it again on replay.
+        const refusedCreate = plan.bitrixId === undefined && error.outcome !== 'unknown';
+        if (refusedCreate || (plan.bitrixId !== undefined && error.code === 'BITRIX24_NOT_FOUND')) {
+          absent.set(request.kind, [...(absent.get(request.kind) ?? []), request.externalId]);
+        }
+        done.push(() => plan.pending.reject(error));
+        continue;
+      }
+      const bitrixId = idOf(entity.id);
+      writes.set(request.kind, [
+        ...(writes.get(request.kind) ?? []),
+        {
+          externalId: request.externalId,
+          bitrixId,
+          remoteUpdatedAt: codec.updatedAt(entity),
+          contentHash: codec.contentHash(entity),
+        },
+      ]);
+      done.push(() =>
+        plan.pending.resolve({
+          kind: request.kind,
+          externalId: request.externalId,
+          bitrixId,
+          created: plan.bitrixId === undefined,
+        }),
+      );
+    }
+    try {
+      for (const [kind, outcomes] of writes) {
+        await this.links.recordWrites(kind, outcomes);
+      }
+      for (const [kind, ids] of absent) {
+        await this.links.markAbsent(kind, ids);
+      }
+    } catch (error) {
+      // The portal has the writes; without the mirror rows the next attempt looks them up, so fail and retry.
+      this.failAll(
+        [...byName.values()].map((plan) => plan.pending),
+        error,
+      );
+      return;
+    }
+    done.forEach((finish) => finish());
+  }
+
+  private failAll(pendings: Pending[], error: unknown): void {
+    const coded = asCodedError(error);
+    for (const pending of pendings) {
+      pending.reject(coded);
+    }
+  }
+}
+
+function asCodedError(error: unknown): Error {
+  if (error instanceof UnmappedStatusError) {
+    return new Bitrix24Error('permanent', 'BITRIX24_UNMAPPED_STATUS', error.message, { outcome: 'not_sent' });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}

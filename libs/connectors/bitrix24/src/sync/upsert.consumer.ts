@@ -1,0 +1,58 @@
+import { IntegrationError } from '@app/core';
+import { CloudEvent, EventConsumer, EventHandler } from '@app/events';
+import { Injectable } from '@nestjs/common';
+import { BITRIX24_DESTINATION, BITRIX24_UPSERT_REQUESTED } from '../bitrix24.constants';
+import { ENTITY_KINDS, type WritableKind } from '../mapping/bitrix24-mapping';
+import type { UpsertRequest } from '../mapping/entity-codec';
+import { UpsertBatcher } from './upsert-batcher';
+
+/**
+ * Jobs held open while the batcher fills a batch: with 2 batches/s of 50 on a standard portal, about 100 jobs per
+ * replica are needed in flight to keep batches full. Each job only waits on a promise, so this costs little.
+ */
+const CONCURRENCY = 100;
+
+/** Thin: validates the requested upsert and hands it to the batcher; its error steers the backbone's retries. */
+@Injectable()
+@EventConsumer({ destination: BITRIX24_DESTINATION, transactional: false, concurrency: CONCURRENCY })
+export class Bitrix24UpsertConsumer implements EventHandler<unknown> {
+  constructor(private readonly batcher: UpsertBatcher) {}
+
+  async handle(event: CloudEvent<unknown>): Promise<void> {
+    if (event.type !== BITRIX24_UPSERT_REQUESTED) {
+      throw invalid(`unknown event type ${event.type}`);
+    }
+    await this.batcher.submit(parseRequest(event.data));
+  }
+}
+
+export function parseRequest(data: unknown): UpsertRequest {
+  if (!data || typeof data !== 'object') {
+    throw invalid('data must be an object');
+  }
+  const { kind, externalId, fields, status } = data as Record<string, unknown>;
+  if (typeof kind !== 'string' || kind === 'courier' || !(ENTITY_KINDS as readonly string[]).includes(kind)) {
+    throw invalid(`kind must be one of ${ENTITY_KINDS.filter((k) => k !== 'courier').join(', ')}`);
+  }
+  if (typeof externalId !== 'string' || externalId.length === 0 || externalId.length > 255) {
+    throw invalid('externalId must be a string of 1-255 characters');
+  }
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
+    throw invalid('fields must be an object');
+  }
+  if (status !== undefined && typeof status !== 'string') {
+    throw invalid('status must be a string');
+  }
+  return {
+    kind: kind as WritableKind,
+    externalId,
+    fields: fields as Record<string, unknown>,
+    ...(status === undefined ? {} : { status }),
+  };
+}
+
+function invalid(message: string): IntegrationError {
+  return new IntegrationError('permanent', 'BITRIX24_INVALID_REQUEST', `Bitrix24 upsert request: ${message}`, {
+    system: 'bitrix24',
+  });
+}

@@ -1,0 +1,65 @@
+import { AppConfig } from '@app/core';
+import { createTestEnvironment, FakeBitrix24, listen, RunningHttpApp, TestEnvironment, waitFor } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { createApiApplication } from '../../apps/api/src/api';
+import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
+import {
+  DELIVERY_CATEGORY,
+  DELIVERY_TYPE,
+  FAKE_SMART_PROCESSES,
+  requestUpserts,
+  webhookEnv,
+  withWorkerOpsPort0,
+} from './bitrix24-harness';
+
+describe('Bitrix24 outbound path: outbox → consumer → batcher → client → fake portal', () => {
+  let env: TestEnvironment;
+  let fake: FakeBitrix24;
+  let config: AppConfig;
+  let api: RunningHttpApp;
+  let worker: RunningWorker;
+  let db: DataSource;
+
+  const outboxDone = async (): Promise<boolean> => {
+    const [row] = await db.query<{ open: string }[]>(
+      `SELECT count(*) AS open FROM outbox_events WHERE destination = 'bitrix24' AND status <> 'delivered'`,
+    );
+    return Number(row.open) === 0;
+  };
+
+  beforeAll(async () => {
+    fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 20, drainPerSec: 20 } });
+    env = await createTestEnvironment({ env: webhookEnv(fake, { BITRIX24_RATE_BURST: '20', BITRIX24_RATE_PER_SECOND: '20' }) });
+    config = env.config();
+    api = await listen(await createApiApplication(config));
+    db = api.app.get(DataSource);
+    worker = await startWorker(withWorkerOpsPort0(config));
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await fake?.stop();
+    await env?.dispose();
+  });
+
+  it('creates each delivery once with its mapped fields and stage, then updates it in place', async () => {
+    const requests = Array.from({ length: 120 }, (_, index) => ({
+      kind: 'delivery' as const,
+      externalId: `d-${index}`,
+      fields: { title: `Delivery ${index}`, amount: index * 10, onecId: `1c-${index}` },
+      status: 'new',
+    }));
+    await requestUpserts(api.app, requests);
+    await waitFor(outboxDone, { what: 'creates delivered' });
+    await requestUpserts(api.app, requests.slice(0, 30).map((request) => ({ ...request, status: 'delivered', fields: { ...request.fields, amount: 1 } })));
+    await waitFor(outboxDone, { what: 'updates delivered' });
+
+    const items = fake.items(DELIVERY_TYPE);
+    expect(items).toHaveLength(120);
+    const byXml = new Map(items.map((item) => [item.xmlId, item]));
+    expect(byXml.get('d-50')).toMatchObject({ title: 'Delivery 50', opportunity: 500, ufCrm5_OnecId: '1c-50', categoryId: DELIVERY_CATEGORY, stageId: `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:NEW` });
+    expect(byXml.get('d-7')).toMatchObject({ opportunity: 1, stageId: `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:SUCCESS` });
+    // Batched: far fewer requests than upserts.
+    expect(fake.stats.requests).toBeLessThan(60);
+  });
+});
