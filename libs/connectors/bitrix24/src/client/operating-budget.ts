@@ -2,6 +2,7 @@ import { AppConfig, REDIS_CLIENT } from '@app/core';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Bitrix24Metrics } from './bitrix24.metrics';
+import { whenReady } from './rate-limiter';
 
 /** The `time` block of a response (protocol doc §2.3); `operating*` may be absent or null on older portals. */
 export interface TimeBlock {
@@ -34,6 +35,7 @@ export class OperatingBudget {
 
   /** Until when `method` is paused, if it is. */
   async pausedUntil(method: string): Promise<Date | undefined> {
+    await whenReady(this.redis);
     const until = Number(await this.redis.hget(this.key('pause'), method));
     return until > Date.now() ? new Date(until) : undefined;
   }

@@ -52,6 +52,7 @@ export class PortalRateLimiter {
   /** Resolves when this process may send one request; returns the milliseconds it waited. */
   async acquire(signal?: AbortSignal): Promise<number> {
     const started = Date.now();
+    await whenReady(this.redis);
     for (;;) {
       signal?.throwIfAborted();
       const wait = Number(
@@ -64,6 +65,27 @@ export class PortalRateLimiter {
       await sleep(Math.min(MAX_SLEEP_MS, wait) + Math.floor(Math.random() * 10));
     }
   }
+}
+
+const READY_TIMEOUT_MS = 5_000;
+
+/**
+ * The shared client fails fast instead of queueing commands; right after start-up it may still be connecting, so
+ * quota bookkeeping waits briefly for it rather than failing the first calls of a fresh worker.
+ */
+export async function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, READY_TIMEOUT_MS);
+    function done(): void {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
+  });
 }
 
 export function sleep(ms: number): Promise<void> {

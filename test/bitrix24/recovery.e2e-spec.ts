@@ -1,0 +1,276 @@
+import { AppConfig } from '@app/core';
+import { Bitrix24Client } from '@app/bitrix24';
+import { createTestEnvironment, FakeBitrix24, listen, RunningHttpApp, TestEnvironment, waitFor } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { createApiApplication } from '../../apps/api/src/api';
+import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
+import {
+  DELIVERY_CATEGORY,
+  DELIVERY_TYPE,
+  FAKE_SMART_PROCESSES,
+  requestUpserts,
+  webhookEnv,
+  withWorkerOpsPort0,
+  writeMappingFile,
+} from './bitrix24-harness';
+
+const STAGE = (code: string) => `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:${code}`;
+
+interface ChangeRow {
+  kind: string;
+  external_id: string | null;
+  bitrix_id: string;
+  status: string | null;
+  source: string;
+  fields: Record<string, unknown>;
+}
+
+function probes(db: DataSource) {
+  return {
+    changes: () =>
+      db.query<ChangeRow[]>(
+        'SELECT kind, external_id, bitrix_id, status, source, fields FROM bitrix24_inbound_changes ORDER BY id',
+      ),
+    outboxDone: async () => {
+      const [row] = await db.query<{ open: string }[]>(
+        `SELECT count(*) AS open FROM outbox_events WHERE status <> 'delivered'`,
+      );
+      return Number(row.open) === 0;
+    },
+    inboxOutcomes: () =>
+      db.query<{ type: string; status: string; outcome: string | null }[]>(
+        `SELECT type, status, outcome FROM inbox_events WHERE source = 'bitrix24' ORDER BY received_at`,
+      ),
+  };
+}
+
+describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reconcile', () => {
+  let env: TestEnvironment;
+  let fake: FakeBitrix24;
+  let config: AppConfig;
+  let api: RunningHttpApp;
+  let worker: RunningWorker | undefined;
+  let db: DataSource;
+  let probe: ReturnType<typeof probes>;
+
+  beforeAll(async () => {
+    fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 50, drainPerSec: 20 } });
+    const hook = fake.addOutgoingWebhook({ url: 'http://127.0.0.1:1/unused', events: [] });
+    env = await createTestEnvironment({
+      env: webhookEnv(fake, {
+        BITRIX24_APPLICATION_TOKEN: hook.applicationToken,
+        BITRIX24_RECONCILE_INTERVAL_MS: '600000',
+      }),
+    });
+    config = env.config();
+    api = await listen(await createApiApplication(config));
+    fake.addOutgoingWebhook({
+      url: `${api.url}/api/v1/webhooks/bitrix24`,
+      events: ['ONCRMDYNAMICITEMADD', 'ONCRMDYNAMICITEMUPDATE'],
+      applicationToken: hook.applicationToken,
+    });
+    db = api.app.get(DataSource);
+    probe = probes(db);
+    worker = await startWorker(withWorkerOpsPort0(config));
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await fake?.stop();
+    await env?.dispose();
+  });
+
+  it('does not take our own writes back as changes', async () => {
+    await requestUpserts(api.app, [
+      { kind: 'delivery', externalId: 'd-1', fields: { title: 'One', amount: 10 }, status: 'new' },
+      { kind: 'delivery', externalId: 'd-2', fields: { title: 'Two', amount: 20 }, status: 'new' },
+    ]);
+    await waitFor(probe.outboxDone, { what: 'writes and their echoes processed' });
+    await fake.settleDeliveries();
+    await waitFor(async () => (await probe.inboxOutcomes()).length === 2 && (await probe.outboxDone()));
+    expect((await probe.inboxOutcomes()).map((row) => row.outcome)).toEqual([
+      'ignored: our own write',
+      'ignored: our own write',
+    ]);
+    expect(await probe.changes()).toEqual([]);
+  });
+
+  it('applies a change made in Bitrix24 (re-read through REST, mapped back to our fields and status)', async () => {
+    const [item] = fake.items(DELIVERY_TYPE).filter((row) => row.xmlId === 'd-1');
+    fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { stageId: STAGE('CLIENT') });
+    await fake.settleDeliveries();
+    await waitFor(async () => (await probe.changes()).length === 1, { what: 'the change applied' });
+    expect(await probe.changes()).toEqual([
+      expect.objectContaining({
+        kind: 'delivery',
+        external_id: 'd-1',
+        status: 'at_client',
+        source: 'webhook',
+        fields: expect.objectContaining({ title: 'One' }),
+      }),
+    ]);
+  });
+
+  it('recovers a change made while the middleware was down, after restart', async () => {
+    await worker!.close();
+    worker = undefined;
+    fake.setDeliveryEnabled(false);
+    const [item] = fake.items(DELIVERY_TYPE).filter((row) => row.xmlId === 'd-2');
+    fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { stageId: STAGE('SUCCESS'), title: 'Two, delivered' });
+    await fake.settleDeliveries();
+    expect(fake.deliveries[fake.deliveries.length - 1].error).toMatch(/disabled/);
+    fake.setDeliveryEnabled(true);
+
+    worker = await startWorker(withWorkerOpsPort0(config));
+    await waitFor(async () => (await probe.changes()).some((row) => row.external_id === 'd-2'), {
+      what: 'the missed change recovered',
+    });
+    const recovered = (await probe.changes()).filter((row) => row.external_id === 'd-2');
+    expect(recovered).toEqual([
+      expect.objectContaining({
+        status: 'delivered',
+        source: 'reconcile',
+        fields: expect.objectContaining({ title: 'Two, delivered' }),
+      }),
+    ]);
+    // The reconcile saw d-1 too, but nothing newer than what we hold: no second change.
+    expect((await probe.changes()).filter((row) => row.external_id === 'd-1')).toHaveLength(1);
+  });
+});
+
+describe('Bitrix24 event recovery, OAuth local application: the offline queue', () => {
+  let env: TestEnvironment;
+  let fake: FakeBitrix24;
+  let config: AppConfig;
+  let api: RunningHttpApp;
+  let worker: RunningWorker | undefined;
+  let db: DataSource;
+  let probe: ReturnType<typeof probes>;
+
+  const install = (overrides: Record<string, string> = {}) => {
+    const oauth = fake.oauth;
+    const auth: Record<string, string> = {
+      access_token: oauth.accessToken,
+      expires_in: '3600',
+      scope: oauth.scope,
+      domain: oauth.domain,
+      server_endpoint: oauth.serverEndpoint,
+      status: 'L',
+      client_endpoint: oauth.clientEndpoint,
+      member_id: oauth.memberId,
+      refresh_token: oauth.refreshToken,
+      application_token: oauth.applicationToken,
+      ...overrides,
+    };
+    const form = new URLSearchParams({ event: 'ONAPPINSTALL', 'data[VERSION]': '1' });
+    Object.entries(auth).forEach(([key, value]) => form.set(`auth[${key}]`, value));
+    return fetch(`${api.url}/api/v1/webhooks/bitrix24/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+  };
+
+  beforeAll(async () => {
+    fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 50, drainPerSec: 20 } });
+    const oauth = fake.oauth;
+    env = await createTestEnvironment({
+      env: {
+        BITRIX24_CLIENT_ID: oauth.clientId,
+        BITRIX24_CLIENT_SECRET: oauth.clientSecret,
+        BITRIX24_PORTAL_URL: fake.baseUrl,
+        BITRIX24_OAUTH_SERVER_HOSTS: new URL(fake.baseUrl).host,
+        BITRIX24_MEMBER_ID: oauth.memberId,
+        BITRIX24_MAPPING_FILE: writeMappingFile(),
+        BITRIX24_OFFLINE_POLL_INTERVAL_MS: '600000',
+        BITRIX24_REQUEST_TIMEOUT_MS: '2000',
+        EVENTS_BACKOFF_BASE_MS: '100',
+        EVENTS_RELAY_POLL_INTERVAL_MS: '100',
+      },
+    });
+    config = env.config();
+    api = await listen(await createApiApplication(config));
+    db = api.app.get(DataSource);
+    probe = probes(db);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await fake?.stop();
+    await env?.dispose();
+  });
+
+  it('refuses an install for another portal or OAuth server, or with a token the portal does not know', async () => {
+    expect((await install({ member_id: 'f'.repeat(32) })).status).toBe(401);
+    expect((await install({ server_endpoint: 'https://evil.example/rest/' })).status).toBe(401);
+    expect((await install({ access_token: 'not-a-token' })).status).toBe(401);
+    expect(await db.query('SELECT 1 FROM bitrix24_oauth_installations')).toEqual([]);
+  });
+
+  it('installs, binds offline events under our auth_connector, and writes without queueing our own changes', async () => {
+    const response = await install();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'installed', memberId: fake.oauth.memberId });
+    worker = await startWorker(withWorkerOpsPort0(config));
+    await waitFor(() => Promise.resolve(fake.handlers().bound.length === 9), { what: 'offline bindings' });
+    expect(
+      fake
+        .handlers()
+        .bound.filter((handler) => handler.offline)
+        .map((handler) => [handler.event, handler.connectorId]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['ONCRMDYNAMICITEMUPDATE', 'mastermobile'],
+        ['CATALOG.PRODUCT.ON.UPDATE', 'mastermobile'],
+        ['ONCRMCOMPANYUPDATE', 'mastermobile'],
+      ]),
+    );
+    await requestUpserts(api.app, [
+      { kind: 'delivery', externalId: 'o-1', fields: { title: 'OAuth one' }, status: 'new' },
+    ]);
+    await waitFor(probe.outboxDone, { what: 'the write' });
+    expect(fake.items(DELIVERY_TYPE).map((item) => item.xmlId)).toEqual(['o-1']);
+    expect(fake.offlineEvents()).toEqual([]);
+  });
+
+  it('refreshes an expired token once for concurrent callers and keeps the rotated refresh token', async () => {
+    fake.expireAccessTokens();
+    const refreshesBefore = fake.stats.oauthRefreshes;
+    const client = worker!.app.get(Bitrix24Client);
+    const second = await startWorker(withWorkerOpsPort0(config));
+    try {
+      const callers = [client, second.app.get(Bitrix24Client)].flatMap((replica) =>
+        Array.from({ length: 5 }, () =>
+          replica.call('crm.item.list', { entityTypeId: DELIVERY_TYPE }, { write: false }),
+        ),
+      );
+      await Promise.all(callers);
+    } finally {
+      await second.close();
+    }
+    expect(fake.stats.oauthRefreshes - refreshesBefore).toBe(1);
+    const [row] = await db.query<{ refresh_token: string; access_token: string; refresh_count: number }[]>(
+      'SELECT refresh_token, access_token, refresh_count FROM bitrix24_oauth_installations',
+    );
+    expect(row).toEqual({
+      refresh_token: fake.oauth.refreshToken,
+      access_token: fake.oauth.accessToken,
+      refresh_count: 1,
+    });
+  });
+
+  it('recovers an event raised while the middleware was stopped from the offline queue', async () => {
+    await worker!.close();
+    worker = undefined;
+    const [item] = fake.items(DELIVERY_TYPE);
+    fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { stageId: STAGE('SUCCESS') });
+    expect(fake.offlineEvents().map((row) => row.EVENT_NAME)).toContain('ONCRMDYNAMICITEMUPDATE');
+
+    worker = await startWorker(withWorkerOpsPort0(config));
+    await waitFor(async () => (await probe.changes()).length > 0, { what: 'the queued change applied' });
+    expect(await probe.changes()).toEqual([
+      expect.objectContaining({ kind: 'delivery', external_id: 'o-1', status: 'delivered', source: 'offline' }),
+    ]);
+    await waitFor(() => Promise.resolve(fake.offlineEvents().length === 0), { what: 'the offline queue cleared' });
+  });
+});
