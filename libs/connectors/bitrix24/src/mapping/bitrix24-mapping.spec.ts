@@ -1,0 +1,124 @@
+import { MappingValidationError, validateMapping } from './bitrix24-mapping';
+import { EntityCodec } from './entity-codec';
+
+const VALID = {
+  entities: {
+    delivery: {
+      entityTypeId: 1036,
+      categoryId: 12,
+      fields: { title: 'title', amount: 'opportunity', onecId: 'ufCrm5_OnecId' },
+      stages: { new: 'DT1036_12:NEW', delivered: 'DT1036_12:SUCCESS' },
+    },
+    instant_order: { entityTypeId: 1040, fields: { title: 'title' } },
+    return: { entityTypeId: 1044 },
+    company: { fields: { name: 'title' } },
+    contact: { entityTypeId: 3, fields: { name: 'name' } },
+    product: { iblockId: 23, fields: { name: 'name', price: 'purchasingPrice' } },
+    courier: { externalIdField: 'UF_USR_1C_ID', fields: { name: 'NAME' } },
+  },
+};
+
+function problemsOf(raw: unknown): readonly string[] {
+  try {
+    validateMapping(raw);
+  } catch (error) {
+    if (error instanceof MappingValidationError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  return [];
+}
+
+describe('Bitrix24 mapping', () => {
+  it('accepts a complete mapping and fills in the fixed CRM types and id schemes', () => {
+    const mapping = validateMapping(VALID);
+    expect(mapping.entities.delivery).toMatchObject({
+      representation: 'crm_item',
+      entityTypeId: 1036,
+      externalId: 'xmlId',
+    });
+    expect(mapping.entities.company).toMatchObject({
+      representation: 'crm_item',
+      entityTypeId: 4,
+      externalId: 'originId',
+    });
+    expect(mapping.entities.product).toMatchObject({ representation: 'catalog_product', iblockId: 23 });
+    expect(mapping.entities.courier).toMatchObject({ representation: 'user', externalIdField: 'UF_USR_1C_ID' });
+  });
+
+  it('reports every problem at once', () => {
+    expect(
+      problemsOf({
+        entities: {
+          delivery: { entityTypeId: 2, stages: { new: 'A', done: 'A' }, fields: { id: 'xmlId', x: 'not a code' } },
+          company: { entityTypeId: 3, stages: { new: 'X' } },
+          product: {},
+          courier: {},
+          lorry: {},
+        },
+        extra: 1,
+      }),
+    ).toEqual([
+      'unknown top-level key "extra"',
+      'entities.delivery.fields.id: xmlId is set by the connector itself and cannot be mapped',
+      'entities.delivery.fields.x: "not a code" is not a Bitrix24 field code',
+      'entities.delivery.entityTypeId: delivery must be a smart process (entityTypeId >= 128), got 2',
+      'entities.delivery.stages.done: stage A is already mapped from "new" (the map must be one-to-one)',
+      'entities.company.entityTypeId: company is CRM type 4, got 3',
+      'entities.company.stages: companies have no stages',
+      'entities.product.iblockId: a positive integer is required',
+      'entities.courier.externalIdField: a user field code such as UF_USR_1C_ID is required',
+      'entities.lorry: unknown entity (known: delivery, instant_order, return, company, contact, product, courier)',
+    ]);
+    expect(problemsOf('just text')).toEqual(['the document needs an `entities` object']);
+  });
+
+  describe('codec', () => {
+    const mapping = validateMapping(VALID);
+    const delivery = new EntityCodec(mapping.entities.delivery as never, 'mastermobile');
+    const company = new EntityCodec(mapping.entities.company as never, 'mastermobile');
+
+    it('writes our id where the lookup finds it, the category on create only, the stage of our status', () => {
+      const request = {
+        kind: 'delivery' as const,
+        externalId: 'g-1',
+        fields: { title: 'T', amount: 5, unmapped: 1 },
+        status: 'delivered',
+      };
+      expect(delivery.fields(request, true)).toEqual({
+        title: 'T',
+        opportunity: 5,
+        xmlId: 'g-1',
+        categoryId: 12,
+        stageId: 'DT1036_12:SUCCESS',
+      });
+      expect(delivery.fields(request, false)).not.toHaveProperty('categoryId');
+      expect(company.fields({ kind: 'company', externalId: 'c-1', fields: { name: 'LLC' } }, true)).toEqual({
+        title: 'LLC',
+        originatorId: 'mastermobile',
+        originId: 'c-1',
+      });
+      expect(() => delivery.fields({ ...request, status: 'teleported' }, true)).toThrow(/has no stage/);
+    });
+
+    it('hashes what the portal shows the same whatever the echo format, and maps a stage back to our status', () => {
+      const written = {
+        id: 1,
+        title: 'T',
+        opportunity: 5,
+        ufCrm5_OnecId: null,
+        stageId: 'DT1036_12:SUCCESS',
+        updatedTime: '2026-01-01T10:00:00+03:00',
+      };
+      const echoed = { ...written, opportunity: '5.00', ufCrm5_OnecId: '', updatedTime: '2026-01-01T10:00:05+03:00' };
+      expect(delivery.contentHash(echoed)).toBe(delivery.contentHash(written));
+      expect(delivery.contentHash({ ...written, title: 'Changed' })).not.toBe(delivery.contentHash(written));
+      expect(delivery.toOurs(written)).toEqual({
+        fields: { title: 'T', amount: 5, onecId: null },
+        status: 'delivered',
+      });
+      expect(delivery.updatedAt(written)?.toISOString()).toBe('2026-01-01T07:00:00.000Z');
+    });
+  });
+});
