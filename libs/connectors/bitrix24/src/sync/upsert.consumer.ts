@@ -10,7 +10,7 @@ import { UpsertBatcher } from './upsert-batcher';
  * Jobs held open while the batcher fills a batch: with 2 batches/s of 50 on a standard portal, about 100 jobs per
  * replica are needed in flight to keep batches full. Each job only waits on a promise, so this costs little.
  */
-const CONCURRENCY = 100;
+const CONCURRENCY = 200;
 
 /** Thin: validates the requested upsert and hands it to the batcher; its error steers the backbone's retries. */
 @Injectable()
