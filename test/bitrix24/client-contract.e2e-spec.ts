@@ -330,6 +330,23 @@ describe('Bitrix24 client against recorded portal answers', () => {
       expect(portal.seen).toHaveLength(2);
     });
 
+    it('a REST 3.0 call with an Idempotency-Key carries the header and may be repeated after an unknown outcome', async () => {
+      portal.answer(
+        { status: 500, body: { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' } },
+        { body: { result: { item: { id: 3839 } } } },
+      );
+      const answer = await client.call(
+        'tasks.task.add',
+        { fields: { title: 'T' } },
+        { write: true, idempotencyKey: 'delivery-42-task' },
+      );
+      expect(answer.result).toEqual({ item: { id: 3839 } });
+      expect(portal.seen.map((request) => request.headers['idempotency-key'])).toEqual([
+        'delivery-42-task',
+        'delivery-42-task',
+      ]);
+    });
+
     it('a 200 with an HTML body is not a success', async () => {
       portal.answer({ status: 200, raw: '<html>maintenance</html>', contentType: 'text/html', body: null });
       await expect(client.call('crm.item.add', {}, { write: true })).rejects.toMatchObject({

@@ -29,7 +29,9 @@ describe('Bitrix24 outbound path: outbox → consumer → batcher → client →
 
   beforeAll(async () => {
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 20, drainPerSec: 20 } });
-    env = await createTestEnvironment({ env: webhookEnv(fake, { BITRIX24_RATE_BURST: '20', BITRIX24_RATE_PER_SECOND: '20' }) });
+    env = await createTestEnvironment({
+      env: webhookEnv(fake, { BITRIX24_RATE_BURST: '20', BITRIX24_RATE_PER_SECOND: '20' }),
+    });
     config = env.config();
     api = await listen(await createApiApplication(config));
     db = api.app.get(DataSource);
@@ -51,14 +53,28 @@ describe('Bitrix24 outbound path: outbox → consumer → batcher → client →
     }));
     await requestUpserts(api.app, requests);
     await waitFor(outboxDone, { what: 'creates delivered' });
-    await requestUpserts(api.app, requests.slice(0, 30).map((request) => ({ ...request, status: 'delivered', fields: { ...request.fields, amount: 1 } })));
+    await requestUpserts(
+      api.app,
+      requests
+        .slice(0, 30)
+        .map((request) => ({ ...request, status: 'delivered', fields: { ...request.fields, amount: 1 } })),
+    );
     await waitFor(outboxDone, { what: 'updates delivered' });
 
     const items = fake.items(DELIVERY_TYPE);
     expect(items).toHaveLength(120);
     const byXml = new Map(items.map((item) => [item.xmlId, item]));
-    expect(byXml.get('d-50')).toMatchObject({ title: 'Delivery 50', opportunity: 500, ufCrm5_OnecId: '1c-50', categoryId: DELIVERY_CATEGORY, stageId: `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:NEW` });
-    expect(byXml.get('d-7')).toMatchObject({ opportunity: 1, stageId: `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:SUCCESS` });
+    expect(byXml.get('d-50')).toMatchObject({
+      title: 'Delivery 50',
+      opportunity: 500,
+      ufCrm5_OnecId: '1c-50',
+      categoryId: DELIVERY_CATEGORY,
+      stageId: `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:NEW`,
+    });
+    expect(byXml.get('d-7')).toMatchObject({
+      opportunity: 1,
+      stageId: `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:SUCCESS`,
+    });
     // Batched: far fewer requests than upserts.
     expect(fake.stats.requests).toBeLessThan(60);
   });

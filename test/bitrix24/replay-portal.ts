@@ -11,6 +11,7 @@ export interface ScriptedAnswer {
 
 export interface SeenRequest {
   readonly path: string;
+  readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Record<string, unknown>;
 }
 
@@ -32,7 +33,11 @@ export class ReplayPortal {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => {
-        portal.seen.push({ path: req.url ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        portal.seen.push({
+          path: req.url ?? '',
+          headers: req.headers,
+          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+        });
         const next = portal.script.shift() ?? {
           status: 500,
           body: { error: 'NO_SCRIPT', error_description: 'nothing scripted' },

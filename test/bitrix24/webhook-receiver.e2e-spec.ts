@@ -131,6 +131,21 @@ describe('Bitrix24 webhook receiver', () => {
     expect(await inboxRows()).toHaveLength(before);
   });
 
+  it('answers 429 to a source that keeps sending refused calls', async () => {
+    // 120 calls in waves of 10 take well under a second: at least one one-second window sees more than 50 refusals.
+    const statuses: number[] = [];
+    for (let wave = 0; wave < 12; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => post(api.url, 'event=ONCRMDEALUPDATE&auth%5Bapplication_token%5D=forged')),
+      );
+      statuses.push(...answers.map((answer) => answer.status));
+    }
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+    // Let the window pass so the next tests' calls from this address are not held back.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+  });
+
   it('refuses a body over the webhook limit', async () => {
     const body = `event=ONCRMDEALUPDATE&data%5BX%5D=${'a'.repeat(70 * 1024)}`;
     expect((await post(api.url, body)).status).toBe(413);

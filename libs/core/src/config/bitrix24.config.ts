@@ -44,6 +44,7 @@ export interface Bitrix24Settings {
   readonly reconcileIntervalMs: number;
   /** 0 disables polling the offline queue (OAuth mode; ONOFFLINEEVENT still triggers a drain). */
   readonly offlinePollIntervalMs: number;
+  /** `ratePerSecond`: refused calls per source and second before the source gets 429. */
   readonly webhook: { readonly bodyLimitBytes: number; readonly ratePerSecond: number };
 }
 

@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
 /**
- * A per-source cap on webhook calls (a fixed one-second window in Redis, shared by API replicas). Bitrix24 posts
- * from a few queue servers, so the cap is generous; it stops a flood of forged calls from filling the security log
- * and the database. Without Redis it lets calls through: losing real events is worse than a missing cap.
+ * A per-source cap on *refused* webhook calls (a one-second window in Redis, shared by API replicas). Authentic events
+ * are never capped: Bitrix24 never re-sends one, and a bulk change in the portal legitimately fires hundreds per
+ * second. A source that keeps sending calls we refuse gets 429 before any parsing or token comparison, which stops a
+ * flood of forged calls from filling the security log. Without Redis the cap is off: losing events is worse.
  */
 @Injectable()
 export class WebhookRateCap {
@@ -14,17 +15,26 @@ export class WebhookRateCap {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
-  async allow(source: string): Promise<boolean> {
-    const second = Math.floor(Date.now() / 1000);
-    const key = `${this.config.redis.keyPrefix}:bitrix24:webhook-rate:${source}:${second}`;
+  private key(source: string): string {
+    return `${this.config.redis.keyPrefix}:bitrix24:webhook-refused:${source}:${Math.floor(Date.now() / 1000)}`;
+  }
+
+  async blocked(source: string): Promise<boolean> {
     try {
-      const count = await this.redis.incr(key);
-      if (count === 1) {
+      return Number(await this.redis.get(this.key(source))) >= this.config.bitrix24.webhook.ratePerSecond;
+    } catch {
+      return false;
+    }
+  }
+
+  async noteRefusal(source: string): Promise<void> {
+    const key = this.key(source);
+    try {
+      if ((await this.redis.incr(key)) === 1) {
         await this.redis.expire(key, 2);
       }
-      return count <= this.config.bitrix24.webhook.ratePerSecond;
     } catch {
-      return true;
+      // The cap is a guard, not a gate.
     }
   }
 }

@@ -62,8 +62,8 @@ export class Bitrix24WebhookController {
     if (length > this.config.bitrix24.webhook.bodyLimitBytes) {
       throw new AppError('BITRIX24_EVENT_TOO_LARGE', 'payload_too_large', 'Event body too large');
     }
-    if (!(await this.rateCap.allow(request.ip))) {
-      throw new AppError('BITRIX24_EVENT_RATE_LIMITED', 'rate_limited', 'Too many events from this source', {
+    if (await this.rateCap.blocked(request.ip)) {
+      throw new AppError('BITRIX24_EVENT_RATE_LIMITED', 'rate_limited', 'Too many refused calls from this source', {
         retryAfterSeconds: 1,
       });
     }
@@ -76,6 +76,7 @@ export class Bitrix24WebhookController {
         'Refused a Bitrix24 webhook call',
       );
       this.metrics.inbound.inc({ event: 'unknown', outcome: 'refused' });
+      await this.rateCap.noteRefusal(request.ip);
       throw new AppError('BITRIX24_EVENT_UNAUTHENTICATED', 'unauthenticated', 'Unauthenticated Bitrix24 event');
     }
     if (!event) {
