@@ -1,11 +1,61 @@
-// Connector authors: read CONTRIBUTING.md at the repo root first (platform APIs, shared files, migrations, openapi,
-// commit rules: commit only your own paths with `git commit -- <paths>`, never `git add -A`).
+import { AppConfig } from '@app/core';
 import { Module } from '@nestjs/common';
+import { ArchiveUnpacker } from './exchange/archive-unpacker';
+import { ExchangeAuthService } from './exchange/exchange-auth.service';
+import { ExchangeImportService } from './exchange/exchange-import.service';
+import { ExchangeJanitor } from './exchange/exchange-janitor';
+import { ExchangeSessionStore } from './exchange/exchange-session.store';
+import { ExchangeSessionsController } from './exchange/exchange-sessions.controller';
+import { ExchangeUploadService } from './exchange/exchange-upload.service';
+import { ExchangeWorkArea } from './exchange/exchange-work-area';
+import { ExchangeController } from './exchange/exchange.controller';
+import { ExchangeService } from './exchange/exchange.service';
+import { SaleExchangeService } from './exchange/sale-exchange.service';
+import { SessionLeases } from './exchange/session-leases';
+import { OnecCircuitBreaker } from './http-service/onec-circuit-breaker';
+import { OnecHttpServiceClient } from './http-service/onec-http-service.client';
+import { OnecPushConsumer, onecPushConsumerWhenConfigured } from './http-service/onec-push.consumer';
+import { OnecMetrics } from './onec.metrics';
+import { ExchangePorts } from './ports/exchange-ports';
+import { OnecPushPort } from './ports/onec-push.port';
+import { OnecConnectorStatus } from './status/onec-connector-status';
 
-/** The API side of the 1C connector (CommerceML exchange endpoint, exchange-session admin). */
-@Module({})
+/**
+ * The API side of the 1C connector: the CommerceML exchange endpoint (`/api/v1/exchange/1c` and
+ * `/bitrix/admin/1c_exchange.php`), the exchange-session admin list, and the connector status.
+ */
+@Module({
+  controllers: [ExchangeController, ExchangeSessionsController],
+  providers: [
+    OnecMetrics,
+    ExchangePorts,
+    ExchangeWorkArea,
+    ExchangeSessionStore,
+    SessionLeases,
+    ExchangeAuthService,
+    ExchangeUploadService,
+    ArchiveUnpacker,
+    ExchangeImportService,
+    SaleExchangeService,
+    ExchangeService,
+    ExchangeJanitor,
+    OnecConnectorStatus,
+  ],
+})
 export class OnecHttpModule {}
 
-/** The worker side of the 1C connector (HTTP-service client, consumers, import processing). */
-@Module({})
+/**
+ * The worker side of the 1C connector: the client of 1C's HTTP service (the {@link OnecPushPort}) and, only when
+ * `ONEC_HTTP_BASE_URL` is set, the consumer that pushes the `onec` destination's events with it.
+ */
+@Module({
+  providers: [
+    OnecMetrics,
+    OnecCircuitBreaker,
+    OnecHttpServiceClient,
+    { provide: OnecPushPort, useExisting: OnecHttpServiceClient },
+    { provide: OnecPushConsumer, useFactory: onecPushConsumerWhenConfigured, inject: [AppConfig, OnecPushPort] },
+  ],
+  exports: [OnecPushPort],
+})
 export class OnecWorkerModule {}

@@ -2,111 +2,22 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { onecFixture, sharedCommerceMlXsd } from '../../test-fixtures/fixture-paths';
-import { childNames, firstChild, parseXmlTree, type TestXmlElement } from '../../test-fixtures/xml-tree';
+import { SAMPLE_ORDER as ORDER, SAMPLE_RETURN as RETURN } from '../../test-fixtures/sale-documents';
+import {
+  childNames,
+  complexType,
+  find,
+  firstChild,
+  parseXmlTree,
+  violations,
+  xsdChild,
+  xsdSequence,
+} from '../../test-fixtures/xml-tree';
 import { CommerceMlError, CommerceMlErrorCode } from './commerceml.errors';
 import { parseCommerceMl } from './commerceml.parser';
 import type { DocumentRecord, ParseSummary } from './commerceml.records';
 import { serializeSaleDocuments, toLocalDateTime, type SaleSchemaVersion } from './commerceml.writer';
 import type { SaleDocument } from './sale-document';
-
-const ORDER: SaleDocument = {
-  id: 'MM-1001',
-  number: '1001',
-  date: '2024-03-01',
-  time: '09:05:00',
-  operation: 'Заказ товара',
-  role: 'Продавец',
-  currency: 'руб',
-  rate: '1',
-  amount: '2950.50',
-  comment: 'Позвонить за час & не звонить в домофон <кв. 5>, "срочно"',
-  counterparties: [
-    {
-      id: '42#ivanov#Иван Иванов',
-      name: 'Иван Иванов',
-      role: 'Покупатель',
-      fullName: 'Иванов Иван Иванович',
-      lastName: 'Иванов',
-      firstName: 'Иван',
-      middleName: 'Иванович',
-      address: {
-        presentation: '123456, Москва, ул. Ленина, д. 1',
-        fields: [
-          { type: 'Почтовый индекс', value: '123456' },
-          { type: 'Город', value: 'Москва' },
-        ],
-      },
-      contacts: [
-        { type: 'Телефон рабочий', value: '+7 900 000-00-00' },
-        { type: 'Почта', value: 'ivanov@example.com' },
-      ],
-    },
-  ],
-  taxes: [{ name: 'НДС', includedInSum: true, amount: '491.75', rate: '20' }],
-  items: [
-    {
-      id: 'bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1#9b62e395-ef8b-11e3-9438-00155d020201',
-      name: 'Коврик "Portable" 140×200 — ёлочка',
-      article: 'PM-421-WP',
-      catalogId: 'b21db898-7f82-46d8-a5ca-7c4f1d200a13',
-      unit: { code: '796', name: 'шт', fullName: 'Штука', internationalAbbreviation: 'PCE' },
-      pricePerUnit: '1475.25',
-      quantity: '2',
-      amount: '2950.50',
-      vat: { rate: '20', amount: '491.75', includedInSum: true },
-      requisites: [
-        { name: 'ВидНоменклатуры', value: 'Товар' },
-        { name: 'ТипНоменклатуры', value: 'Товар' },
-      ],
-    },
-    {
-      id: 'ORDER_DELIVERY',
-      name: 'Доставка',
-      unit: { code: '796', name: 'шт' },
-      pricePerUnit: '0',
-      quantity: '1',
-      amount: '0',
-      requisites: [{ name: 'ТипНоменклатуры', value: 'Услуга' }],
-    },
-  ],
-  requisites: [
-    { name: 'Метод оплаты', value: 'Наличные курьеру' },
-    { name: 'Заказ оплачен', value: 'false' },
-    { name: 'Статус заказа', value: '[N] Принят' },
-  ],
-};
-
-const RETURN: SaleDocument = {
-  id: 'MM-R-17',
-  number: 'R-17',
-  date: '2024-03-02',
-  operation: 'Возврат товара',
-  role: 'Продавец',
-  currency: 'руб',
-  rate: '1',
-  amount: '-1475.25',
-  counterparties: [
-    {
-      id: 'org-7',
-      name: 'ООО «Ромашка»',
-      role: 'Покупатель',
-      officialName: 'Общество с ограниченной ответственностью «Ромашка»',
-      inn: '7701234567',
-      kpp: '770101001',
-      address: { presentation: 'Москва, Тверская, 1' },
-    },
-  ],
-  items: [
-    {
-      id: 'bd8c4e15-18f9-11e7-80c2-0cc47ab29cd1',
-      name: 'Коврик',
-      unit: { code: '796', name: 'шт' },
-      pricePerUnit: '1475.25',
-      quantity: '-1',
-      amount: '-1475.25',
-    },
-  ],
-};
 
 async function readBack(bytes: Buffer): Promise<{ documents: DocumentRecord[]; summary: ParseSummary }> {
   const documents: DocumentRecord[] = [];
@@ -386,102 +297,3 @@ describe('toLocalDateTime', () => {
     expect(toLocalDateTime(new Date('2024-07-01T00:00:00Z'), 'Asia/Vladivostok').dateTime).toBe('2024-07-01T10:00:00');
   });
 });
-
-interface SequenceElement {
-  name: string;
-  minOccurs: number;
-  repeatable: boolean;
-}
-
-function find(element: TestXmlElement, name: string): TestXmlElement {
-  const queue = [...element.children];
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    if (next.name === name) {
-      return next;
-    }
-    queue.push(...next.children);
-  }
-  throw new Error(`${name} not found under ${element.name}`);
-}
-
-function complexType(xsd: TestXmlElement, name: string): TestXmlElement {
-  const type = xsd.children.find((child) => child.name === 'xsd:complexType' && child.attributes.name === name);
-  if (!type) {
-    throw new Error(`complexType ${name} not found`);
-  }
-  return type;
-}
-
-/** The element declaration `name` in the top-level sequence of `parent`. */
-function xsdChild(parent: TestXmlElement, name: string): TestXmlElement {
-  const sequence = parent.name === 'xsd:sequence' ? parent : find(parent, 'xsd:sequence');
-  const element = sequence.children.find((child) => child.name === 'xsd:element' && child.attributes.name === name);
-  if (!element) {
-    throw new Error(`element ${name} not found`);
-  }
-  return element;
-}
-
-/**
- * The flattened element sequence of a type or extension: group references are expanded, and a choice is resolved
- * to the branch named `choiceGroup`.
- */
-function xsdSequence(xsd: TestXmlElement, owner: TestXmlElement, choiceGroup?: string): SequenceElement[] {
-  const sequence = owner.children.find((child) => child.name === 'xsd:sequence');
-  return sequence ? flatten(xsd, sequence, choiceGroup) : [];
-}
-
-function flatten(xsd: TestXmlElement, container: TestXmlElement, choiceGroup?: string): SequenceElement[] {
-  return container.children.flatMap((child): SequenceElement[] => {
-    switch (child.name) {
-      case 'xsd:element':
-        return [
-          {
-            name: child.attributes.name,
-            minOccurs: Number(child.attributes.minOccurs ?? '1'),
-            repeatable: (child.attributes.maxOccurs ?? '1') !== '1',
-          },
-        ];
-      case 'xsd:group': {
-        const name = child.attributes.ref.replace('cml:', '');
-        const group = xsd.children.find(
-          (candidate) => candidate.name === 'xsd:group' && candidate.attributes.name === name,
-        );
-        return group ? flatten(xsd, find(group, 'xsd:sequence'), choiceGroup) : [];
-      }
-      case 'xsd:choice': {
-        const branch = child.children.find((option) => option.attributes.ref === `cml:${choiceGroup}`);
-        return branch ? flatten(xsd, { ...child, children: [branch] }, choiceGroup) : [];
-      }
-      case 'xsd:sequence':
-        return flatten(xsd, child, choiceGroup);
-      default:
-        return [];
-    }
-  });
-}
-
-/** Children that are unknown, out of order or repeated without leave, and required elements that are missing. */
-function violations(children: string[], sequence: SequenceElement[]): string[] {
-  const problems: string[] = [];
-  let position = 0;
-  let previous = -1;
-  for (const child of children) {
-    const index = sequence.findIndex((element, at) => at >= position && element.name === child);
-    if (index < 0) {
-      problems.push(`<${child}> is unknown or out of order`);
-      continue;
-    }
-    if (index === previous && !sequence[index].repeatable) {
-      problems.push(`<${child}> is repeated`);
-    }
-    previous = index;
-    position = index;
-  }
-  for (const element of sequence) {
-    if (element.minOccurs > 0 && !children.includes(element.name)) {
-      problems.push(`required <${element.name}> is missing`);
-    }
-  }
-  return problems;
-}

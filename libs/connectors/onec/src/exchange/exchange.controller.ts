@@ -1,0 +1,93 @@
+import { Public, RawBodyStream } from '@app/core';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { AppConfig } from '@app/core';
+import { encodeReply } from './exchange-reply';
+import { ExchangeRequest, ExchangeService } from './exchange.service';
+
+/** Our path, and 1C-Bitrix's, so an exchange node set up for a Bitrix site only needs the host changed. */
+export const EXCHANGE_PATHS = ['api/v1/exchange/1c', 'bitrix/admin/1c_exchange.php'];
+
+const PROTOCOL_DESCRIPTION =
+  '1C\'s CommerceML 2 "exchange with a site" protocol (as 1C-Bitrix implements it). Always HTTP 200: a plain-text ' +
+  'status whose first line is `success`, `progress` or `failure` (then the reason), `zip=`/`file_limit=` lines on ' +
+  '`init`, or the orders as CommerceML XML on `sale/query`. `checkauth` takes HTTP Basic credentials of the ' +
+  'exchange account and answers the session cookie and `sessid`; later calls send the cookie (or Basic again). ' +
+  'See docs/integrations/1c.md.';
+
+@ApiTags('1c-exchange')
+@Public()
+@Controller()
+export class ExchangeController {
+  constructor(
+    private readonly exchange: ExchangeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get(EXCHANGE_PATHS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'CommerceML exchange call from 1C (checkauth, init, import, query, success, …)' })
+  @ApiQuery({ name: 'type', enum: ['catalog', 'sale'] })
+  @ApiQuery({
+    name: 'mode',
+    enum: ['checkauth', 'init', 'file', 'import', 'deactivate', 'complete', 'query', 'success'],
+  })
+  @ApiQuery({ name: 'filename', required: false, description: 'For `file` and `import`.' })
+  @ApiQuery({ name: 'sessid', required: false, description: 'Line 4 of the `checkauth` reply, echoed by 1C.' })
+  @ApiQuery({ name: 'version', required: false, description: 'CommerceML version 1C offers on `init`.' })
+  @ApiProduces('text/plain', 'application/xml')
+  @ApiOkResponse({ description: PROTOCOL_DESCRIPTION, schema: { type: 'string' } })
+  async get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.respond(request, reply, undefined);
+  }
+
+  @Post(EXCHANGE_PATHS)
+  @HttpCode(200)
+  @RawBodyStream()
+  @ApiOperation({ summary: 'CommerceML exchange upload from 1C (`mode=file`: the raw bytes of one part)' })
+  @ApiQuery({ name: 'type', enum: ['catalog', 'sale'] })
+  @ApiQuery({ name: 'mode', enum: ['file', 'checkauth', 'init', 'import', 'query', 'success'] })
+  @ApiQuery({ name: 'filename', required: false, description: 'Relative path; parts of one file are appended.' })
+  @ApiQuery({ name: 'sessid', required: false })
+  @ApiProduces('text/plain', 'application/xml')
+  @ApiOkResponse({ description: PROTOCOL_DESCRIPTION, schema: { type: 'string' } })
+  async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.respond(request, reply, request.body as Readable);
+  }
+
+  private async respond(request: FastifyRequest, reply: FastifyReply, body: Readable | undefined): Promise<void> {
+    const query = Object.fromEntries(
+      Object.entries((request.query ?? {}) as Record<string, unknown>).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : undefined,
+      ]),
+    );
+    const contentLength = Number(request.headers['content-length']);
+    const exchangeRequest: ExchangeRequest = {
+      method: request.method,
+      query,
+      caller: {
+        authorization: request.headers.authorization,
+        cookie: request.headers.cookie,
+        remoteAddress: request.ip ?? null,
+        userAgent: request.headers['user-agent'] ?? null,
+        sessid: query.sessid,
+      },
+      body,
+      contentLength: Number.isFinite(contentLength) ? contentLength : undefined,
+      url: `${request.protocol}://${request.host}${request.url}`,
+    };
+    const response = await this.exchange.handle(exchangeRequest);
+    const encoded = encodeReply(response.reply, this.config.onec.exchange.encoding);
+    void reply.code(200).header('content-type', encoded.contentType).header('cache-control', 'no-store');
+    if (response.setCookie) {
+      void reply.header('set-cookie', response.setCookie);
+    }
+    if (response.closeConnection) {
+      void reply.header('connection', 'close');
+    }
+    await reply.send(encoded.body);
+  }
+}
