@@ -1,2 +1,5 @@
-// The fake 1C (exchange client and HTTP service) lives here.
-export {};
+// The fake 1C: a client that replays 1C's exchange against our endpoint, a fake of 1C's HTTP service, and test
+// doubles of the exchange's ports.
+export * from './fake-onec-exchange';
+export * from './fake-onec-http-service';
+export * from './recording-ports';

@@ -1,0 +1,133 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCommerceMl } from '@app/onec';
+import { createTestEnvironment, FakeOnecExchange, ONEC_RECORDING_DDL, TestEnvironment, waitFor } from '@app/testing';
+import { Client } from 'pg';
+import { EXCHANGE_LOGIN, EXCHANGE_PASSWORD } from './onec-harness';
+
+const ENTRYPOINT = join(
+  __dirname,
+  '..',
+  '..',
+  'dist',
+  'libs',
+  'testing',
+  'src',
+  'fakes',
+  'onec',
+  'recording-api.main.js',
+);
+
+/** The API as a real process (from the build), with the recording ports; killed with SIGKILL, never stopped. */
+class ApiProcess {
+  private output = '';
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  static async start(env: Record<string, string>): Promise<{ process: ApiProcess; url: string }> {
+    const child = spawn(process.execPath, [ENTRYPOINT], {
+      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const api = new ApiProcess(child);
+    const url = await waitFor(() => Promise.resolve(/listening on (http:\/\/\S+)/.exec(api.output)?.[1]), {
+      what: `the recording API to listen (output: ${api.output.slice(-2000)})`,
+    });
+    return { process: api, url: url.replace('[::1]', '127.0.0.1') };
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+  }
+}
+
+describe('an API killed (SIGKILL) in the middle of an import', () => {
+  let env: TestEnvironment;
+  let workDir: string;
+  let db: Client;
+  let api: ApiProcess | undefined;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    workDir = await mkdtemp(join(tmpdir(), 'onec-crash-'));
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    await db.query(ONEC_RECORDING_DDL);
+  });
+  afterAll(async () => {
+    await api?.kill();
+    await db?.end();
+    await env?.dispose();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('resumes in the restarted process and delivers every record exactly once', async () => {
+    const processEnv = {
+      ...env.env,
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
+      ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
+      ONEC_EXCHANGE_WORK_DIR: workDir,
+      ONEC_EXCHANGE_IMPORT_SLICE_MS: '10',
+    };
+    const generated = await generateCommerceMl({ directory: workDir, products: 6_000, seed: 3 });
+    let started = await ApiProcess.start(processEnv);
+    api = started.process;
+    const client = new FakeOnecExchange({ baseUrl: started.url, login: EXCHANGE_LOGIN, password: EXCHANGE_PASSWORD });
+    expect((await client.checkauth('catalog')).lines[0]).toBe('success');
+    const { fileLimit } = await client.init('catalog');
+    expect(
+      (await client.upload('catalog', { name: 'import0_1.xml', path: generated.importPath }, fileLimit)).reply.lines[0],
+    ).toBe('success');
+
+    let kills = 0;
+    let reply: string | undefined;
+    for (let call = 1; reply !== 'success'; call += 1) {
+      expect(call).toBeLessThan(20_000);
+      if (call % 3 === 2 && kills < 3) {
+        // Killed while this step is (most likely) delivering a batch.
+        const victim = api;
+        setTimeout(() => void victim.kill(), 2 + kills * 3);
+        kills += 1;
+      }
+      try {
+        const answer = await client.call('catalog', 'import', { filename: 'import0_1.xml' });
+        reply = answer.lines[0];
+        expect(reply).not.toBe('failure');
+      } catch {
+        // The connection died with the process; 1C would repeat the call against the restarted API.
+        await api.kill();
+        started = await ApiProcess.start(processEnv);
+        api = started.process;
+        client.baseUrl = started.url;
+      }
+      if (api.child.exitCode !== null || api.child.signalCode !== null) {
+        started = await ApiProcess.start(processEnv);
+        api = started.process;
+        client.baseUrl = started.url;
+      }
+    }
+    expect(kills).toBe(3);
+
+    const expected = Object.values(generated.importCounts).reduce((sum, count) => sum + count, 0);
+    const { rows } = await db.query<{ total: number; distinct: number; processes: number }>(
+      `SELECT count(*)::int AS total, count(DISTINCT ordinal)::int AS distinct, count(DISTINCT pid)::int AS processes
+         FROM test_onec_catalog_records`,
+    );
+    expect({ total: rows[0].total, distinct: rows[0].distinct }).toEqual({ total: expected, distinct: expected });
+    expect(rows[0].processes).toBeGreaterThanOrEqual(2);
+    const session = await db.query<{ records_imported: string; state: string }>(
+      'SELECT records_imported, state FROM onec_exchange_sessions',
+    );
+    expect(session.rows).toEqual([{ records_imported: String(expected), state: 'importing' }]);
+  });
+});

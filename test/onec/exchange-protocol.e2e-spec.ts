@@ -1,0 +1,313 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
+import { ExchangeJanitor } from '../../libs/connectors/onec/src/exchange/exchange-janitor';
+import { EXCHANGE_LOGIN, EXCHANGE_PASSWORD, OnecHarness, startOnecHarness } from './onec-harness';
+
+const CATALOG = onecFixture('ok/ut11-catalog-deleted-product/import0_1.xml');
+
+async function raw(
+  harness: OnecHarness,
+  query: string,
+  headers: Record<string, string> = {},
+  path = '/bitrix/admin/1c_exchange.php',
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(`${harness.api.url}${path}?${query}`, { headers });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: /windows-1251/.test(response.headers.get('content-type') ?? '')
+      ? iconv.decode(bytes, 'win1251')
+      : bytes.toString('utf8'),
+  };
+}
+
+function basic(login: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` };
+}
+
+/** Captures what the app logs (pino writes JSON lines to stdout) while `work` runs. */
+async function logsDuring(work: () => Promise<void>): Promise<string> {
+  const original = process.stdout.write.bind(process.stdout);
+  let captured = '';
+  process.stdout.write = (chunk: string | Uint8Array) => {
+    captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return original(chunk);
+  };
+  try {
+    await work();
+  } finally {
+    process.stdout.write = original;
+  }
+  return captured;
+}
+
+describe('the exchange protocol, as 1C-Bitrix speaks it', () => {
+  let harness: OnecHarness;
+
+  beforeAll(async () => {
+    harness = await startOnecHarness({
+      ONEC_EXCHANGE_FILE_LIMIT: '204800',
+      ONEC_EXCHANGE_LOGIN_ATTEMPTS: '3',
+      LOG_LEVEL: 'warn',
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it('checkauth answers success, the cookie name and value, sessid and timestamp, and sets the cookie', async () => {
+    const reply = await raw(harness, 'type=catalog&mode=checkauth', basic(EXCHANGE_LOGIN, EXCHANGE_PASSWORD));
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('text/plain; charset=windows-1251');
+    const lines = reply.text.split('\n');
+    expect(lines).toEqual([
+      'success',
+      'MM1C_EXCHANGE',
+      expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      expect.stringMatching(/^sessid=[0-9a-f]{32}$/),
+      expect.stringMatching(/^timestamp=\d{10}$/),
+    ]);
+    expect(reply.headers.get('set-cookie')).toBe(`MM1C_EXCHANGE=${lines[2]}; Path=/; HttpOnly; SameSite=Lax`);
+    const sale = await raw(harness, 'type=sale&mode=checkauth', basic(EXCHANGE_LOGIN, EXCHANGE_PASSWORD));
+    expect(sale.text.split('\n')).toHaveLength(4);
+  });
+
+  it('init answers zip and file_limit exactly, on both paths', async () => {
+    for (const path of ['/bitrix/admin/1c_exchange.php', '/api/v1/exchange/1c']) {
+      const client = harness.client({ path });
+      await client.checkauth('catalog');
+      const init = await client.init('catalog', '2.08');
+      expect(init.reply.text).toBe('zip=yes\nfile_limit=204800');
+    }
+  });
+
+  it('refuses wrong credentials with failure and a security log line that holds no secret', async () => {
+    let reply = { text: '' };
+    const logs = await logsDuring(async () => {
+      reply = await raw(harness, 'type=catalog&mode=checkauth', basic(EXCHANGE_LOGIN, 'wrong-password'), undefined);
+    });
+    expect(reply.text).toBe('failure\nAUTH_FAILED: Wrong exchange login or password');
+    const line = logs.split('\n').find((entry) => entry.includes('onec_exchange_refused'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({
+      level: 40,
+      security: 'onec_exchange_refused',
+      reason: 'bad_credentials',
+      remoteAddress: '127.0.0.1',
+      loginMatched: true,
+    });
+    expect(logs).not.toContain('wrong-password');
+    expect(logs).not.toContain(Buffer.from(`${EXCHANGE_LOGIN}:wrong-password`).toString('base64'));
+  });
+
+  it('locks an address out after too many failed logins, even with the right password then', async () => {
+    const { keyPrefix } = harness.config.redis;
+    expect(keyPrefix).toBeTruthy();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await raw(harness, 'type=catalog&mode=checkauth', basic('someone', 'guess'));
+    }
+    const locked = await raw(harness, 'type=catalog&mode=checkauth', basic(EXCHANGE_LOGIN, EXCHANGE_PASSWORD));
+    expect(locked.text).toBe('failure\nTOO_MANY_LOGINS: Too many failed logins from this address; try again later');
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(harness.config.redis.url);
+    await redis.del(`${keyPrefix}:onec:login-failures:127.0.0.1`);
+    redis.disconnect();
+    const unlocked = await raw(harness, 'type=catalog&mode=checkauth', basic(EXCHANGE_LOGIN, EXCHANGE_PASSWORD));
+    expect(unlocked.text.split('\n')[0]).toBe('success');
+  });
+
+  it('wants a session: no cookie and no credentials is a failure', async () => {
+    const reply = await raw(harness, 'type=catalog&mode=init');
+    expect(reply.text).toBe('failure\nAUTH_REQUIRED: No exchange session: call mode=checkauth first');
+  });
+
+  it('accepts Basic instead of the cookie on later calls (a proxy that drops the cookie)', async () => {
+    const client = harness.client({ dropCookie: true, basicOnEveryCall: true });
+    const result = await client.runCatalogExchange({ files: [{ name: 'import0_1.xml', path: CATALOG }] });
+    expect(result.failure).toBeUndefined();
+    expect(result.finalReplies['import0_1.xml']).toMatch(/^success\nimport0_1\.xml: 51 records imported/);
+  });
+
+  it('refuses a wrong sessid, and a missing one once the session has seen it', async () => {
+    const client = harness.client();
+    const auth = await client.checkauth('catalog');
+    const cookie = { cookie: `${auth.lines[1]}=${auth.lines[2]}` };
+    const wrong = await raw(harness, 'type=catalog&mode=init&sessid=0000', cookie);
+    expect(wrong.text).toBe('failure\nSESSID_MISMATCH: The sessid parameter does not match the exchange session');
+    const without = await raw(harness, 'type=catalog&mode=init', cookie);
+    expect(without.text.startsWith('zip=')).toBe(true);
+    const sessid = auth.lines[3];
+    expect((await raw(harness, `type=catalog&mode=init&${sessid}`, cookie)).text.startsWith('zip=')).toBe(true);
+    expect((await raw(harness, 'type=catalog&mode=init', cookie)).text).toMatch(/^failure\nSESSID_MISMATCH/);
+  });
+
+  it('refuses a session of the other type and an expired session', async () => {
+    const client = harness.client();
+    await client.checkauth('catalog');
+    expect((await client.call('sale', 'query', {})).text).toMatch(/^failure\nWRONG_EXCHANGE_TYPE: /);
+    await harness.db.query(`UPDATE onec_exchange_sessions SET expires_at = now() - interval '1 second'`);
+    expect((await client.call('catalog', 'init', {})).text).toBe(
+      'failure\nSESSION_EXPIRED: The exchange session has ended: call mode=checkauth again',
+    );
+  });
+
+  it('answers success to modes it does not use, and failure to unknown types', async () => {
+    const client = harness.client();
+    await client.checkauth('sale');
+    expect((await client.call('sale', 'info', {})).text).toBe('success\nmode=info is not used by this site');
+    expect((await raw(harness, 'type=get_catalog&mode=init')).text).toBe(
+      'failure\nUNKNOWN_TYPE: type=get_catalog is not supported; use catalog or sale',
+    );
+  });
+
+  it('appends parts, cuts away a part that broke off half-way, and starts over on init', async () => {
+    const client = harness.client({ sendSessid: false });
+    await client.checkauth('catalog');
+    await client.init('catalog');
+    const data = readFileSync(CATALOG);
+    const sessionId = (
+      await harness.db.query<{ id: string }[]>('SELECT id FROM onec_exchange_sessions ORDER BY created_at DESC LIMIT 1')
+    )[0].id;
+    const path = join(harness.workDir, sessionId, 'files', 'import0_1.xml');
+
+    expect(
+      (await client.call('catalog', 'file', { filename: 'import0_1.xml' }, { body: data.subarray(0, 100_000) }))
+        .lines[0],
+    ).toBe('success');
+    // The next part dies after a few bytes: the connection is cut mid-body.
+    const controller = new AbortController();
+    const broken = fetch(
+      `${harness.api.url}/bitrix/admin/1c_exchange.php?type=catalog&mode=file&filename=import0_1.xml`,
+      {
+        method: 'POST',
+        headers: { cookie: `MM1C_EXCHANGE=${client.sessionCookie}`, 'content-length': '64805' },
+        body: new ReadableStream({
+          start(stream) {
+            stream.enqueue(new Uint8Array(data.subarray(100_000, 130_000)));
+            setTimeout(() => controller.abort(), 100);
+          },
+        }),
+        signal: controller.signal,
+        duplex: 'half',
+      },
+    );
+    await expect(broken).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      (await client.call('catalog', 'file', { filename: 'import0_1.xml' }, { body: data.subarray(100_000) })).lines[0],
+    ).toBe('success');
+    expect(readFileSync(path).equals(data)).toBe(true);
+    const { reply } = await client.importUntilDone('catalog', 'import0_1.xml');
+    expect(reply.lines[0]).toBe('success');
+
+    await client.init('catalog');
+    expect(existsSync(path)).toBe(false);
+    expect((await client.call('catalog', 'import', { filename: 'import0_1.xml' })).lines[1]).toMatch(
+      /^FILE_NOT_UPLOADED/,
+    );
+  });
+
+  it('stores images under import_files/, and logs each call in the IntegrationLog without secrets', async () => {
+    const client = harness.client();
+    const image = { name: 'import_files/bd/bd8c4e15_1.jpg', data: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) };
+    const result = await client.runCatalogExchange({
+      files: [{ name: 'import0_1.xml', path: CATALOG }],
+      images: [image],
+      zip: 'never',
+    });
+    expect(result.failure).toBeUndefined();
+    const [session] = await harness.db.query<{ id: string; images_stored: number }[]>(
+      'SELECT id, images_stored FROM onec_exchange_sessions ORDER BY created_at DESC LIMIT 1',
+    );
+    expect(session.images_stored).toBe(1);
+    expect(readFileSync(join(harness.workDir, session.id, 'files', image.name)).equals(image.data)).toBe(true);
+
+    const log = await harness.db.query<{ operation: string; url: string; response_body: string; outcome: string }[]>(
+      `SELECT operation, url, response_body, outcome FROM integration_log
+        WHERE system = 'onec' AND entity_id = $1 ORDER BY id`,
+      [session.id],
+    );
+    expect(log.map((row) => row.operation)).toEqual([
+      'exchange.catalog.checkauth',
+      'exchange.catalog.init',
+      'exchange.catalog.file',
+      'exchange.catalog.file',
+      'exchange.catalog.import',
+    ]);
+    expect(log[0].response_body).toMatch(/^success\nMM1C_EXCHANGE\n\[REDACTED\]\ntimestamp=\d+$/);
+    expect(log[1].url).toContain('sessid=%5BREDACTED%5D');
+    expect(log.every((row) => row.outcome === 'success')).toBe(true);
+  });
+
+  it('ends idle sessions and cleans their work area', async () => {
+    const client = harness.client();
+    await client.runCatalogExchange({ files: [{ name: 'import0_1.xml', path: CATALOG }] });
+    const [done] = await harness.db.query<{ id: string }[]>(
+      'SELECT id FROM onec_exchange_sessions ORDER BY created_at DESC LIMIT 1',
+    );
+    const stalled = harness.client();
+    await stalled.checkauth('catalog');
+    const { fileLimit } = await stalled.init('catalog');
+    await stalled.upload('catalog', { name: 'import0_1.xml', path: CATALOG }, fileLimit);
+    const [waiting] = await harness.db.query<{ id: string }[]>(
+      'SELECT id FROM onec_exchange_sessions ORDER BY created_at DESC LIMIT 1',
+    );
+    await harness.db.query(
+      `UPDATE onec_exchange_sessions SET expires_at = now() - interval '1 second' WHERE id = ANY($1)`,
+      [[done.id, waiting.id]],
+    );
+    const janitor = harness.api.app.get(ExchangeJanitor);
+    await janitor.sweep();
+    const states = await harness.db.query<{ id: string; state: string }[]>(
+      'SELECT id, state FROM onec_exchange_sessions WHERE id = ANY($1)',
+      [[done.id, waiting.id]],
+    );
+    expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({
+      [done.id]: 'completed',
+      [waiting.id]: 'expired',
+    });
+    await harness.db.query(
+      `UPDATE onec_exchange_sessions SET finished_at = now() - interval '2 hours' WHERE id = ANY($1)`,
+      [[done.id, waiting.id]],
+    );
+    await janitor.sweep();
+    expect(existsSync(join(harness.workDir, waiting.id))).toBe(false);
+    expect(existsSync(join(harness.workDir, done.id))).toBe(false);
+  });
+
+  it('reports itself in the connector status and in metrics', async () => {
+    const connectors = await harness.adminGet<{ connectors: { name: string; state: string; details: unknown }[] }>(
+      '/api/v1/admin/connectors',
+    );
+    const onec = connectors.connectors.find((connector) => connector.name === 'onec');
+    expect(onec).toMatchObject({
+      configured: true,
+      details: { delivery: 'pull', exchange: { configured: true }, http: { configured: false } },
+    });
+    const metrics = await (await fetch(`${harness.api.url}/metrics`)).text();
+    expect(metrics).toMatch(/onec_exchange_sessions\{state="completed"\} \d+/);
+    expect(metrics).toMatch(/onec_exchange_uploaded_bytes_total\{type="catalog"\} \d+/);
+    expect(metrics).toMatch(/onec_exchange_records_imported_total\{type="catalog",kind="product"\} \d+/);
+    expect(metrics).toMatch(/onec_exchange_import_slice_seconds_count\{type="catalog",outcome="success"\} \d+/);
+    expect(metrics).toMatch(/onec_exchange_auth_failures_total\{reason="bad_credentials"\} \d+/);
+  });
+});
+
+describe('the exchange without an exchange account', () => {
+  let harness: OnecHarness;
+
+  beforeAll(async () => {
+    harness = await startOnecHarness({ ONEC_EXCHANGE_LOGIN: '', ONEC_EXCHANGE_PASSWORD: '' });
+  });
+  afterAll(async () => harness?.close());
+
+  it('answers failure, and the connector reports itself unconfigured', async () => {
+    const reply = await raw(harness, 'type=catalog&mode=checkauth', basic('a', 'b'));
+    expect(reply.text).toMatch(/^failure\nNOT_CONFIGURED: /);
+    const connectors = await harness.adminGet<{ connectors: { name: string; state: string }[] }>(
+      '/api/v1/admin/connectors',
+    );
+    expect(connectors.connectors.find((connector) => connector.name === 'onec')?.state).toBe('unconfigured');
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig } from '@app/core';
+import {
+  createTestEnvironment,
+  FakeOnecExchange,
+  FakeOnecExchangeOptions,
+  listen,
+  ONEC_RECORDING_DDL,
+  RecordingOnecPortsModule,
+  RunningHttpApp,
+  TestEnvironment,
+  tokenFor,
+} from '@app/testing';
+import { DataSource } from 'typeorm';
+import { createApiApplication } from '../../apps/api/src/api';
+
+export const EXCHANGE_LOGIN = '1c-exchange';
+export const EXCHANGE_PASSWORD = 'exchange-password-for-tests';
+
+export interface OnecHarness {
+  readonly env: TestEnvironment;
+  readonly config: AppConfig;
+  readonly workDir: string;
+  api: RunningHttpApp;
+  db: DataSource;
+  /** A fake 1C pointed at the running API. */
+  client(options?: Partial<FakeOnecExchangeOptions>): FakeOnecExchange;
+  /** Closes the API and starts a new one on the same database and work area (a restart). */
+  restart(): Promise<void>;
+  /** A second API replica on the same database and work area. */
+  startReplica(): Promise<RunningHttpApp>;
+  adminGet<T>(path: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API with the exchange configured and the recording ports bound, on a fresh database and work area.
+ * `overrides` are environment variables.
+ */
+export async function startOnecHarness(
+  overrides: Record<string, string> = {},
+  { recording = true }: { recording?: boolean } = {},
+): Promise<OnecHarness> {
+  const env = await createTestEnvironment();
+  const workDir = await mkdtemp(join(tmpdir(), 'onec-exchange-'));
+  const config = env.config({
+    ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
+    ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
+    ONEC_EXCHANGE_WORK_DIR: workDir,
+    ...overrides,
+  });
+  const start = async () => {
+    const api = await listen(
+      await createApiApplication(config, { imports: recording ? [RecordingOnecPortsModule] : [] }),
+    );
+    return { api, db: api.app.get(DataSource) };
+  };
+  const first = await start();
+  await first.db.query(ONEC_RECORDING_DDL);
+  const admin = { authorization: `Bearer ${tokenFor(config, 'admin')}` };
+  const harness: OnecHarness = {
+    env,
+    config,
+    workDir,
+    ...first,
+    client: (options = {}) =>
+      new FakeOnecExchange({
+        baseUrl: harness.api.url,
+        login: EXCHANGE_LOGIN,
+        password: EXCHANGE_PASSWORD,
+        ...options,
+      }),
+    restart: async () => {
+      await harness.api.close();
+      const next = await start();
+      harness.api = next.api;
+      harness.db = next.db;
+    },
+    startReplica: async () => (await start()).api,
+    adminGet: async <T>(path: string) => {
+      const response = await fetch(`${harness.api.url}${path}`, { headers: admin });
+      if (response.status !== 200) {
+        throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+      }
+      return (await response.json()) as T;
+    },
+    close: async () => {
+      await harness.api.close();
+      await env.dispose();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
