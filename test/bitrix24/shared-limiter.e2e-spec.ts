@@ -12,12 +12,14 @@ import { createApiApplication } from '../../apps/api/src/api';
 import { DELIVERY_TYPE, FAKE_SMART_PROCESSES, webhookEnv } from './bitrix24-harness';
 
 const BURST = 10;
-const RATE = 10;
-const CHANGES = 200;
+const RATE = 5;
+const CHANGES = 120;
+/** Slots kept free for the jitter between taking a slot and the request reaching the portal (a loaded CI machine). */
+const MARGIN = 3;
 
 /**
  * Inbound processing re-reads every changed entity with its own `crm.item.get`: one request per event, nothing to
- * batch. Two worker processes racing through 200 events would overrun a bucket of 10 at once without a shared limiter.
+ * batch. Two worker processes racing through 120 events would overrun a bucket of 10 at once without a shared limiter.
  */
 describe('Bitrix24: two worker processes share the portal quota', () => {
   let env: TestEnvironment;
@@ -37,7 +39,7 @@ describe('Bitrix24: two worker processes share the portal quota', () => {
         BITRIX24_APPLICATION_TOKEN: hook.applicationToken,
         BITRIX24_RATE_BURST: String(BURST),
         BITRIX24_RATE_PER_SECOND: String(RATE),
-        BITRIX24_RATE_SAFETY_MARGIN: '1',
+        BITRIX24_RATE_SAFETY_MARGIN: String(MARGIN),
         BITRIX24_RECONCILE_INTERVAL_MS: '0',
         WORKER_CONCURRENCY: '16',
         WORKER_OPS_PORT: '0',
@@ -81,7 +83,7 @@ describe('Bitrix24: two worker processes share the portal quota', () => {
     expect(fake.stats.statusCounts['503'] ?? 0).toBe(0);
     expect(fake.stats.maxBucketFill).toBeLessThanOrEqual(BURST);
     // The bucket was pressed: the limiter, not the load, set the pace.
-    expect(fake.stats.maxBucketFill).toBeGreaterThan(BURST - 3);
+    expect(fake.stats.maxBucketFill).toBeGreaterThanOrEqual(BURST - MARGIN - 1);
     const elapsed = (reads[reads.length - 1].at - reads[0].at) / 1000;
     expect(elapsed).toBeGreaterThanOrEqual((CHANGES - BURST) / RATE - 1);
     for (const worker of workers) {
