@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/core';
-import { Bitrix24Client } from '@app/bitrix24';
+import { Bitrix24Client, OfflineQueueDrain } from '@app/bitrix24';
 import { createTestEnvironment, FakeBitrix24, listen, RunningHttpApp, TestEnvironment, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
@@ -138,6 +138,53 @@ describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reco
   });
 });
 
+describe('Bitrix24 webhook events: two changes within one second', () => {
+  let env: TestEnvironment;
+  let fake: FakeBitrix24;
+  let api: RunningHttpApp;
+  let worker: RunningWorker;
+  let probe: ReturnType<typeof probes>;
+  // The portal's clock stands still: both events carry the same `ts`, as two edits within a second do.
+  const frozen = Date.now();
+
+  beforeAll(async () => {
+    fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, clock: () => frozen });
+    const hook = fake.addOutgoingWebhook({ url: 'http://127.0.0.1:1/unused', events: [] });
+    env = await createTestEnvironment({
+      env: webhookEnv(fake, { BITRIX24_APPLICATION_TOKEN: hook.applicationToken, BITRIX24_RECONCILE_INTERVAL_MS: '0' }),
+    });
+    const config = env.config();
+    api = await listen(await createApiApplication(config));
+    fake.addOutgoingWebhook({
+      url: `${api.url}/api/v1/webhooks/bitrix24`,
+      events: ['ONCRMDYNAMICITEMUPDATE'],
+      applicationToken: hook.applicationToken,
+    });
+    probe = probes(api.app.get(DataSource));
+    worker = await startWorker(withWorkerOpsPort0(config));
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await fake?.stop();
+    await env?.dispose();
+  });
+
+  it('does not lose the second change to de-duplication', async () => {
+    const item = fake.uiAddItem(DELIVERY_TYPE, { title: 'First', xmlId: 'same-second' });
+    fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { title: 'Edited once' });
+    await fake.settleDeliveries();
+    await waitFor(async () => (await probe.changes()).length === 1, { what: 'the first change' });
+    fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { title: 'Edited twice' });
+    await fake.settleDeliveries();
+    const [first, second] = fake.deliveries.slice(-2);
+    expect(second.body).toBe(first.body);
+    await waitFor(async () => (await probe.changes()).some((row) => row.fields.title === 'Edited twice'), {
+      what: 'the second change',
+    });
+  });
+});
+
 describe('Bitrix24 event recovery, OAuth local application: the offline queue', () => {
   let env: TestEnvironment;
   let fake: FakeBitrix24;
@@ -272,5 +319,30 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
       expect.objectContaining({ kind: 'delivery', external_id: 'o-1', status: 'delivered', source: 'offline' }),
     ]);
     await waitFor(() => Promise.resolve(fake.offlineEvents().length === 0), { what: 'the offline queue cleared' });
+  });
+
+  it('takes over a page reserved by a drain whose answer was lost', async () => {
+    const [item] = fake.items(DELIVERY_TYPE);
+    fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { title: 'Renamed by a courier' });
+    const [{ access_token: token }] = await db.query<{ access_token: string }[]>(
+      'SELECT access_token FROM bitrix24_oauth_installations',
+    );
+    // The reservation happens on the portal, the answer never reaches us.
+    const lost = await fetch(`${fake.oauth.clientEndpoint}event.offline.get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auth: token, auth_connector: 'mastermobile', clear: 0 }),
+    });
+    expect(lost.status).toBe(200);
+    expect(fake.offlineEvents().map((row) => row.PROCESS_ID)).toEqual([expect.stringMatching(/\w+/)]);
+
+    // A drain already running (the start-up one) may have listed the queue before the reservation: run once more.
+    const drain = worker!.app.get(OfflineQueueDrain);
+    await drain.drain();
+    await drain.drain();
+    await waitFor(async () => (await probe.changes()).some((row) => row.fields.title === 'Renamed by a courier'), {
+      what: 'the orphaned event applied',
+    });
+    expect(fake.offlineEvents()).toEqual([]);
   });
 });

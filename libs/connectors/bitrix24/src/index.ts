@@ -6,6 +6,8 @@ export * from './client/bitrix24-error';
 export { oauthTokenUrl } from './client/credentials';
 export * from './inbound/event-payload';
 export * from './inbound/inbound-change.port';
+export { OfflineQueueDrain } from './inbound/offline-drain';
+export { Reconciler } from './inbound/reconciler';
 export * from './mapping/bitrix24-mapping';
 export type { UpsertRequest } from './mapping/entity-codec';
 export * from './sync/bitrix24-gateways';

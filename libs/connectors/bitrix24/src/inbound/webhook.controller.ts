@@ -82,9 +82,8 @@ export class Bitrix24WebhookController {
     if (!event) {
       throw new AppError('BITRIX24_EVENT_INVALID', 'invalid_input', 'Not a Bitrix24 event: `event` is missing');
     }
-    const receipt = await this.inbox.receive({
+    const stored = {
       source: BITRIX24_SOURCE,
-      dedupKey: dedupKeyOf(event),
       type: event.event,
       subject: inboxSubjectOf(event.subject),
       // The tokens stay out of the database: processing uses our own stored credentials, never the event's.
@@ -98,7 +97,19 @@ export class Bitrix24WebhookController {
       },
       destination: BITRIX24_INBOX_DESTINATION,
       eventType: BITRIX24_EVENT_RECEIVED,
-    });
+    };
+    const dedupKey = dedupKeyOf(event);
+    const receipt = await this.inbox.receive({ ...stored, dedupKey });
+    if (receipt.duplicate) {
+      // Events carry no id and `ts` has whole seconds, so a second change of the entity within the same second looks
+      // exactly like a re-delivery. Before the first copy is processed that is harmless (processing re-reads the
+      // latest state); after it, the entity is checked once more. Processing compares with what we hold, so a true
+      // duplicate costs one re-read and changes nothing.
+      const original = await this.inbox.load(receipt.inboxId);
+      if (original?.processedAt) {
+        await this.inbox.receive({ ...stored, dedupKey: `${dedupKey}|recheck|${original.processedAt.toISOString()}` });
+      }
+    }
     const status = receipt.duplicate ? 'duplicate' : 'accepted';
     this.metrics.inbound.inc({ event: event.event, outcome: status });
     return { status };
