@@ -15,6 +15,7 @@ interface Cursor extends Record<string, unknown> {
 /** The first run starts this far back: events are only "missed" relative to a run that came before. */
 const FIRST_RUN_LOOKBACK_MS = 60 * 60_000;
 const MAX_PAGES = 200;
+const OVERLAP_MS = 60_000;
 
 /**
  * Webhook mode's recovery of missed events (outgoing webhooks are fire-and-forget, protocol doc §6.1): lists every
@@ -55,10 +56,13 @@ export class Reconciler {
 
   private async reconcile(codec: EntityCodec): Promise<number> {
     const name = `reconcile:${codec.mapping.kind}`;
-    let cursor = (await this.cursors.get<Cursor>(name)) ?? {
-      time: new Date(Date.now() - FIRST_RUN_LOOKBACK_MS).toISOString(),
-      id: 0,
-    };
+    const saved = await this.cursors.get<Cursor>(name);
+    // Change times have whole seconds: an entity changed again within the cursor's second, but with a lower id than
+    // the cursor's, would be skipped by a strict keyset. Every run re-scans a short overlap; what we already hold is
+    // recognised by its hash and costs nothing but the read.
+    let cursor: Cursor = saved
+      ? { time: shiftPortalTime(saved.time, -OVERLAP_MS), id: 0 }
+      : { time: new Date(Date.now() - FIRST_RUN_LOOKBACK_MS).toISOString(), id: 0 };
     const timeField = codec.mapping.representation === 'catalog_product' ? 'timestampX' : 'updatedTime';
     let applied = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -99,4 +103,19 @@ export class Reconciler {
       codec.mapping.representation === 'catalog_product' ? 'products' : 'items',
     );
   }
+}
+
+/** Moves a portal timestamp (`2026-11-27T22:15:00+03:00`) keeping its offset, as the portal writes them. */
+export function shiftPortalTime(time: string, deltaMs: number): string {
+  const parsed = Date.parse(time);
+  if (Number.isNaN(parsed)) {
+    return time;
+  }
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(time);
+  if (!offset) {
+    return new Date(parsed + deltaMs).toISOString();
+  }
+  const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
+  const local = new Date(parsed + deltaMs + minutes * 60_000).toISOString().slice(0, 19);
+  return `${local}${offset[0]}`;
 }
