@@ -22,7 +22,7 @@ const ENTRYPOINT = join(
 
 /** The API as a real process (from the build), with the recording ports; killed with SIGKILL, never stopped. */
 class ApiProcess {
-  private output = '';
+  output = '';
   private constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -49,7 +49,7 @@ class ApiProcess {
   }
 }
 
-describe('an API killed (SIGKILL) in the middle of an import', () => {
+describe('the API as a real process (from the build)', () => {
   let env: TestEnvironment;
   let workDir: string;
   let db: Client;
@@ -69,18 +69,19 @@ describe('an API killed (SIGKILL) in the middle of an import', () => {
     await rm(workDir, { recursive: true, force: true });
   });
 
+  const processEnv = (): Record<string, string> => ({
+    ...env.env,
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
+    ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
+    ONEC_EXCHANGE_WORK_DIR: workDir,
+    ONEC_EXCHANGE_IMPORT_SLICE_MS: '10',
+  });
+
   it('resumes in the restarted process and delivers every record exactly once', async () => {
-    const processEnv = {
-      ...env.env,
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
-      ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
-      ONEC_EXCHANGE_WORK_DIR: workDir,
-      ONEC_EXCHANGE_IMPORT_SLICE_MS: '10',
-    };
     const generated = await generateCommerceMl({ directory: workDir, products: 6_000, seed: 3 });
-    let started = await ApiProcess.start(processEnv);
+    let started = await ApiProcess.start(processEnv());
     api = started.process;
     const client = new FakeOnecExchange({ baseUrl: started.url, login: EXCHANGE_LOGIN, password: EXCHANGE_PASSWORD });
     expect((await client.checkauth('catalog')).lines[0]).toBe('success');
@@ -106,12 +107,12 @@ describe('an API killed (SIGKILL) in the middle of an import', () => {
       } catch {
         // The connection died with the process; 1C would repeat the call against the restarted API.
         await api.kill();
-        started = await ApiProcess.start(processEnv);
+        started = await ApiProcess.start(processEnv());
         api = started.process;
         client.baseUrl = started.url;
       }
       if (api.child.exitCode !== null || api.child.signalCode !== null) {
-        started = await ApiProcess.start(processEnv);
+        started = await ApiProcess.start(processEnv());
         api = started.process;
         client.baseUrl = started.url;
       }
@@ -129,5 +130,30 @@ describe('an API killed (SIGKILL) in the middle of an import', () => {
       'SELECT records_imported, state FROM onec_exchange_sessions',
     );
     expect(session.rows).toEqual([{ records_imported: String(expected), state: 'importing' }]);
+  });
+
+  it('logs a refused login as one security line without the password or credentials', async () => {
+    await api?.kill();
+    const { process: started, url } = await ApiProcess.start({ ...processEnv(), LOG_LEVEL: 'warn' });
+    api = started;
+    const password = 'not-the-password-7f3a';
+    const reply = await fetch(`${url}/bitrix/admin/1c_exchange.php?type=catalog&mode=checkauth`, {
+      headers: { authorization: `Basic ${Buffer.from(`${EXCHANGE_LOGIN}:${password}`).toString('base64')}` },
+    });
+    expect(await reply.text()).toBe('failure\nAUTH_FAILED: Wrong exchange login or password');
+    const line = await waitFor(
+      () => Promise.resolve(api!.output.split('\n').find((entry) => entry.includes('onec_exchange_refused'))),
+      { what: 'the security log line' },
+    );
+    expect(JSON.parse(line)).toMatchObject({
+      level: 40,
+      security: 'onec_exchange_refused',
+      reason: 'bad_credentials',
+      remoteAddress: '127.0.0.1',
+      loginMatched: true,
+      msg: '1C exchange request refused: wrong exchange login or password',
+    });
+    expect(api.output).not.toContain(password);
+    expect(api.output).not.toContain(Buffer.from(`${EXCHANGE_LOGIN}:${password}`).toString('base64'));
   });
 });

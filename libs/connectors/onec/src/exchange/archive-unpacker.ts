@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { AppConfig, UnitOfWork } from '@app/core';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { safeUnzip, ZipSafetyError } from '../zip';
 import { ExchangeFailure } from './exchange-failure';
 import { ExchangeFileEntity } from './exchange-file.entity';
@@ -17,7 +20,7 @@ type UnpackOutcome = { readonly ok: true } | { readonly ok: false; readonly fail
  * start if the process dies half-way (nothing is registered until an archive is fully and safely extracted).
  */
 @Injectable()
-export class ArchiveUnpacker implements BeforeApplicationShutdown {
+export class ArchiveUnpacker implements OnModuleDestroy {
   private readonly logger = new Logger(ArchiveUnpacker.name);
   private readonly running = new Map<string, { task: Promise<UnpackOutcome>; abort: AbortController }>();
 
@@ -69,10 +72,13 @@ export class ArchiveUnpacker implements BeforeApplicationShutdown {
     return 'done';
   }
 
-  beforeApplicationShutdown(): void {
-    for (const { abort } of this.running.values()) {
+  /** Stops extractions and waits for them to let go of their leases, before the leases and the database close. */
+  async onModuleDestroy(): Promise<void> {
+    const running = [...this.running.values()];
+    for (const { abort } of running) {
       abort.abort();
     }
+    await Promise.allSettled(running.map(({ task }) => task));
   }
 
   private async unpackAll(
@@ -109,19 +115,31 @@ export class ArchiveUnpacker implements BeforeApplicationShutdown {
     const files = this.unitOfWork.manager.getRepository(ExchangeFileEntity);
     await files.update({ id: archive.id }, { phase: 'unpacking', updatedAt: new Date() });
     const { images } = this.config.onec.exchange;
+    // Extracted into a folder of its own and then moved into place, so that an extraction that dies half-way (or
+    // a second one after a lapsed lease) never leaves or removes anything among the session's files.
+    const scratch = this.workArea.scratchDir(session.id, randomUUID());
     let result: Awaited<ReturnType<typeof safeUnzip>>;
     try {
-      result = await safeUnzip(this.workArea.pathOf(session.id, archive.name), this.workArea.filesDir(session.id), {
-        images: images === 'skip' ? 'skip' : 'extract',
-        signal,
-      });
-    } catch (error) {
-      if (error instanceof ZipSafetyError) {
-        const reason = `${archive.name}: ${error.code}: ${error.message}`;
-        await files.update({ id: archive.id }, { phase: 'failed', error: reason, updatedAt: new Date() });
-        throw new ExchangeFailure('ARCHIVE_REFUSED', reason, true, { cause: error });
+      try {
+        result = await safeUnzip(this.workArea.pathOf(session.id, archive.name), scratch, {
+          images: images === 'skip' ? 'skip' : 'extract',
+          signal,
+        });
+      } catch (error) {
+        if (error instanceof ZipSafetyError && !signal.aborted) {
+          const reason = `${archive.name}: ${error.code}: ${error.message}`;
+          await files.update({ id: archive.id }, { phase: 'failed', error: reason, updatedAt: new Date() });
+          throw new ExchangeFailure('ARCHIVE_REFUSED', reason, true, { cause: error });
+        }
+        throw error;
       }
-      throw error;
+      for (const file of result.files) {
+        const target = this.workArea.pathOf(session.id, file.name);
+        await mkdir(dirname(target), { recursive: true });
+        await rename(file.path, target);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
     const extractedXml = result.files.filter((file) => file.kind === 'xml');
     const extractedImages = result.files.length - extractedXml.length;

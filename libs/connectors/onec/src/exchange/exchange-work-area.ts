@@ -30,6 +30,11 @@ export class ExchangeWorkArea {
     return path;
   }
 
+  /** A private folder for one extraction, beside (not inside) the session's files. */
+  scratchDir(sessionId: string, name: string): string {
+    return join(this.sessionDir(sessionId), `unpack-${name}`);
+  }
+
   async reset(sessionId: string): Promise<void> {
     await this.remove(sessionId);
     await mkdir(this.filesDir(sessionId), { recursive: true });

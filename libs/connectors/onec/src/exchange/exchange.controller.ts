@@ -1,5 +1,5 @@
 import { Public, RawBodyStream } from '@app/core';
-import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { encodeReply } from './exchange-reply';
 import { ExchangeRequest, ExchangeService } from './exchange.service';
 
 /** Our path, and 1C-Bitrix's, so an exchange node set up for a Bitrix site only needs the host changed. */
-export const EXCHANGE_PATHS = ['api/v1/exchange/1c', 'bitrix/admin/1c_exchange.php'];
+export const EXCHANGE_PATHS = ['api/v1/exchange/1c', 'bitrix/admin/1c_exchange.php'] as const;
 
 const PROTOCOL_DESCRIPTION =
   '1C\'s CommerceML 2 "exchange with a site" protocol (as 1C-Bitrix implements it). Always HTTP 200: a plain-text ' +
@@ -16,6 +16,40 @@ const PROTOCOL_DESCRIPTION =
   '`init`, or the orders as CommerceML XML on `sale/query`. `checkauth` takes HTTP Basic credentials of the ' +
   'exchange account and answers the session cookie and `sessid`; later calls send the cookie (or Basic again). ' +
   'See docs/integrations/1c.md.';
+
+/** Query parameters and replies of the exchange, the same on both paths. */
+function ExchangeCall(method: 'GET' | 'POST', path: string): MethodDecorator {
+  const alias = path.startsWith('bitrix') ? ' (1C-Bitrix path)' : '';
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({
+      summary:
+        method === 'GET'
+          ? `CommerceML exchange call from 1C (checkauth, init, import, query, success, …)${alias}`
+          : `CommerceML exchange upload from 1C (mode=file: the raw bytes of one part)${alias}`,
+    }),
+    ApiQuery({ name: 'type', enum: ['catalog', 'sale'] }),
+    ApiQuery({
+      name: 'mode',
+      enum: ['checkauth', 'init', 'file', 'import', 'deactivate', 'complete', 'query', 'success'],
+    }),
+    ApiQuery({
+      name: 'filename',
+      required: false,
+      type: String,
+      description: 'For `file` and `import`: a relative path; parts of one file are appended.',
+    }),
+    ApiQuery({
+      name: 'sessid',
+      required: false,
+      type: String,
+      description: 'Line 4 of the `checkauth` reply, echoed by 1C.',
+    }),
+    ApiQuery({ name: 'version', required: false, type: String, description: 'CommerceML version 1C offers.' }),
+    ApiProduces('text/plain', 'application/xml'),
+    ApiOkResponse({ description: PROTOCOL_DESCRIPTION, schema: { type: 'string' } }),
+  );
+}
 
 @ApiTags('1c-exchange')
 @Public()
@@ -26,34 +60,29 @@ export class ExchangeController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get(EXCHANGE_PATHS)
-  @HttpCode(200)
-  @ApiOperation({ summary: 'CommerceML exchange call from 1C (checkauth, init, import, query, success, …)' })
-  @ApiQuery({ name: 'type', enum: ['catalog', 'sale'] })
-  @ApiQuery({
-    name: 'mode',
-    enum: ['checkauth', 'init', 'file', 'import', 'deactivate', 'complete', 'query', 'success'],
-  })
-  @ApiQuery({ name: 'filename', required: false, description: 'For `file` and `import`.' })
-  @ApiQuery({ name: 'sessid', required: false, description: 'Line 4 of the `checkauth` reply, echoed by 1C.' })
-  @ApiQuery({ name: 'version', required: false, description: 'CommerceML version 1C offers on `init`.' })
-  @ApiProduces('text/plain', 'application/xml')
-  @ApiOkResponse({ description: PROTOCOL_DESCRIPTION, schema: { type: 'string' } })
+  @Get(EXCHANGE_PATHS[0])
+  @ExchangeCall('GET', EXCHANGE_PATHS[0])
   async get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.respond(request, reply, undefined);
   }
 
-  @Post(EXCHANGE_PATHS)
-  @HttpCode(200)
+  @Post(EXCHANGE_PATHS[0])
   @RawBodyStream()
-  @ApiOperation({ summary: 'CommerceML exchange upload from 1C (`mode=file`: the raw bytes of one part)' })
-  @ApiQuery({ name: 'type', enum: ['catalog', 'sale'] })
-  @ApiQuery({ name: 'mode', enum: ['file', 'checkauth', 'init', 'import', 'query', 'success'] })
-  @ApiQuery({ name: 'filename', required: false, description: 'Relative path; parts of one file are appended.' })
-  @ApiQuery({ name: 'sessid', required: false })
-  @ApiProduces('text/plain', 'application/xml')
-  @ApiOkResponse({ description: PROTOCOL_DESCRIPTION, schema: { type: 'string' } })
+  @ExchangeCall('POST', EXCHANGE_PATHS[0])
   async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.respond(request, reply, request.body as Readable);
+  }
+
+  @Get(EXCHANGE_PATHS[1])
+  @ExchangeCall('GET', EXCHANGE_PATHS[1])
+  async getOnBitrixPath(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.respond(request, reply, undefined);
+  }
+
+  @Post(EXCHANGE_PATHS[1])
+  @RawBodyStream()
+  @ExchangeCall('POST', EXCHANGE_PATHS[1])
+  async postOnBitrixPath(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.respond(request, reply, request.body as Readable);
   }
 
