@@ -1,4 +1,4 @@
-import { MappingValidationError, validateMapping } from './bitrix24-mapping';
+import { loadMappingFile, MappingValidationError, validateMapping } from './bitrix24-mapping';
 import { EntityCodec } from './entity-codec';
 
 const VALID = {
@@ -72,6 +72,10 @@ describe('Bitrix24 mapping', () => {
       'entities.lorry: unknown entity (known: delivery, instant_order, return, company, contact, product, courier)',
     ]);
     expect(problemsOf('just text')).toEqual(['the document needs an `entities` object']);
+  });
+
+  it('refuses a file it cannot read, which stops the process at boot', () => {
+    expect(() => loadMappingFile('/nonexistent/bitrix24-mapping.yaml')).toThrow(MappingValidationError);
   });
 
   describe('codec', () => {

@@ -1,5 +1,5 @@
 import { FakeBitrix24 } from './fake-bitrix24';
-import { call, fixtureJson, list, shape } from './spec-helpers';
+import { call, fixtureJson, list, ManualClock, shape } from './spec-helpers';
 
 describe('FakeBitrix24 crm.item over HTTP', () => {
   let fake: FakeBitrix24;
@@ -164,5 +164,21 @@ describe('FakeBitrix24 crm.item over HTTP', () => {
     const body = (await form.json()) as { result: { item: Record<string, unknown> } };
 
     expect(body.result.item).toMatchObject({ title: 'From form', opportunity: 12.5, contactIds: ['7'] });
+  });
+
+  it('compares dates at whole seconds, the precision its answers show', async () => {
+    const clock = new ManualClock(Date.parse('2026-03-02T09:00:00.750Z'));
+    const timed = await FakeBitrix24.start({ clock: clock.now, smartProcesses: [{ entityTypeId: 133 }] });
+    try {
+      const added = await call(timed, 'crm.item.add', { entityTypeId: 133, fields: { title: 'Sub-second' } });
+      const shown = added.body.result.item.updatedTime as unknown as string;
+      expect(shown).toBe('2026-03-02T12:00:00+03:00');
+      const same = await call(timed, 'crm.item.list', { entityTypeId: 133, filter: { '=updatedTime': shown } });
+      const later = await call(timed, 'crm.item.list', { entityTypeId: 133, filter: { '>updatedTime': shown } });
+      expect(list(same.body.result.items)).toHaveLength(1);
+      expect(list(later.body.result.items)).toHaveLength(0);
+    } finally {
+      await timed.stop();
+    }
   });
 });

@@ -110,4 +110,10 @@ describe('FakeBitrix24 OAuth', () => {
       expect(answer.body.error).toBe('WRONG_AUTH_TYPE');
     }
   });
+
+  it('answers app.info to an application token only, as installers use it to verify a fresh token', async () => {
+    expect((await callApp(fake, 'app.info')).body.result).toMatchObject({ INSTALLED: true, STATUS: 'L' });
+    expect((await callApp(fake, 'app.info', {}, 'forged')).body.error).toBe('invalid_token');
+    expect((await call(fake, 'app.info')).body.error).toBe('WRONG_AUTH_TYPE');
+  });
 });
