@@ -77,7 +77,6 @@ async function main(): Promise<void> {
     );
     const started = Date.now();
     worker = AppProcess.start('worker', env);
-    await worker.waitForOutput(/Consuming destinations|started/i, 60_000).catch(() => undefined);
     await waitDelivered(db, UPSERTS, worker);
     const wallSeconds = (Date.now() - started) / 1000;
     if (process.env.BENCH_LOG_LEVEL) {
@@ -116,7 +115,9 @@ Redis leaky bucket → fake Bitrix24 with the standard plan's limits (burst ${BU
 | portal refusals (503 / 429) | ${fake.stats.served503} / ${fake.stats.served429} (max bucket fill ${fake.stats.maxBucketFill.toFixed(2)} of ${BURST}) |
 | products in the portal / distinct xmlId / expected | ${products.length} / ${distinct} / ${UPSERTS} |
 
-Target: >= 90 % of the ceiling with 0 duplicates.
+Target: >= 90 % of the ceiling with 0 duplicates. The initial burst is not fully used: the relay hands the backlog
+to the queue over the first seconds, so the first batches are partial; once the bucket is the bottleneck every batch
+carries 50 commands, which is what the steady-state figure measures.
 `;
     process.stdout.write(`${section}\n`);
     if (products.length !== UPSERTS || distinct !== UPSERTS) {
