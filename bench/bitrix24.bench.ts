@@ -2,7 +2,8 @@
  * `npm run bench:bitrix24`: 5,000 product upserts through the whole outbound path (outbox → relay → one worker
  * process → batching consumer → shared limiter → fake Bitrix24 at the standard plan's 50 burst / 2 req/s).
  * Prints a markdown section, checks for duplicates, and rewrites the "Bitrix24 connector" section of
- * docs/benchmarks.md. Not part of the test suite: it takes about a minute by design (the portal's limit).
+ * docs/benchmarks.md (run `npx prettier --write docs/benchmarks.md` after it). Not part of the test suite: it takes
+ * about a minute by design (the portal's limit).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
