@@ -95,6 +95,7 @@ export class EventBackbone1795805913651 implements MigrationInterface {
                 "status" text NOT NULL DEFAULT 'pending',
                 "generation" integer NOT NULL DEFAULT '0',
                 "attempts" integer NOT NULL DEFAULT '0',
+                "job_id" text,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 "dispatched_at" TIMESTAMP WITH TIME ZONE,
                 "delivered_at" TIMESTAMP WITH TIME ZONE,
@@ -116,7 +117,7 @@ export class EventBackbone1795805913651 implements MigrationInterface {
         `);
     await queryRunner.query(`
             CREATE INDEX "idx_outbox_events_subject_open" ON "outbox_events" ("destination", "subject", "position")
-            WHERE status IN ('pending', 'dispatched', 'dead')
+            WHERE status IN ('queued', 'pending', 'dispatched', 'dead')
         `);
     await queryRunner.query(`
             CREATE INDEX "idx_outbox_events_pending" ON "outbox_events" ("position")
@@ -155,8 +156,27 @@ export class EventBackbone1795805913651 implements MigrationInterface {
     await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_inbox_events_source_dedup" ON "inbox_events" ("source", "dedup_key")
         `);
-    // Wakes the outbox relay (LISTEN outbox_events) when events are written or change state. One notification
-    // per statement (not per row): PostgreSQL folds identical notifications of a transaction into one.
+    // Per-subject head-of-line: an event inserted while its subject still has an open event waits as `queued`, so
+    // the relay only ever scans heads. Rows inserted earlier by the same statement are visible here (PostgreSQL
+    // shows a row-level BEFORE trigger the rows its command already processed).
+    await queryRunner.query(`
+            CREATE FUNCTION outbox_events_queue_behind() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM outbox_events e
+                            WHERE e.destination = NEW.destination AND e.subject = NEW.subject
+                              AND e.status IN ('queued', 'pending', 'dispatched', 'dead')) THEN
+                    NEW.status := 'queued';
+                END IF;
+                RETURN NEW;
+            END $$
+        `);
+    await queryRunner.query(`
+            CREATE TRIGGER outbox_events_queue_behind BEFORE INSERT ON outbox_events
+            FOR EACH ROW EXECUTE FUNCTION outbox_events_queue_behind()
+        `);
+    // Wakes the outbox relay (LISTEN outbox_events) when events are written: one notification per statement, not
+    // per row. Only inserts notify: a notifying commit takes a cluster-wide lock, so the hot status updates of
+    // workers must not (they wake their own relay in process; replays notify explicitly).
     await queryRunner.query(`
             CREATE FUNCTION notify_outbox_events() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -165,13 +185,15 @@ export class EventBackbone1795805913651 implements MigrationInterface {
             END $$
         `);
     await queryRunner.query(`
-            CREATE TRIGGER outbox_events_notify AFTER INSERT OR UPDATE OF status ON outbox_events
+            CREATE TRIGGER outbox_events_notify AFTER INSERT ON outbox_events
             FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_events()
         `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER outbox_events_notify ON outbox_events`);
+    await queryRunner.query(`DROP TRIGGER outbox_events_queue_behind ON outbox_events`);
+    await queryRunner.query(`DROP FUNCTION outbox_events_queue_behind()`);
     await queryRunner.query(`DROP FUNCTION notify_outbox_events()`);
     await queryRunner.query(`
             DROP INDEX "public"."uq_inbox_events_source_dedup"

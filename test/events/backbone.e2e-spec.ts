@@ -156,7 +156,7 @@ describe('event backbone (API and worker in process, real PostgreSQL and Redis)'
     });
     // The successor must not overtake the dead event.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await outboxStatus(successor.id)).status).toBe('pending');
+    expect((await outboxStatus(successor.id)).status).toBe('queued');
     expect(await effects(subject)).toEqual([]);
 
     await db.query('DELETE FROM test_switches WHERE name = $1', [switchName]);
@@ -299,7 +299,12 @@ describe('event backbone (API and worker in process, real PostgreSQL and Redis)'
       return { status: response.status, body: (await response.json()) as { cursor: string } };
     };
 
-    const all = await read();
+    // Transaction ids are cluster-wide: until every older transaction (in any database) has ended, the feed holds
+    // newer events back rather than risk serving them out of order. So wait for them to become visible.
+    const all = await waitFor(async () => {
+      const page = await read();
+      return page.events.length === published.length && page;
+    });
     expect(all.events.map((event) => event.id)).toEqual(published.map((event) => event.id));
     const firstPage = await read('?limit=2');
     expect(firstPage.events.map((event) => event.id)).toEqual(published.slice(0, 2).map((event) => event.id));

@@ -36,7 +36,8 @@ export class EventsProbeController {
     try {
       return await this.unitOfWork.run(async (manager) => {
         const events: { id: string; subject: string; version: number }[] = [];
-        for (const subject of body.subjects) {
+        // Rows locked in one global order: two requests touching the same entities can never deadlock.
+        for (const subject of [...body.subjects].sort()) {
           const [row] = await manager.query<{ version: string }[]>(
             `INSERT INTO test_entities (subject, version) VALUES ($1, 1)
              ON CONFLICT (subject) DO UPDATE SET version = test_entities.version + 1 RETURNING version`,

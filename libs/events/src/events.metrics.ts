@@ -62,12 +62,12 @@ export class EventsMetrics {
 
     metrics.gauge({
       name: 'outbox_events',
-      help: 'Outbox rows not yet delivered, by destination and status',
+      help: 'Outbox rows not yet delivered, by destination and status (queued, pending, dispatched, dead)',
       labelNames: ['destination', 'status'],
       async collect() {
         const rows = await dataSource.query<{ destination: string; status: string; n: number }[]>(
           `SELECT destination, status, count(*)::int AS n FROM outbox_events
-            WHERE status IN ('pending', 'dispatched', 'dead') GROUP BY destination, status`,
+            WHERE status IN ('queued', 'pending', 'dispatched', 'dead') GROUP BY destination, status`,
         );
         this.reset();
         rows.forEach((row) => this.set({ destination: row.destination, status: row.status }, row.n));
@@ -75,12 +75,12 @@ export class EventsMetrics {
     });
     metrics.gauge({
       name: 'outbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest pending outbox row, by destination',
+      help: 'Age of the oldest outbox row not yet handed to its queue (queued or pending), by destination',
       labelNames: ['destination'],
       async collect() {
         const rows = await dataSource.query<{ destination: string; age: number }[]>(
           `SELECT destination, extract(epoch FROM now() - min(created_at))::float AS age FROM outbox_events
-            WHERE status = 'pending' GROUP BY destination`,
+            WHERE status IN ('queued', 'pending') GROUP BY destination`,
         );
         this.reset();
         rows.forEach((row) => this.set({ destination: row.destination }, row.age));

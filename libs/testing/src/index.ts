@@ -5,3 +5,4 @@ export * from './processes';
 export * from './events/test-consumers';
 export * from './fakes/bitrix24';
 export * from './fakes/onec';
+export * from './redis-server';

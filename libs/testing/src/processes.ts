@@ -1,7 +1,21 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
+/** The repository root, whether this file runs from source (tests) or from dist/ (benchmarks, demos). */
+function findRepoRoot(start: string): string {
+  let directory = start;
+  while (!existsSync(join(directory, 'package.json')) || directory.endsWith('dist')) {
+    const parent = dirname(directory);
+    if (parent === directory) {
+      throw new Error(`No repository root above ${start}`);
+    }
+    directory = parent;
+  }
+  return directory;
+}
+
+const REPO_ROOT = findRepoRoot(__dirname);
 
 export const APP_ENTRYPOINTS = {
   api: join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),

@@ -60,6 +60,8 @@ export class AppConfig {
     readonly backoffBaseMs: number;
     readonly backoffMaxMs: number;
     readonly relayBatchSize: number;
+    /** Events of different subjects one job may carry to a transactional consumer (applied in one transaction). */
+    readonly bundleSize: number;
     readonly relayPollIntervalMs: number;
     /** A dispatched event whose job is gone from Redis this long is published again. */
     readonly reconcileAfterMs: number;
@@ -142,7 +144,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       backoffBaseMs: read.int('EVENTS_BACKOFF_BASE_MS', 2_000, { min: 1 }),
       backoffMaxMs: read.int('EVENTS_BACKOFF_MAX_MS', 10 * 60_000, { min: 1 }),
       relayBatchSize: read.int('EVENTS_RELAY_BATCH_SIZE', 500, { min: 1, max: 5_000 }),
-      relayPollIntervalMs: read.int('EVENTS_RELAY_POLL_INTERVAL_MS', 1_000, { min: 10 }),
+      bundleSize: read.int('EVENTS_BUNDLE_SIZE', 20, { min: 1, max: 500 }),
+      relayPollIntervalMs: read.int('EVENTS_RELAY_POLL_INTERVAL_MS', 250, { min: 10 }),
       reconcileAfterMs: read.int('EVENTS_RECONCILE_AFTER_MS', 2 * 60_000, { min: 100 }),
       retentionDays: read.int('EVENTS_RETENTION_DAYS', 30, { min: 1 }),
       jobLockMs: read.int('EVENTS_JOB_LOCK_MS', 30_000, { min: 1_000 }),

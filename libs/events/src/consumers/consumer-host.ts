@@ -1,4 +1,4 @@
-import { AppConfig, classifyFailure, RequestContext, UnitOfWork, withTraceparent } from '@app/core';
+import { AppConfig, ClassifiedFailure, classifyFailure, RequestContext, UnitOfWork, withTraceparent } from '@app/core';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
@@ -6,8 +6,10 @@ import { DataSource } from 'typeorm';
 import { queueNameOf } from '../cloud-event';
 import { DeadLetterRecorder, errorRecord } from '../dead-letters/dead-letter.recorder';
 import { EventsMetrics } from '../events.metrics';
+import { OutboxRelay } from '../relay/outbox-relay';
 import { ConsumerRegistry, RegisteredConsumer } from './consumer-registry';
-import { EventJobData } from './event-queues';
+import { DeliveryMarker } from './delivery-marker';
+import { EventJobData, QueuedEvent } from './event-queues';
 
 /** Exponential backoff with jitter (half fixed, half random), capped. */
 export function backoffDelay(attemptsMade: number, baseMs: number, maxMs: number): number {
@@ -15,15 +17,26 @@ export function backoffDelay(attemptsMade: number, baseMs: number, maxMs: number
   return Math.round(exponential / 2 + Math.random() * (exponential / 2));
 }
 
+interface Failed {
+  readonly entry: QueuedEvent;
+  readonly failure: ClassifiedFailure;
+  readonly error: unknown;
+}
+
 /**
  * Runs one BullMQ worker per hosted destination and applies the delivery rules: restore the request and trace
  * context from the envelope, skip events this consumer already processed, and turn failures into retries, delays
  * or dead letters according to their classification.
+ *
+ * A job carries one event, or a bundle of heads of different subjects for transactional consumers. A bundle is
+ * applied in one transaction; if anything in it fails, each event is retried on its own so that one bad event
+ * decides only its own fate (its bundle-mates are delivered, and de-duplicate harmlessly if the job runs again).
  */
 @Injectable()
 export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ConsumerHost.name);
   private readonly workers: Worker<EventJobData>[] = [];
+  private readonly deliveryMarker: DeliveryMarker;
 
   constructor(
     private readonly registry: ConsumerRegistry,
@@ -32,7 +45,10 @@ export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdo
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deadLetters: DeadLetterRecorder,
     private readonly metrics: EventsMetrics,
-  ) {}
+    relay: OutboxRelay,
+  ) {
+    this.deliveryMarker = new DeliveryMarker(dataSource, () => relay.schedule());
+  }
 
   onApplicationBootstrap(): void {
     for (const consumer of this.registry.all) {
@@ -67,139 +83,181 @@ export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdo
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
-  private process(consumer: RegisteredConsumer, job: Job<EventJobData>, token?: string): Promise<void> {
-    const { event } = job.data;
-    return RequestContext.run(
-      { requestId: event.requestid ?? `event:${event.id}`, source: 'job', traceparent: event.traceparent },
-      () => withTraceparent(event.traceparent, () => this.deliverOrClassify(consumer, job, token)),
-    );
-  }
-
-  private async deliverOrClassify(consumer: RegisteredConsumer, job: Job<EventJobData>, token?: string): Promise<void> {
-    const { event, generation } = job.data;
-    try {
-      const outcome = await this.deliver(consumer, job.data);
-      this.metrics.processed.inc({ destination: consumer.destination, outcome });
-      if (outcome === 'delivered') {
-        this.metrics.deliveryLatency.observe(
-          { destination: consumer.destination },
-          (Date.now() - new Date(event.time).getTime()) / 1000,
-        );
+  private async process(consumer: RegisteredConsumer, job: Job<EventJobData>, token?: string): Promise<void> {
+    const { events } = job.data;
+    if (events.length > 1) {
+      const delivered = await this.deliverBundle(consumer, events).catch(() => false);
+      if (delivered) {
+        return;
       }
-    } catch (error) {
-      const failure = classifyFailure(error);
-      const attempt = job.attemptsMade + 1;
-      this.metrics.failures.inc({ destination: consumer.destination, kind: failure.kind });
-      switch (failure.kind) {
-        case 'rate_limited':
-        case 'unavailable': {
-          // Waiting for the other side's clock, not failing: the attempt is given back.
-          const until = failure.retryAt?.getTime() ?? Date.now() + this.config.events.backoffBaseMs;
-          await this.noteFailure(event.id, generation, failure, false);
-          await job.moveToDelayed(Math.max(until, Date.now() + 100), token);
-          throw new DelayedError();
-        }
-        case 'permanent':
-          await this.deadLetters.record({
-            event,
-            generation,
-            attempts: attempt,
-            firstFailedAt: new Date(),
-            reason: 'permanent',
-            failure,
-          });
-          throw new UnrecoverableError(failure.message);
-        case 'transient':
-          if (attempt >= consumer.maxAttempts) {
-            const firstFailedAt = await this.firstFailure(event.id);
-            await this.deadLetters.record({
-              event,
-              generation,
-              attempts: attempt,
-              firstFailedAt,
-              reason: 'exhausted',
-              failure,
-            });
-            throw new UnrecoverableError(failure.message);
-          }
-          await this.noteFailure(event.id, generation, failure, true);
-          throw error instanceof Error ? error : new Error(failure.message);
-      }
+    }
+    const failures: Failed[] = [];
+    for (const entry of events) {
+      const { event } = entry;
+      await RequestContext.run(
+        { requestId: event.requestid ?? `event:${event.id}`, source: 'job', traceparent: event.traceparent },
+        () =>
+          withTraceparent(event.traceparent, async () => {
+            try {
+              this.count(consumer, entry, await this.deliver(consumer, entry));
+            } catch (error) {
+              const failure = classifyFailure(error);
+              this.metrics.failures.inc({ destination: consumer.destination, kind: failure.kind });
+              failures.push({ entry, failure, error });
+            }
+          }),
+      );
+    }
+    if (failures.length > 0) {
+      await this.settle(consumer, job, token, failures);
     }
   }
 
   /**
-   * The exactly-once part. The processed-events insert and the `delivered` mark commit together; for transactional
-   * consumers the handler's own writes join that transaction, so a redelivery finds the record and does nothing.
+   * Decides the job's fate from its failed events: permanent ones go to the dead-letter queue at once; a rate limit
+   * or an unavailable system delays the job without using an attempt; transient ones retry with backoff until
+   * attempts run out, then become dead letters too.
    */
-  private async deliver(
+  private async settle(
     consumer: RegisteredConsumer,
-    { event, generation }: EventJobData,
-  ): Promise<'delivered' | 'duplicate'> {
-    // 'pending' too: the job can run before the relay's transaction that marks the row `dispatched` commits. The
-    // row then matches in our snapshot, so PostgreSQL waits for the relay's lock and re-checks the committed row;
-    // with `dispatched` alone, our statement would skip the row without waiting and the mark would be lost.
-    const markDelivered = async (): Promise<void> => {
-      await this.unitOfWork.manager.query(
-        `UPDATE outbox_events SET status = 'delivered', delivered_at = now()
-          WHERE id = $1 AND generation = $2 AND status IN ('pending', 'dispatched')`,
-        [event.id, generation],
+    job: Job<EventJobData>,
+    token: string | undefined,
+    failures: Failed[],
+  ) {
+    const attempt = job.attemptsMade + 1;
+    for (const { entry, failure } of failures.filter(({ failure }) => failure.kind === 'permanent')) {
+      await this.deadLetters.record({
+        ...entry,
+        attempts: attempt,
+        firstFailedAt: new Date(),
+        reason: 'permanent',
+        failure,
+      });
+    }
+    const waiting = failures.filter(({ failure }) => failure.kind === 'rate_limited' || failure.kind === 'unavailable');
+    if (waiting.length > 0) {
+      // Waiting for the other side's clock, not failing: the attempt is given back.
+      const until = Math.max(
+        ...waiting.map(({ failure }) => failure.retryAt?.getTime() ?? Date.now() + this.config.events.backoffBaseMs),
       );
-    };
+      for (const { entry, failure } of waiting) {
+        await this.noteFailure(entry, failure, false);
+      }
+      await job.moveToDelayed(Math.max(until, Date.now() + 100), token);
+      throw new DelayedError();
+    }
+    const transient = failures.filter(({ failure }) => failure.kind === 'transient');
+    if (transient.length === 0) {
+      if (failures.length === job.data.events.length) {
+        throw new UnrecoverableError(failures[0].failure.message);
+      }
+      return;
+    }
+    if (attempt >= consumer.maxAttempts) {
+      for (const { entry, failure } of transient) {
+        const firstFailedAt = await this.firstFailure(entry.event.id);
+        await this.deadLetters.record({ ...entry, attempts: attempt, firstFailedAt, reason: 'exhausted', failure });
+      }
+      throw new UnrecoverableError(transient[0].failure.message);
+    }
+    for (const { entry, failure } of transient) {
+      await this.noteFailure(entry, failure, true);
+    }
+    const { error, failure } = transient[0];
+    throw error instanceof Error ? error : new Error(failure.message);
+  }
+
+  /** The whole bundle in one transaction; any failure rolls it back and the caller retries event by event. */
+  private async deliverBundle(consumer: RegisteredConsumer, entries: readonly QueuedEvent[]): Promise<boolean> {
+    const fresh = await this.unitOfWork.run(async (manager) => {
+      const inserted = await manager.query<{ event_id: string }[]>(
+        `INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer.name, entries.map((entry) => entry.event.id)],
+      );
+      const insertedIds = new Set(inserted.map((row) => row.event_id));
+      const toApply = entries.filter((entry) => insertedIds.has(entry.event.id));
+      for (const { event } of toApply) {
+        await RequestContext.run(
+          { requestId: event.requestid ?? `event:${event.id}`, source: 'job', traceparent: event.traceparent },
+          () => withTraceparent(event.traceparent, () => consumer.handler.handle(event)),
+        );
+      }
+      return insertedIds;
+    });
+    await this.deliveryMarker.markAll(entries);
+    for (const entry of entries) {
+      this.count(consumer, entry, fresh.has(entry.event.id) ? 'delivered' : 'duplicate');
+    }
+    return true;
+  }
+
+  /**
+   * The exactly-once part. The processed-event record is the proof of delivery: for transactional consumers it
+   * commits together with the handler's own writes, so a redelivery finds it and does nothing. The outbox row is
+   * then marked `delivered` (batched), which releases the subject's next event.
+   */
+  private async deliver(consumer: RegisteredConsumer, entry: QueuedEvent): Promise<'delivered' | 'duplicate'> {
+    const { event } = entry;
+    let outcome: 'delivered' | 'duplicate';
     if (consumer.transactional) {
-      return this.unitOfWork.run(async (manager) => {
+      outcome = await this.unitOfWork.run(async (manager) => {
         const inserted = await manager.query<unknown[]>(
           'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
           [consumer.name, event.id],
         );
-        if (inserted.length > 0) {
-          await consumer.handler.handle(event);
+        if (inserted.length === 0) {
+          return 'duplicate';
         }
-        await markDelivered();
-        return inserted.length > 0 ? 'delivered' : 'duplicate';
+        await consumer.handler.handle(event);
+        return 'delivered';
       });
+    } else {
+      const seen = await this.dataSource.query<unknown[]>(
+        'SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2',
+        [consumer.name, event.id],
+      );
+      if (seen.length === 0) {
+        await consumer.handler.handle(event);
+        await this.dataSource.query(
+          'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [consumer.name, event.id],
+        );
+      }
+      outcome = seen.length === 0 ? 'delivered' : 'duplicate';
     }
-    const seen = await this.dataSource.query<unknown[]>(
-      'SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2',
-      [consumer.name, event.id],
-    );
-    if (seen.length === 0) {
-      await consumer.handler.handle(event);
+    await this.deliveryMarker.markAll([entry]);
+    return outcome;
+  }
+
+  private count(consumer: RegisteredConsumer, { event }: QueuedEvent, outcome: 'delivered' | 'duplicate'): void {
+    this.metrics.processed.inc({ destination: consumer.destination, outcome });
+    if (outcome === 'delivered') {
+      this.metrics.deliveryLatency.observe(
+        { destination: consumer.destination },
+        (Date.now() - new Date(event.time).getTime()) / 1000,
+      );
     }
-    await this.unitOfWork.run(async (manager) => {
-      await manager.query('INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        consumer.name,
-        event.id,
-      ]);
-      await markDelivered();
-    });
-    return seen.length === 0 ? 'delivered' : 'duplicate';
   }
 
   /** Best effort: the outbox row shows attempts and the last error while BullMQ retries. */
-  private async noteFailure(
-    eventId: string,
-    generation: number,
-    failure: ReturnType<typeof classifyFailure>,
-    countsAsAttempt: boolean,
-  ): Promise<void> {
+  private async noteFailure({ event, generation }: QueuedEvent, failure: ClassifiedFailure, countsAsAttempt: boolean) {
     await this.dataSource
       .query(
         `UPDATE outbox_events
             SET attempts = attempts + $3, last_error = $4, last_failed_at = now(),
                 first_failed_at = coalesce(first_failed_at, now())
           WHERE id = $1 AND generation = $2`,
-        [eventId, generation, countsAsAttempt ? 1 : 0, errorRecord(failure)],
+        [event.id, generation, countsAsAttempt ? 1 : 0, errorRecord(failure)],
       )
       .catch((error: unknown) => this.logger.warn(`Could not record a delivery failure: ${String(error)}`));
   }
 
   private async firstFailure(eventId: string): Promise<Date> {
-    const rows = await this.dataSource.query<
-      {
-        first_failed_at: Date | null;
-      }[]
-    >('SELECT first_failed_at FROM outbox_events WHERE id = $1', [eventId]);
+    const rows = await this.dataSource.query<{ first_failed_at: Date | null }[]>(
+      'SELECT first_failed_at FROM outbox_events WHERE id = $1',
+      [eventId],
+    );
     return rows[0]?.first_failed_at ?? new Date();
   }
 }

@@ -1,16 +1,22 @@
 import { AppConfig } from '@app/core';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { queueNameOf } from '../cloud-event';
+import { CloudEvent, queueNameOf } from '../cloud-event';
 
-export interface EventJobData {
-  readonly event: import('../cloud-event').CloudEvent;
+/** One dispatch of an event: a replay is a new generation, hence a new job. */
+export interface QueuedEvent {
+  readonly event: CloudEvent;
   readonly generation: number;
 }
 
-/** The BullMQ job id of one dispatch of an event: a replay is a new generation, hence a new job. */
-export function jobIdOf(eventId: string, generation: number): string {
-  return `${eventId}.${generation}`;
+/** A job carries one event, or a bundle of heads of different subjects (transactional consumers only). */
+export interface EventJobData {
+  readonly events: readonly QueuedEvent[];
+}
+
+/** The BullMQ job id of a dispatch, named after its first event, so re-sending the same dispatch is a no-op. */
+export function jobIdOf(first: { readonly id: string; readonly generation: number }): string {
+  return `${first.id}.${first.generation}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { AppError, AuditService, decodeCursor, Page, toPage, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { NOTIFY_RELAY_SQL, promoteNextQueued } from '../outbox/head-of-line';
 import { DeadLetterEntity, DeadLetterStatus } from './dead-letter.entity';
 
 export interface DeadLetterFilter {
@@ -121,6 +122,8 @@ export class DeadLetterService {
       await manager.query(`UPDATE outbox_events SET status = 'discarded' WHERE id = $1 AND status = 'dead'`, [
         letter.eventId,
       ]);
+      await promoteNextQueued(manager, [{ destination: letter.destination, subject: letter.subject }]);
+      await manager.query(NOTIFY_RELAY_SQL);
       await manager.update(
         DeadLetterEntity,
         { id },
@@ -156,6 +159,7 @@ export class DeadLetterService {
         WHERE id = $1 AND status = 'dead'`,
       [letter.eventId],
     );
+    await manager.query(NOTIFY_RELAY_SQL);
     await manager.update(
       DeadLetterEntity,
       { id: letter.id },

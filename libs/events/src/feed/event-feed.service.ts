@@ -90,7 +90,7 @@ export class EventFeedService {
         // What the puller has, it no longer waits for: pending rows up to the cursor count as delivered.
         await manager.query(
           `UPDATE outbox_events SET status = 'delivered', delivered_at = now()
-            WHERE destination = $1 AND status = 'pending' AND (tx_id, position) <= ($2::bigint, $3::bigint)`,
+            WHERE destination = $1 AND status IN ('queued', 'pending') AND (tx_id, position) <= ($2::bigint, $3::bigint)`,
           [destination, target.txId, target.position],
         );
       }

@@ -1,13 +1,14 @@
 import { Column, Entity, Generated, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * - `pending`: committed, not yet handed to the queue (or handed back by a replay);
+ * - `queued`: waits behind an earlier open event of the same destination and subject (set by an insert trigger);
+ * - `pending`: the head of its subject, ready to hand to the queue (or handed back by a replay);
  * - `dispatched`: a job exists (or existed) in BullMQ; retries happen there;
  * - `delivered`: a consumer applied it (or, for pull destinations, the puller acknowledged it);
  * - `dead`: failed for good; it blocks its subject until an operator replays or discards it;
  * - `discarded`: an operator gave up on it; successors flow again.
  */
-export type OutboxStatus = 'pending' | 'dispatched' | 'delivered' | 'dead' | 'discarded';
+export type OutboxStatus = 'queued' | 'pending' | 'dispatched' | 'delivered' | 'dead' | 'discarded';
 
 /**
  * The transactional outbox: written in the same transaction as the business change, so an event exists if and
@@ -16,7 +17,7 @@ export type OutboxStatus = 'pending' | 'dispatched' | 'delivered' | 'dead' | 'di
 @Entity({ name: 'outbox_events' })
 @Index('idx_outbox_events_pending', ['position'], { where: "status = 'pending'" })
 @Index('idx_outbox_events_subject_open', ['destination', 'subject', 'position'], {
-  where: "status IN ('pending', 'dispatched', 'dead')",
+  where: "status IN ('queued', 'pending', 'dispatched', 'dead')",
 })
 @Index('idx_outbox_events_dispatched', ['dispatchedAt'], { where: "status = 'dispatched'" })
 @Index('idx_outbox_events_feed', ['destination', 'txId', 'position'])
@@ -73,6 +74,10 @@ export class OutboxEventEntity {
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
+
+  /** The BullMQ job carrying the current dispatch (one event, or a bundle): what the reconciler looks for. */
+  @Column({ type: 'text', nullable: true })
+  jobId!: string | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

@@ -8,6 +8,7 @@ import { ConsumerRegistry } from '../consumers/consumer-registry';
 import { EventJobData, EventQueues, jobIdOf } from '../consumers/event-queues';
 import { DeadLetterRecorder } from '../dead-letters/dead-letter.recorder';
 import { toCloudEvent } from '../outbox/event-publisher';
+import { PROMOTE_STRANDED_HEADS_SQL } from '../outbox/head-of-line';
 import { EventsMetrics } from '../events.metrics';
 
 export const OUTBOX_CHANNEL = 'outbox_events';
@@ -18,6 +19,8 @@ const QUEUE_CALL_TIMEOUT_MS = 5_000;
 interface OutboxRow {
   id: string;
   generation: number;
+  /** Set when the row was dispatched before: a re-send reuses the job id, so BullMQ ignores a duplicate. */
+  job_id: string | null;
   destination: string;
   type: string;
   subject: string;
@@ -34,8 +37,9 @@ interface OutboxRow {
  * Moves committed outbox rows into BullMQ, one queue per destination.
  *
  * Ordering: for each (destination, subject) only the oldest open event is ever in flight. A row is selected only
- * when no earlier row of its subject is still pending and none is dispatched or dead, so retries of one event hold
+ * when no earlier row of its subject is still open and none is dispatched or dead, so retries of one event hold
  * back its successors and nothing else (per-subject head-of-line, the open-source equivalent of BullMQ Pro groups).
+ * Successors wait as `queued` (see head-of-line.ts), so each pass scans heads only, not the whole backlog.
  *
  * Liveness: woken by LISTEN/NOTIFY (a statement trigger on outbox_events), with a polling fallback. One replica
  * leads through a PostgreSQL session advisory lock; if it dies its session ends and another takes over.
@@ -113,7 +117,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await runner.startTransaction();
       const rows = (await runner.query(
-        `SELECT o.id, o.generation, o.destination, o.type, o.subject, o.source, o.time, o.data, o.entity_version,
+        `SELECT o.id, o.generation, NULL AS job_id, o.destination, o.type, o.subject, o.source, o.time, o.data, o.entity_version,
                 o.request_id, o.traceparent, o.created_at
            FROM outbox_events o
           WHERE o.status = 'pending'
@@ -121,8 +125,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             AND NOT EXISTS (
                   SELECT 1 FROM outbox_events e
                    WHERE e.destination = o.destination AND e.subject = o.subject
-                     AND e.status IN ('pending', 'dispatched', 'dead')
-                     AND (e.status <> 'pending' OR e.position < o.position))
+                     AND e.status IN ('queued', 'pending', 'dispatched', 'dead')
+                     AND (e.status IN ('dispatched', 'dead') OR e.position < o.position))
           ORDER BY o.position
           LIMIT $2
           FOR UPDATE OF o SKIP LOCKED`,
@@ -132,10 +136,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await runner.commitTransaction();
         return 0;
       }
-      await this.enqueue(rows);
+      const jobIds = await this.enqueue(rows);
       await runner.query(
-        `UPDATE outbox_events SET status = 'dispatched', dispatched_at = now() WHERE id = ANY($1::uuid[])`,
-        [rows.map((row) => row.id)],
+        `UPDATE outbox_events o SET status = 'dispatched', dispatched_at = now(), job_id = j.job_id
+           FROM unnest($1::uuid[], $2::text[]) AS j(id, job_id) WHERE o.id = j.id`,
+        [rows.map((row) => row.id), rows.map((row) => jobIds.get(row.id))],
       );
       await runner.commitTransaction();
       const now = Date.now();
@@ -159,16 +164,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * job failed outside our bookkeeping (e.g. stalled too many times). Returns how many rows it acted on.
    */
   async reconcile(): Promise<number> {
-    const rows = await this.dataSource.query<
-      (OutboxRow & {
-        attempts: number;
-        first_failed_at: Date | null;
-        last_failed_at: Date | null;
-        last_error: Record<string, unknown> | null;
-      })[]
-    >(
-      `SELECT id, generation, destination, type, subject, source, time, data, entity_version, request_id, traceparent,
-              created_at, attempts, first_failed_at, last_failed_at, last_error
+    const [, promoted] = await this.dataSource.query<[unknown[], number]>(PROMOTE_STRANDED_HEADS_SQL);
+    if (promoted > 0) {
+      this.logger.warn(`Promoted ${promoted} queued event(s) that had missed their turn`);
+    }
+    const rows = await this.dataSource.query<(OutboxRow & { attempts: number; first_failed_at: Date | null })[]>(
+      `SELECT id, generation, job_id, destination, type, subject, source, time, data, entity_version, request_id,
+              traceparent, created_at, attempts, first_failed_at
          FROM outbox_events
         WHERE status = 'dispatched' AND dispatched_at < now() - make_interval(secs => $1::double precision / 1000)
           AND destination = ANY($2)
@@ -176,49 +178,60 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         LIMIT 1000`,
       [this.config.events.reconcileAfterMs, this.registry.destinations],
     );
+    const byJob = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const jobId = row.job_id ?? jobIdOf(row);
+      byJob.set(jobId, [...(byJob.get(jobId) ?? []), row]);
+    }
     let acted = 0;
     const lost: OutboxRow[] = [];
-    for (const row of rows) {
-      const queue = this.queues.of(row.destination);
-      const state = await withTimeout(queue.getJobState(jobIdOf(row.id, row.generation)));
+    for (const [jobId, jobRows] of byJob) {
+      const queue = this.queues.of(jobRows[0].destination);
+      const state = await withTimeout(queue.getJobState(jobId));
       if (state === 'unknown') {
-        lost.push(row);
+        lost.push(...jobRows);
       } else if (state === 'completed') {
-        // The consumer finished but the row missed its mark: record it delivered if the consumer's processed-event
-        // record proves it, otherwise run it again under a fresh job.
-        const [, marked] = await this.dataSource.query<[unknown[], number]>(
-          `UPDATE outbox_events SET status = 'delivered', delivered_at = now()
-            WHERE id = $1 AND generation = $2 AND status = 'dispatched'
-              AND EXISTS (SELECT 1 FROM processed_events WHERE event_id = $1)`,
-          [row.id, row.generation],
+        // The job finished but rows missed their mark: those the consumer's processed-event record proves are
+        // delivered; the rest run again under a fresh job.
+        const delivered = await this.dataSource.query<{ id: string }[]>(
+          `UPDATE outbox_events o SET status = 'delivered', delivered_at = now()
+            WHERE o.id = ANY($1::uuid[]) AND o.status = 'dispatched'
+              AND EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.id)
+          RETURNING o.id`,
+          [jobRows.map((row) => row.id)],
         );
-        if (marked === 0) {
-          await queue.remove(jobIdOf(row.id, row.generation));
-          lost.push(row);
+        const done = new Set(delivered.map((row) => row.id));
+        const again = jobRows.filter((row) => !done.has(row.id));
+        if (again.length > 0) {
+          await queue.remove(jobId);
+          lost.push(...again);
         }
-        acted += marked;
+        acted += done.size;
       } else if (state === 'failed') {
-        const job = await queue.getJob(jobIdOf(row.id, row.generation));
-        await this.deadLetters.record({
-          event: this.envelopeOf(row),
-          generation: row.generation,
-          attempts: Math.max(row.attempts, job?.attemptsMade ?? 0),
-          firstFailedAt: row.first_failed_at ?? new Date(),
-          reason: 'stalled',
-          failure: {
-            kind: 'transient',
-            code: 'JOB_FAILED',
-            message: job?.failedReason ?? 'job failed without a recorded outcome',
-          },
-        });
-        acted += 1;
+        const job = await queue.getJob(jobId);
+        for (const row of jobRows) {
+          await this.deadLetters.record({
+            event: this.envelopeOf(row),
+            generation: row.generation,
+            attempts: Math.max(row.attempts, job?.attemptsMade ?? 0),
+            firstFailedAt: row.first_failed_at ?? new Date(),
+            reason: 'stalled',
+            failure: {
+              kind: 'transient',
+              code: 'JOB_FAILED',
+              message: job?.failedReason ?? 'job failed without a recorded outcome',
+            },
+          });
+        }
+        acted += jobRows.length;
       }
     }
     if (lost.length > 0) {
-      await this.enqueue(lost);
+      const jobIds = await this.enqueue(lost.map((row) => ({ ...row, job_id: null })));
       await this.dataSource.query(
-        `UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY($1::uuid[]) AND status = 'dispatched'`,
-        [lost.map((row) => row.id)],
+        `UPDATE outbox_events o SET dispatched_at = now(), job_id = j.job_id
+           FROM unnest($1::uuid[], $2::text[]) AS j(id, job_id) WHERE o.id = j.id AND o.status = 'dispatched'`,
+        [lost.map((row) => row.id), lost.map((row) => jobIds.get(row.id))],
       );
       this.metrics.republished.inc(lost.length);
       this.logger.warn(`Re-published ${lost.length} dispatched event(s) whose jobs were missing from Redis`);
@@ -227,29 +240,41 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return acted;
   }
 
-  private async enqueue(rows: OutboxRow[]): Promise<void> {
+  /**
+   * Hands rows to their queues and returns each row's job id. Transactional consumers get bundles of heads of
+   * different subjects (one transaction for many events); others get one event per job.
+   */
+  private async enqueue(rows: OutboxRow[]): Promise<Map<string, string>> {
+    const jobIds = new Map<string, string>();
     const byDestination = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
     }
     for (const [destination, group] of byDestination) {
       const consumer = this.registry.of(destination)!;
+      const bundleSize = consumer.transactional ? this.config.events.bundleSize : 1;
       const options: JobsOptions = {
         attempts: consumer.maxAttempts,
         backoff: { type: 'custom' },
         removeOnComplete: { count: 1_000 },
         removeOnFail: { age: 30 * 24 * 3600 },
       };
-      await withTimeout(
-        this.queues.of(destination).addBulk(
-          group.map((row) => ({
-            name: row.type,
-            data: { event: this.envelopeOf(row), generation: row.generation } satisfies EventJobData,
-            opts: { ...options, jobId: jobIdOf(row.id, row.generation) },
-          })),
-        ),
-      );
+      const jobs = [];
+      for (let start = 0; start < group.length; start += bundleSize) {
+        const bundle = group.slice(start, start + bundleSize);
+        const jobId = bundle[0].job_id ?? jobIdOf(bundle[0]);
+        bundle.forEach((row) => jobIds.set(row.id, jobId));
+        jobs.push({
+          name: bundle.length === 1 ? bundle[0].type : 'bundle',
+          data: {
+            events: bundle.map((row) => ({ event: this.envelopeOf(row), generation: row.generation })),
+          } satisfies EventJobData,
+          opts: { ...options, jobId },
+        });
+      }
+      await withTimeout(this.queues.of(destination).addBulk(jobs));
     }
+    return jobIds;
   }
 
   private envelopeOf(row: OutboxRow) {

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `npm run build`: compiles apps, libs, migrations, bench and scripts with swc into dist/. It builds into a fresh
+// directory and swaps it in with renames, so processes already running from dist/ (a test's worker, a benchmark)
+// never see a half-written or emptied tree, and files of deleted sources never linger.
+import { spawnSync } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const fresh = join(root, `.dist-build-${process.pid}`);
+const previous = join(root, `.dist-previous-${process.pid}`);
+const swc = join(root, 'node_modules', '.bin', 'swc');
+
+const result = spawnSync(
+  swc,
+  ['apps', 'libs', 'migrations', 'bench', 'scripts', '-d', fresh, '--copy-files', '--quiet'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+if (result.status !== 0) {
+  rmSync(fresh, { recursive: true, force: true });
+  process.exit(result.status ?? 1);
+}
+const dist = join(root, 'dist');
+if (existsSync(dist)) {
+  renameSync(dist, previous);
+}
+renameSync(fresh, dist);
+rmSync(previous, { recursive: true, force: true });
