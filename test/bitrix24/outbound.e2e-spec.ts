@@ -1,4 +1,5 @@
 import { AppConfig } from '@app/core';
+import { CourierDirectory, ProductCatalogGateway } from '@app/bitrix24';
 import { createTestEnvironment, FakeBitrix24, listen, RunningHttpApp, TestEnvironment, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
@@ -77,5 +78,36 @@ describe('Bitrix24 outbound path: outbox → consumer → batcher → client →
     });
     // Batched: far fewer requests than upserts.
     expect(fake.stats.requests).toBeLessThan(60);
+  });
+
+  it('gives the domain the catalog port: many products in one call, each with its own result', async () => {
+    const gateway = worker.app.get(ProductCatalogGateway);
+    const results = await gateway.upsertMany([
+      { externalId: 'p-1', fields: { name: 'Bread', price: 45.5, article: 'BR-1' } },
+      { externalId: 'p-2', fields: { name: 'Milk', price: 89 } },
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    const again = await gateway.upsertMany([{ externalId: 'p-1', fields: { name: 'Rye bread', price: 50 } }]);
+    expect(again[0]).toMatchObject({ status: 'fulfilled', value: { created: false } });
+    expect(fake.products().map((product) => [product.xmlId, product.name, product.purchasingPrice])).toEqual([
+      ['p-1', 'Rye bread', '50.000000'],
+      ['p-2', 'Milk', '89.000000'],
+    ]);
+  });
+
+  it('reads couriers from portal users through the mapped user field', async () => {
+    fake.seed({
+      users: [
+        { ID: 7, NAME: 'Ivan', LAST_NAME: 'Petrov', ACTIVE: true, UF_USR_1C_ID: 'c-7' },
+        { ID: 8, NAME: 'Olga', ACTIVE: true, UF_USR_1C_ID: '' },
+        { ID: 9, NAME: 'Gone', ACTIVE: false, UF_USR_1C_ID: 'c-9' },
+      ],
+    });
+    const directory = worker.app.get(CourierDirectory);
+    expect(await directory.listCouriers()).toEqual([
+      { bitrixUserId: '7', externalId: 'c-7', active: true, fields: { name: 'Ivan', lastName: 'Petrov' } },
+    ]);
+    expect(await directory.findByExternalId('c-9')).toMatchObject({ bitrixUserId: '9', active: false });
+    expect(await directory.findByExternalId('c-404')).toBeUndefined();
   });
 });

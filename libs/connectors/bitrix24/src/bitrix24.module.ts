@@ -27,6 +27,7 @@ import {
   CrmItemGateway,
   ProductCatalogGateway,
 } from './sync/bitrix24-gateways';
+import { Bitrix24CourierDirectory, CourierDirectory } from './sync/courier-directory';
 import { EntityLinkRepository } from './sync/entity-link.repository';
 import { Bitrix24UpsertConsumer } from './sync/upsert.consumer';
 import { UpsertBatcher } from './sync/upsert-batcher';
@@ -57,6 +58,7 @@ export class Bitrix24HttpModule {}
     UpsertBatcher,
     { provide: CrmItemGateway, useClass: BatchingCrmItemGateway },
     { provide: ProductCatalogGateway, useClass: BatchingProductCatalogGateway },
+    { provide: CourierDirectory, useClass: Bitrix24CourierDirectory },
     Bitrix24UpsertConsumer,
     { provide: Bitrix24InboundPort, useClass: RecordingInboundAdapter },
     InboundProcessor,
@@ -65,6 +67,6 @@ export class Bitrix24HttpModule {}
     Bitrix24InboxConsumer,
     Bitrix24Scheduler,
   ],
-  exports: [Bitrix24Client, CrmItemGateway, ProductCatalogGateway, OfflineQueueDrain, Reconciler],
+  exports: [Bitrix24Client, CrmItemGateway, ProductCatalogGateway, CourierDirectory, OfflineQueueDrain, Reconciler],
 })
 export class Bitrix24WorkerModule {}

@@ -11,6 +11,7 @@ export { Reconciler } from './inbound/reconciler';
 export * from './mapping/bitrix24-mapping';
 export type { UpsertRequest } from './mapping/entity-codec';
 export * from './sync/bitrix24-gateways';
+export { CourierDirectory, type Courier } from './sync/courier-directory';
 export type { UpsertResult } from './sync/upsert-batcher';
 export { parseRequest as parseUpsertRequest } from './sync/upsert.consumer';
 
