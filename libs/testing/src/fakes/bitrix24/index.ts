@@ -7,3 +7,4 @@ export {
   fixturePath as bitrix24FixturePath,
   fixtureText as bitrix24FixtureText,
 } from './spec-helpers';
+export * from './port-doubles';
