@@ -178,6 +178,14 @@ export class Bitrix24Client {
     });
   }
 
+  get circuitOpen(): boolean {
+    return this.breaker.refusing;
+  }
+
+  circuitOpenError(): Bitrix24Error {
+    return this.breaker.openError('batch');
+  }
+
   async acquireSlot(): Promise<void> {
     const waited = await this.limiter.acquire();
     this.metrics.limiterWait.observe({ portal: this.config.bitrix24.portal ?? 'unconfigured' }, waited / 1000);

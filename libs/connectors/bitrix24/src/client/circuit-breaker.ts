@@ -77,6 +77,14 @@ export class PortalCircuitBreaker implements OnModuleInit, OnApplicationShutdown
     return stateName(this.policy.state);
   }
 
+  /**
+   * True while a call would be refused without reaching the portal. Past the cool-down the state still reads
+   * "open" until a call comes through to half-open it, so the time is what counts here.
+   */
+  get refusing(): boolean {
+    return this.state === 'open' && Date.now() - this.since.getTime() < this.config.bitrix24.breaker.halfOpenAfterMs;
+  }
+
   onModuleInit(): void {
     this.metrics.circuitState.set({ portal: this.portal }, 0);
     if (this.config.bitrix24.authMode === 'unconfigured') {
@@ -98,14 +106,18 @@ export class PortalCircuitBreaker implements OnModuleInit, OnApplicationShutdown
       return await this.policy.execute(attempt);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
-        throw new Bitrix24Error('unavailable', 'BITRIX24_CIRCUIT_OPEN', `Circuit to ${this.portal} is open`, {
-          method,
-          outcome: 'not_sent',
-          retryAt: new Date(Date.now() + this.config.bitrix24.breaker.halfOpenAfterMs),
-        });
+        throw this.openError(method);
       }
       throw error;
     }
+  }
+
+  openError(method: string): Bitrix24Error {
+    return new Bitrix24Error('unavailable', 'BITRIX24_CIRCUIT_OPEN', `Circuit to ${this.portal} is open`, {
+      method,
+      outcome: 'not_sent',
+      retryAt: new Date(Date.now() + this.config.bitrix24.breaker.halfOpenAfterMs),
+    });
   }
 
   private redisKey(): string {

@@ -103,6 +103,11 @@ export class UpsertBatcher {
 
   private async runOnce(): Promise<void> {
     const started = Date.now();
+    if (this.client.circuitOpen) {
+      // The call would be refused without reaching the portal: do not spend a slot of the shared bucket on it.
+      this.failAll(this.queue.splice(0, MAX_BATCH_COMMANDS), this.client.circuitOpenError());
+      return;
+    }
     try {
       await this.client.acquireSlot();
     } catch (error) {
@@ -116,8 +121,14 @@ export class UpsertBatcher {
       await sleep(this.config.bitrix24.batch.lingerMs);
     }
     const taken = this.takeDistinct();
-    if (taken.length > 0) {
+    if (taken.length === 0) {
+      return;
+    }
+    try {
       await this.process(taken);
+    } catch (error) {
+      // The mirror could not be read or written: nothing may be sent blind, and every caller must hear back.
+      this.failAll(taken, error);
     }
   }
 
