@@ -1,6 +1,14 @@
 import { AppConfig } from '@app/core';
 import { Bitrix24Client, OfflineQueueDrain } from '@app/bitrix24';
-import { createTestEnvironment, FakeBitrix24, listen, RunningHttpApp, TestEnvironment, waitFor } from '@app/testing';
+import {
+  createTestEnvironment,
+  FakeBitrix24,
+  listen,
+  RunningHttpApp,
+  TestEnvironment,
+  tokenFor,
+  waitFor,
+} from '@app/testing';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
 import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
@@ -278,6 +286,29 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
     await waitFor(probe.outboxDone, { what: 'the write' });
     expect(fake.items(DELIVERY_TYPE).map((item) => item.xmlId)).toEqual(['o-1']);
     expect(fake.offlineEvents()).toEqual([]);
+
+    const statusResponse = await fetch(`${api.url}/api/v1/admin/connectors`, {
+      headers: { authorization: `Bearer ${tokenFor(config, 'admin')}` },
+    });
+    const text = await statusResponse.text();
+    const status = (JSON.parse(text) as { connectors: { name: string }[] }).connectors.find(
+      (connector) => connector.name === 'bitrix24',
+    );
+    expect(status).toMatchObject({
+      state: 'ok',
+      details: {
+        authMode: 'oauth',
+        installations: [expect.objectContaining({ memberId: fake.oauth.memberId, status: 'active' })],
+      },
+    });
+    for (const secret of [
+      fake.oauth.accessToken,
+      fake.oauth.refreshToken,
+      fake.oauth.applicationToken,
+      fake.oauth.clientSecret,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
   });
 
   it('refreshes an expired token once for concurrent callers and keeps the rotated refresh token', async () => {
