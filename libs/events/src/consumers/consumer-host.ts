@@ -1,5 +1,5 @@
 import { AppConfig, ClassifiedFailure, classifyFailure, RequestContext, UnitOfWork, withTraceparent } from '@app/core';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -33,7 +33,7 @@ interface Failed {
  * decides only its own fate (its bundle-mates are delivered, and de-duplicate harmlessly if the job runs again).
  */
 @Injectable()
-export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumerHost.name);
   private readonly workers: Worker<EventJobData>[] = [];
   private readonly deliveryMarker: DeliveryMarker;
@@ -78,8 +78,11 @@ export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** Stops taking jobs and waits for the ones in flight. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops taking jobs and waits for the ones in flight. Before, not during, application shutdown: the database
+   * pool closes in its own shutdown hook, and jobs still running must be able to finish their transactions.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 

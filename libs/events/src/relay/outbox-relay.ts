@@ -1,5 +1,5 @@
 import { AppConfig, RequestContext } from '@app/core';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobsOptions } from 'bullmq';
 import { Client } from 'pg';
@@ -49,7 +49,7 @@ interface OutboxRow {
  * reconciler re-sends `dispatched` rows whose jobs vanished from Redis.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private listener?: Client;
   private leader = false;
@@ -80,7 +80,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     void this.campaign();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes (in its own shutdown hook), so a pass in progress can finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.timers.forEach((timer) => clearInterval(timer));
     this.timers = [];
