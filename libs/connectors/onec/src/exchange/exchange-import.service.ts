@@ -34,8 +34,8 @@ class CheckpointMoved extends Error {
  * named file is parsed and delivered to the ports in batches until the step's deadline, when the reply is
  * `progress` and 1C asks again; the last step answers `success`. Each batch commits together with the file's
  * record checkpoint, so an API restart (or a step on another replica) resumes exactly after the last committed
- * batch. The step runs in the API process, within the request: 1C waits for it anyway, and only one record batch
- * is in memory at a time.
+ * batch. The step runs in the API process, within the request: 1C waits for it anyway, and at most two record batches
+ * are in memory at a time.
  */
 @Injectable()
 export class ExchangeImportService implements OnModuleInit, BeforeApplicationShutdown {
@@ -273,8 +273,12 @@ export class ExchangeImportService implements OnModuleInit, BeforeApplicationShu
       }
       await this.store.addCounters(session.id, { recordsImported: records.length });
     });
+    const perKind = new Map<string, number>();
     for (const record of records) {
-      this.metrics.recordsImported.inc({ type: session.type, kind: record.kind });
+      perKind.set(record.kind, (perKind.get(record.kind) ?? 0) + 1);
+    }
+    for (const [kind, count] of perKind) {
+      this.metrics.recordsImported.inc({ type: session.type, kind }, count);
     }
   }
 

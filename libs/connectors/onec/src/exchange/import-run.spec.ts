@@ -11,7 +11,7 @@ describe('ImportRun', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'import-run-'));
-    const generated = await generateCommerceMl({ directory, products: 1_500, seed: 5 });
+    const generated = await generateCommerceMl({ directory, products: 3_000, seed: 5 });
     path = generated.importPath;
     total = Object.values(generated.importCounts).reduce((sum, count) => sum + count, 0);
   });
@@ -33,13 +33,13 @@ describe('ImportRun', () => {
     const run = new ImportRun(path, 0, deliver);
     const first = await run.step(Date.now() - 1);
     expect(first).toEqual({ state: 'paused' });
-    expect(delivered).toHaveLength(500);
-    expect(run.checkpoint).toBe(500);
+    expect(delivered).toHaveLength(1_000);
+    expect(run.checkpoint).toBe(1_000);
     expect(run.bytesParsed).toBeGreaterThan(0);
 
     const second = await run.step(Date.now() - 1);
     expect(second).toEqual({ state: 'paused' });
-    expect(delivered).toHaveLength(1_000);
+    expect(delivered).toHaveLength(2_000);
 
     const last = await run.step(Date.now() + 60_000);
     expect(last.state).toBe('finished');
@@ -62,7 +62,7 @@ describe('ImportRun', () => {
     });
     const outcome = await run.step(Date.now() + 60_000);
     expect(outcome).toEqual({ state: 'failed', error: new Error('port down') });
-    expect(run.checkpoint).toBe(500);
+    expect(run.checkpoint).toBe(1_000);
   });
 
   it('reports refused XML as a CommerceMlError', async () => {
@@ -80,6 +80,6 @@ describe('ImportRun', () => {
     run.discard();
     const outcome = await run.step(Date.now() + 60_000);
     expect(outcome.state).toBe('failed');
-    expect(delivered).toHaveLength(500);
+    expect(delivered).toHaveLength(1_000);
   });
 });

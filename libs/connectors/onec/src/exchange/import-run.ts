@@ -10,7 +10,7 @@ export type StepOutcome =
 /** Delivers one batch and advances the persisted checkpoint in one transaction; throws if the checkpoint moved. */
 export type DeliverBatch = (records: CommerceMlRecord[], bytesParsed: number) => Promise<void>;
 
-const BATCH_SIZE = 500;
+const BATCH_SIZE = 1_000;
 
 /**
  * One file's parse, kept alive between `mode=import` requests: each request lets it run until its deadline, then
@@ -72,16 +72,29 @@ export class ImportRun {
     resume?.();
   }
 
+  /**
+   * Batches are delivered one at a time, in order, but the parser reads the next batch while the previous one
+   * commits (at most one delivery in flight). A pause, the end and every failure wait for that delivery, so the
+   * checkpoint this run reports is always one that committed.
+   */
   private async parse(): Promise<StepOutcome> {
+    let inFlight: Promise<void> = Promise.resolve();
     try {
       const summary = await parseCommerceMl(this.read(), {
         skipRecords: this.checkpoint,
         batchSize: BATCH_SIZE,
         signal: this.abort.signal,
         onBatch: async (records) => {
-          await this.deliver(records, this.bytesRead);
-          this.checkpoint = records[records.length - 1].ordinal + 1;
+          await inFlight;
+          const next = records[records.length - 1].ordinal + 1;
+          inFlight = this.deliver(records, this.bytesRead).then(() => {
+            this.checkpoint = next;
+          });
+          // Observed here so that a failure never goes unhandled while the parser reads on; awaited on the next
+          // batch, at a pause or at the end, where it fails the run.
+          inFlight.catch(() => undefined);
           if (Date.now() >= this.deadline) {
+            await inFlight;
             await new Promise<void>((resolve) => {
               this.resume = resolve;
               this.onPause?.();
@@ -90,8 +103,10 @@ export class ImportRun {
           }
         },
       });
+      await inFlight;
       return { state: 'finished', summary };
     } catch (error) {
+      await inFlight.catch(() => undefined);
       return { state: 'failed', error };
     }
   }

@@ -59,7 +59,7 @@ export interface CatalogExchangeFinished {
  */
 export abstract class CatalogImportSink {
   /**
-   * One batch of records in document order (at most a few hundred). Throwing rolls the batch back; the exchange
+   * One batch of records in document order (at most 1000). Throwing rolls the batch back; the exchange
    * answers `progress` and retries it on 1C's next `mode=import` call, and fails the session after three failures
    * in a row.
    */
