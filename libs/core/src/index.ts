@@ -50,3 +50,4 @@ export const CORE_ENTITIES = [IdempotencyKeyEntity, IntegrationLogEntity, AdminA
 export * from './health/ops-server';
 export * from './maintenance/maintenance.module';
 export * from './maintenance/maintenance.processor';
+export * from './resilience/replicated-circuit-breaker';
