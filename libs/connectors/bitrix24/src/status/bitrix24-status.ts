@@ -1,7 +1,14 @@
-import { AppConfig, ConnectorStatus, ConnectorStatusRegistry, REDIS_CLIENT } from '@app/core';
+import {
+  AppConfig,
+  ConnectorStatus,
+  ConnectorStatusRegistry,
+  PublishedBreaker,
+  REDIS_CLIENT,
+  ReplicatedCircuitBreaker,
+} from '@app/core';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { breakerKeyPattern, type PublishedBreaker } from '../client/circuit-breaker';
+import { portalCircuitName } from '../client/circuit-breaker';
 import { Bitrix24Credentials } from '../client/credentials';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
 import { SyncCursors } from '../inbound/sync-cursors';
@@ -86,27 +93,7 @@ export class Bitrix24StatusProvider implements OnModuleInit {
     };
   }
 
-  private async breakers(portal: string): Promise<PublishedBreaker[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        breakerKeyPattern(this.config.redis.keyPrefix, portal),
-        'COUNT',
-        200,
-      );
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    if (keys.length === 0) {
-      return [];
-    }
-    const values = await this.redis.mget(...keys);
-    return values
-      .filter((value): value is string => value !== null)
-      .map((value) => JSON.parse(value) as PublishedBreaker)
-      .sort((a, b) => a.replica.localeCompare(b.replica));
+  private breakers(portal: string): Promise<PublishedBreaker[]> {
+    return ReplicatedCircuitBreaker.readAll(this.redis, this.config.redis.keyPrefix, portalCircuitName(portal));
   }
 }
