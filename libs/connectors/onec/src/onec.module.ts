@@ -1,4 +1,3 @@
-import { AppConfig } from '@app/core';
 import { Module } from '@nestjs/common';
 import { ArchiveUnpacker } from './exchange/archive-unpacker';
 import { ExchangeAuthService } from './exchange/exchange-auth.service';
@@ -14,7 +13,7 @@ import { SaleExchangeService } from './exchange/sale-exchange.service';
 import { SessionLeases } from './exchange/session-leases';
 import { OnecCircuitBreaker } from './http-service/onec-circuit-breaker';
 import { OnecHttpServiceClient } from './http-service/onec-http-service.client';
-import { OnecPushConsumer, onecPushConsumerWhenConfigured } from './http-service/onec-push.consumer';
+import { OnecPushConsumer } from './http-service/onec-push.consumer';
 import { OnecMetrics } from './onec.metrics';
 import { ExchangePorts } from './ports/exchange-ports';
 import { OnecPushPort } from './ports/onec-push.port';
@@ -54,7 +53,7 @@ export class OnecHttpModule {}
     OnecCircuitBreaker,
     OnecHttpServiceClient,
     { provide: OnecPushPort, useExisting: OnecHttpServiceClient },
-    { provide: OnecPushConsumer, useFactory: onecPushConsumerWhenConfigured, inject: [AppConfig, OnecPushPort] },
+    OnecPushConsumer,
   ],
   exports: [OnecPushPort],
 })

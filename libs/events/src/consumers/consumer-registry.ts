@@ -30,7 +30,7 @@ export class ConsumerRegistry implements OnModuleInit {
         continue;
       }
       const options = Reflect.getMetadata(EVENT_CONSUMER, metatype) as EventConsumerOptions | undefined;
-      if (!options) {
+      if (!options || (options.enabled && !options.enabled(this.config))) {
         continue;
       }
       if (this.byDestination.has(options.destination)) {

@@ -1,3 +1,4 @@
+import type { AppConfig } from '@app/core';
 import { SetMetadata } from '@nestjs/common';
 import type { CloudEvent } from '../cloud-event';
 
@@ -16,6 +17,11 @@ export interface EventConsumerOptions {
   readonly maxAttempts?: number;
   /** Parallel jobs per worker process for this destination; defaults to WORKER_CONCURRENCY. */
   readonly concurrency?: number;
+  /**
+   * Whether this deployment consumes the destination at all. A destination nobody consumes is left alone by the
+   * relay (e.g. `onec` without 1C's HTTP service stays in the pull feed). Defaults to always.
+   */
+  readonly enabled?: (config: AppConfig) => boolean;
 }
 
 /** Thin: validate the payload and call a service. Throw an IntegrationError (or AppError) to steer retries. */

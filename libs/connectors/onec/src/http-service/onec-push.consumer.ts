@@ -1,8 +1,18 @@
-import type { AppConfig } from '@app/core';
 import { CloudEvent, EventConsumer, EventHandler, ONEC_DESTINATION } from '@app/events';
+import { Injectable } from '@nestjs/common';
 import { OnecPushPort } from '../ports/onec-push.port';
 
-/** Pushes the events addressed to 1C to its HTTP service; the backbone retries, orders and dead-letters them. */
+/**
+ * Pushes the events addressed to 1C to its HTTP service; the backbone retries, orders and dead-letters them. It
+ * consumes only where 1C publishes an HTTP service: without `ONEC_HTTP_BASE_URL` nobody consumes `onec`, so the
+ * relay leaves those events alone and 1C pulls them from `GET /api/v1/events`.
+ */
+@Injectable()
+@EventConsumer({
+  destination: ONEC_DESTINATION,
+  transactional: false,
+  enabled: (config) => config.onec.http !== undefined,
+})
 export class OnecPushConsumer implements EventHandler {
   constructor(private readonly pusher: OnecPushPort) {}
 
@@ -10,14 +20,3 @@ export class OnecPushConsumer implements EventHandler {
     return this.pusher.push(event);
   }
 }
-
-/**
- * The consumer exists only where 1C publishes an HTTP service. Without `ONEC_HTTP_BASE_URL` there is no consumer
- * of `onec`, so the relay leaves those events alone and 1C pulls them from `GET /api/v1/events`. The worker finds
- * consumers by the `@EventConsumer` metadata of the provider's metatype, which for a factory provider is the
- * factory, hence the decorator on this function; it yields no instance when unconfigured, and is skipped.
- */
-export function onecPushConsumerWhenConfigured(config: AppConfig, pusher: OnecPushPort): OnecPushConsumer | null {
-  return config.onec.http ? new OnecPushConsumer(pusher) : null;
-}
-EventConsumer({ destination: ONEC_DESTINATION, transactional: false })(onecPushConsumerWhenConfigured);

@@ -4,14 +4,16 @@ import {
   ConnectorStatus,
   ConnectorStatusRegistry,
   MetricsService,
+  PublishedBreaker,
   REDIS_CLIENT,
   redactUrl,
+  ReplicatedCircuitBreaker,
   UnitOfWork,
 } from '@app/core';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ExchangeSessionState } from '../exchange/exchange-session.entity';
-import { onecBreakerKeyPattern, PublishedOnecBreaker } from '../http-service/onec-circuit-breaker';
+import { ONEC_HTTP_CIRCUIT } from '../http-service/onec-circuit-breaker';
 
 const SESSION_STATES: readonly ExchangeSessionState[] = ['open', 'importing', 'completed', 'failed', 'expired'];
 /** A failed exchange this recent makes the connector `degraded`. */
@@ -145,20 +147,8 @@ export class OnecConnectorStatus implements OnModuleInit {
     return row ?? null;
   }
 
-  private async breakers(): Promise<PublishedOnecBreaker[]> {
-    const pattern = onecBreakerKeyPattern(this.config.redis.keyPrefix);
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 100);
-      cursor = next;
-      keys.push(...found);
-    } while (cursor !== '0' && keys.length < 1_000);
-    if (keys.length === 0) {
-      return [];
-    }
-    const values = await this.redis.mget(...keys);
-    return values.flatMap((value) => (value ? [JSON.parse(value) as PublishedOnecBreaker] : []));
+  private breakers(): Promise<PublishedBreaker[]> {
+    return ReplicatedCircuitBreaker.readAll(this.redis, this.config.redis.keyPrefix, ONEC_HTTP_CIRCUIT);
   }
 
   private async pushTimes(): Promise<PushTimes> {
