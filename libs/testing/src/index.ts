@@ -6,3 +6,4 @@ export * from './events/test-consumers';
 export * from './fakes/bitrix24';
 export * from './fakes/onec';
 export * from './redis-server';
+export * from './shared-folder';

@@ -1,19 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-/** The repository root, whether this file runs from source (tests) or from dist/ (benchmarks, demos). */
-function findRepoRoot(start: string): string {
-  let directory = start;
-  while (!existsSync(join(directory, 'package.json')) || directory.endsWith('dist')) {
-    const parent = dirname(directory);
-    if (parent === directory) {
-      throw new Error(`No repository root above ${start}`);
-    }
-    directory = parent;
-  }
-  return directory;
-}
+import { join } from 'node:path';
+import { findRepoRoot } from './shared-folder';
 
 const REPO_ROOT = findRepoRoot(__dirname);
 

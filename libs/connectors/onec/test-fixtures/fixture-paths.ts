@@ -1,11 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
-
-const repositoryRoot = resolve(__dirname, '../../../..');
+import { sharedFolder } from '@app/testing';
 
 /** The shared real-world samples (not copied into the repository where their source declares no licence). */
-export const sharedFixturesDir = process.env.SHARED_FIXTURES_DIR ?? resolve(repositoryRoot, '../shared/fixtures');
+export const sharedFixturesDir = process.env.SHARED_FIXTURES_DIR ?? resolve(sharedFolder(), 'fixtures');
 
 export function sharedCommerceMlFixture(relativePath: string): string {
   const path = resolve(sharedFixturesDir, 'commerceml', relativePath);

@@ -2,17 +2,15 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { sharedFolder } from '../../shared-folder';
 import type { FakeBitrix24 } from './fake-bitrix24';
 
 /**
  * The shared recorded fixtures are read in place rather than copied: the event bodies come from documentation
  * that declares no licence (fixtures README). Override the location with BITRIX24_FIXTURES_DIR.
  */
-const FIXTURES_DIR =
-  process.env.BITRIX24_FIXTURES_DIR ?? resolve(__dirname, '../../../../../../shared/fixtures/bitrix24');
-
 export function fixturePath(relative: string): string {
-  return resolve(FIXTURES_DIR, relative);
+  return resolve(process.env.BITRIX24_FIXTURES_DIR ?? resolve(sharedFolder(), 'fixtures', 'bitrix24'), relative);
 }
 
 export function fixtureText(relative: string): string {
