@@ -52,7 +52,7 @@ interface PodSpec {
   restartPolicy?: string;
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
-  volumes?: { name: string; emptyDir?: object }[];
+  volumes?: { name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string } }[];
 }
 interface PodTemplate {
   metadata?: Metadata;
@@ -76,6 +76,7 @@ interface K8sObject {
     maxReplicas?: number;
     maxUnavailable?: number | string;
     minAvailable?: number | string;
+    accessModes?: string[];
   };
   resources?: string[];
 }
@@ -325,6 +326,7 @@ describe('deployment files', () => {
         'HorizontalPodAutoscaler',
         'PodDisruptionBudget',
         'Job',
+        'PersistentVolumeClaim',
       ]),
     );
   });
@@ -545,6 +547,19 @@ describe('Kubernetes manifests', () => {
     for (const deployment of byKind('Deployment')) {
       expect(matches(deployment.spec?.selector?.matchLabels, podTemplate(deployment).metadata?.labels)).toBe(true);
     }
+  });
+
+  it('put the 1C exchange work area on a ReadWriteMany volume every API replica mounts', () => {
+    // 1C's calls of one exchange (upload parts, repeated imports) may land on any replica, and an import resumes
+    // after a restart only if its files survive: a per-pod folder would break both once there are two replicas.
+    const workDir = deployedValue('ONEC_EXCHANGE_WORK_DIR');
+    const mount = appContainer(apiDeployment).volumeMounts?.find((candidate) =>
+      workDir.startsWith(candidate.mountPath),
+    );
+    expect(mount).toBeDefined();
+    const volume = podTemplate(apiDeployment).spec.volumes?.find((candidate) => candidate.name === mount?.name);
+    const claim = named('PersistentVolumeClaim', volume?.persistentVolumeClaim?.claimName ?? '');
+    expect(claim.spec?.accessModes).toEqual(['ReadWriteMany']);
   });
 
   it('feed every app container the ConfigMap and the Secret', () => {
