@@ -2,44 +2,27 @@
  * `npm run bench:bitrix24`: 5,000 product upserts through the whole outbound path (outbox → relay → one worker
  * process → batching consumer → shared limiter → fake Bitrix24 at the standard plan's 50 burst / 2 req/s).
  * Prints a markdown section, checks for duplicates, and rewrites the "Bitrix24 connector" section of
- * docs/benchmarks.md (run `npx prettier --write docs/benchmarks.md` after it). Not part of the test suite: it takes
+ * docs/benchmarks.md. Not part of the test suite: it takes
  * about a minute by design (the portal's limit).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDatabaseExists, loadMigrations, runMigrationsExclusively } from '@app/core';
-import { AppProcess, deleteRedisKeys, FakeBitrix24 } from '@app/testing';
+import { AppProcess, FakeBitrix24 } from '@app/testing';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { stringify } from 'yaml';
+import { createBenchDatabase } from './support/bench-database';
+import { updateBenchmarksSection } from './support/benchmarks-doc';
 
-const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const UPSERTS = Number(process.env.BENCH_UPSERTS ?? 5_000);
 const BURST = Number(process.env.BENCH_BURST ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
 const BATCH = 50;
 const IBLOCK = 23;
-const ROOT = join(__dirname, '..', '..');
 
 async function main(): Promise<void> {
-  const id = randomBytes(4).toString('hex');
-  const databaseUrl = `${POSTGRES}/mm_bench_b24_${id}`;
-  const prefix = `mmbench:${id}`;
-  await ensureDatabaseExists(databaseUrl);
-  const migrator = await new DataSource({
-    type: 'postgres',
-    url: databaseUrl,
-    migrations: loadMigrations(join(ROOT, 'dist', 'migrations')) as never,
-    migrationsTableName: 'schema_migrations',
-    extra: { max: 2 },
-  }).initialize();
-  await runMigrationsExclusively(migrator);
-  await migrator.destroy();
-
+  const bench = await createBenchDatabase('b24');
   const fake = await FakeBitrix24.start({ limits: { burst: BURST, drainPerSec: RATE }, catalogIblockIds: [IBLOCK] });
   const mappingFile = join(mkdtempSync(join(tmpdir(), 'mm-b24-bench-')), 'mapping.yaml');
   writeFileSync(
@@ -48,16 +31,10 @@ async function main(): Promise<void> {
       entities: { product: { iblockId: IBLOCK, fields: { name: 'name', price: 'purchasingPrice', article: 'code' } } },
     }),
   );
-  const db = new Client({ connectionString: databaseUrl });
+  const db = new Client({ connectionString: bench.databaseUrl });
   await db.connect();
   const env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: REDIS,
-    REDIS_KEY_PREFIX: prefix,
-    DB_MIGRATIONS_RUN: 'false',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    WORKER_OPS_PORT: '0',
+    ...bench.env,
     EVENTS_RELAY_POLL_INTERVAL_MS: '100',
     BITRIX24_WEBHOOK_URL: fake.webhookUrl,
     BITRIX24_MAPPING_FILE: mappingFile,
@@ -124,21 +101,12 @@ carries 50 commands, which is what the steady-state figure measures.
     if (products.length !== UPSERTS || distinct !== UPSERTS) {
       throw new Error('duplicates or missing products: the figures above are not valid');
     }
-    const path = join(ROOT, 'docs', 'benchmarks.md');
-    const current = readFileSync(path, 'utf8');
-    writeFileSync(
-      path,
-      current.replace(/## Bitrix24 connector \(`npm run bench:bitrix24`\)[\s\S]*?(?=\n## )/, section),
-    );
+    await updateBenchmarksSection(section);
   } finally {
     await worker?.stop();
     await db.end();
     await fake.stop();
-    await deleteRedisKeys(REDIS, `${prefix}*`);
-    const admin = new Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "mm_bench_b24_${id}" WITH (FORCE)`);
-    await admin.end();
+    await bench.drop();
   }
 }
 

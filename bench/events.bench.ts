@@ -5,22 +5,16 @@
  * "Event backbone" section of docs/benchmarks.md. Knobs: BENCH_EVENTS, BENCH_SUBJECTS, BENCH_CONCURRENCY.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { ensureDatabaseExists, loadMigrations, runMigrationsExclusively } from '@app/core';
-import { AppProcess, deleteRedisKeys, TEST_CONSUMER_DDL } from '@app/testing';
+import { AppProcess, TEST_CONSUMER_DDL } from '@app/testing';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { createBenchDatabase } from './support/bench-database';
+import { updateBenchmarksSection } from './support/benchmarks-doc';
 
-const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BACKLOG = Number(process.env.BENCH_EVENTS ?? 20_000);
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 2_000);
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? '32';
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
-const ROOT = join(__dirname, '..', '..');
 
 interface Figures {
   readonly drainSeconds: number;
@@ -36,32 +30,12 @@ interface Figures {
 }
 
 async function main(): Promise<void> {
-  const id = randomBytes(4).toString('hex');
-  const database = `mm_bench_${id}`;
-  const databaseUrl = `${POSTGRES}/${database}`;
-  const prefix = `mmbench:${id}`;
-  await ensureDatabaseExists(databaseUrl);
-  const migrator = await new DataSource({
-    type: 'postgres',
-    url: databaseUrl,
-    migrations: loadMigrations(join(ROOT, 'dist', 'migrations')) as never,
-    migrationsTableName: 'schema_migrations',
-    extra: { max: 2 },
-  }).initialize();
-  await runMigrationsExclusively(migrator);
-  await migrator.destroy();
-
-  const db = new Client({ connectionString: databaseUrl });
+  const bench = await createBenchDatabase('events');
+  const db = new Client({ connectionString: bench.databaseUrl });
   await db.connect();
   await db.query(TEST_CONSUMER_DDL);
   const env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: REDIS,
-    REDIS_KEY_PREFIX: prefix,
-    DB_MIGRATIONS_RUN: 'false',
-    LOG_LEVEL: 'warn',
-    WORKER_OPS_PORT: '0',
+    ...bench.env,
     WORKER_CONCURRENCY: CONCURRENCY,
     DATABASE_POOL_SIZE: '20',
     // e.g. BENCH_WORKER_NODE_OPTIONS=--cpu-prof to profile the worker.
@@ -115,7 +89,7 @@ async function main(): Promise<void> {
         'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_event_effects',
       )
     ).rows;
-    report(figures, { effects, distinct, expected: BACKLOG + steadyTotal + 200 });
+    await report(figures, { effects, distinct, expected: BACKLOG + steadyTotal + 200 });
   } finally {
     // A graceful stop first, so a profiling worker (--cpu-prof) gets to write its profile.
     workers.forEach((worker) => worker.signal('SIGTERM'));
@@ -125,11 +99,7 @@ async function main(): Promise<void> {
     ]);
     await Promise.all(workers.map((worker) => worker.stop()));
     await db.end();
-    const admin = new Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-    await deleteRedisKeys(REDIS, `${prefix}*`);
+    await bench.drop();
   }
 }
 
@@ -182,7 +152,7 @@ async function latencies(
   return { publishP50: rows[0].p50, publishP95: rows[0].p95, deliveryP95: rows[0].d95 };
 }
 
-function report(figures: Figures, check: { effects: number; distinct: number; expected: number }): void {
+async function report(figures: Figures, check: { effects: number; distinct: number; expected: number }): Promise<void> {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const section = `## Event backbone (\`npm run bench:events\`)
 
@@ -205,10 +175,7 @@ ${SUBJECTS} subjects, per-subject head-of-line ordering on. Measured ${new Date(
 Target: >= 2,000 events/s end to end; publish latency p95 well under 200 ms when idle.
 `;
   process.stdout.write(`${section}\n`);
-  const path = join(ROOT, 'docs', 'benchmarks.md');
-  const current = readFileSync(path, 'utf8');
-  const updated = current.replace(/## Event backbone \(`npm run bench:events`\)[\s\S]*?(?=\n## )/, section);
-  writeFileSync(path, updated);
+  await updateBenchmarksSection(section);
 }
 
 main().catch((error: unknown) => {

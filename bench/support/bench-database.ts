@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ensureDatabaseExists, loadMigrations, runMigrationsExclusively } from '@app/core';
+import { deleteRedisKeys, findRepoRoot } from '@app/testing';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface BenchDatabase {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly redisKeyPrefix: string;
+  /** The settings every app process of the benchmark gets. */
+  readonly env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database and Redis key prefix for one benchmark run, dropped afterwards. */
+export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
+  const id = randomBytes(4).toString('hex');
+  const database = `mm_bench_${tag}_${id}`;
+  const databaseUrl = `${POSTGRES}/${database}`;
+  const redisKeyPrefix = `mmbench:${id}`;
+  await ensureDatabaseExists(databaseUrl);
+  const migrator = await new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    migrations: loadMigrations(join(findRepoRoot(), 'dist', 'migrations')) as never,
+    migrationsTableName: 'schema_migrations',
+    extra: { max: 2 },
+  }).initialize();
+  try {
+    await runMigrationsExclusively(migrator);
+  } finally {
+    await migrator.destroy();
+  }
+  return {
+    databaseUrl,
+    redisUrl: REDIS,
+    redisKeyPrefix,
+    env: {
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: REDIS,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
+      DB_MIGRATIONS_RUN: 'false',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      WORKER_OPS_PORT: '0',
+    },
+    drop: async () => {
+      const admin = new Client({ connectionString: `${POSTGRES}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+      await deleteRedisKeys(REDIS, `${redisKeyPrefix}*`);
+    },
+  };
+}
