@@ -1,22 +1,13 @@
-import { AppConfig } from '@app/core';
 import { CourierDirectory, ProductCatalogGateway } from '@app/bitrix24';
-import { createTestEnvironment, FakeBitrix24, listen, RunningHttpApp, TestEnvironment, waitFor } from '@app/testing';
+import { FakeBitrix24, RunningHttpApp, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { createApiApplication } from '../../apps/api/src/api';
-import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
-import {
-  DELIVERY_CATEGORY,
-  DELIVERY_TYPE,
-  FAKE_SMART_PROCESSES,
-  requestUpserts,
-  webhookEnv,
-  withWorkerOpsPort0,
-} from './bitrix24-harness';
+import { RunningWorker } from '../../apps/worker/src/worker';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
+import { DELIVERY_CATEGORY, DELIVERY_TYPE, FAKE_SMART_PROCESSES, requestUpserts, webhookEnv } from './bitrix24-harness';
 
 describe('Bitrix24 outbound path: outbox → consumer → batcher → client → fake portal', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let fake: FakeBitrix24;
-  let config: AppConfig;
   let api: RunningHttpApp;
   let worker: RunningWorker;
   let db: DataSource;
@@ -30,19 +21,15 @@ describe('Bitrix24 outbound path: outbox → consumer → batcher → client →
 
   beforeAll(async () => {
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 20, drainPerSec: 20 } });
-    env = await createTestEnvironment({
+    middleware = await startInProcessMiddleware({
       env: webhookEnv(fake, { BITRIX24_RATE_BURST: '20', BITRIX24_RATE_PER_SECOND: '20' }),
     });
-    config = env.config();
-    api = await listen(await createApiApplication(config));
-    db = api.app.get(DataSource);
-    worker = await startWorker(withWorkerOpsPort0(config));
+    ({ api, db } = middleware);
+    worker = middleware.worker!;
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
+    await middleware?.close();
     await fake?.stop();
-    await env?.dispose();
   });
 
   it('creates each delivery once with its mapped fields and stage, then updates it in place', async () => {

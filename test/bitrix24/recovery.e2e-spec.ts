@@ -1,17 +1,9 @@
 import { AppConfig } from '@app/core';
 import { Bitrix24Client, OfflineQueueDrain } from '@app/bitrix24';
-import {
-  createTestEnvironment,
-  FakeBitrix24,
-  listen,
-  RunningHttpApp,
-  TestEnvironment,
-  tokenFor,
-  waitFor,
-} from '@app/testing';
+import { FakeBitrix24, RunningHttpApp, tokenFor, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { createApiApplication } from '../../apps/api/src/api';
-import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
+import { startWorker } from '../../apps/worker/src/worker';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 import {
   DELIVERY_CATEGORY,
   DELIVERY_TYPE,
@@ -53,39 +45,34 @@ function probes(db: DataSource) {
 }
 
 describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reconcile', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let fake: FakeBitrix24;
-  let config: AppConfig;
   let api: RunningHttpApp;
-  let worker: RunningWorker | undefined;
   let db: DataSource;
   let probe: ReturnType<typeof probes>;
 
   beforeAll(async () => {
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 50, drainPerSec: 20 } });
     const hook = fake.addOutgoingWebhook({ url: 'http://127.0.0.1:1/unused', events: [] });
-    env = await createTestEnvironment({
+    middleware = await startInProcessMiddleware({
       env: webhookEnv(fake, {
         BITRIX24_APPLICATION_TOKEN: hook.applicationToken,
         BITRIX24_RECONCILE_INTERVAL_MS: '600000',
       }),
+      worker: false,
     });
-    config = env.config();
-    api = await listen(await createApiApplication(config));
+    ({ api, db } = middleware);
     fake.addOutgoingWebhook({
       url: `${api.url}/api/v1/webhooks/bitrix24`,
       events: ['ONCRMDYNAMICITEMADD', 'ONCRMDYNAMICITEMUPDATE'],
       applicationToken: hook.applicationToken,
     });
-    db = api.app.get(DataSource);
     probe = probes(db);
-    worker = await startWorker(withWorkerOpsPort0(config));
+    await middleware.startWorker();
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
+    await middleware?.close();
     await fake?.stop();
-    await env?.dispose();
   });
 
   it('does not take our own writes back as changes', async () => {
@@ -120,8 +107,7 @@ describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reco
   });
 
   it('recovers a change made while the middleware was down, after restart', async () => {
-    await worker!.close();
-    worker = undefined;
+    await middleware.stopWorker();
     fake.setDeliveryEnabled(false);
     const [item] = fake.items(DELIVERY_TYPE).filter((row) => row.xmlId === 'd-2');
     fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { stageId: STAGE('SUCCESS'), title: 'Two, delivered' });
@@ -129,7 +115,7 @@ describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reco
     expect(fake.deliveries[fake.deliveries.length - 1].error).toMatch(/disabled/);
     fake.setDeliveryEnabled(true);
 
-    worker = await startWorker(withWorkerOpsPort0(config));
+    await middleware.startWorker();
     await waitFor(async () => (await probe.changes()).some((row) => row.external_id === 'd-2'), {
       what: 'the missed change recovered',
     });
@@ -147,10 +133,9 @@ describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reco
 });
 
 describe('Bitrix24 webhook events: two changes within one second', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let fake: FakeBitrix24;
   let api: RunningHttpApp;
-  let worker: RunningWorker;
   let probe: ReturnType<typeof probes>;
   // The portal's clock stands still: both events carry the same `ts`, as two edits within a second do.
   const frozen = Date.now();
@@ -158,24 +143,22 @@ describe('Bitrix24 webhook events: two changes within one second', () => {
   beforeAll(async () => {
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, clock: () => frozen });
     const hook = fake.addOutgoingWebhook({ url: 'http://127.0.0.1:1/unused', events: [] });
-    env = await createTestEnvironment({
+    middleware = await startInProcessMiddleware({
       env: webhookEnv(fake, { BITRIX24_APPLICATION_TOKEN: hook.applicationToken, BITRIX24_RECONCILE_INTERVAL_MS: '0' }),
+      worker: false,
     });
-    const config = env.config();
-    api = await listen(await createApiApplication(config));
+    api = middleware.api;
     fake.addOutgoingWebhook({
       url: `${api.url}/api/v1/webhooks/bitrix24`,
       events: ['ONCRMDYNAMICITEMUPDATE'],
       applicationToken: hook.applicationToken,
     });
-    probe = probes(api.app.get(DataSource));
-    worker = await startWorker(withWorkerOpsPort0(config));
+    probe = probes(middleware.db);
+    await middleware.startWorker();
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
+    await middleware?.close();
     await fake?.stop();
-    await env?.dispose();
   });
 
   it('does not lose the second change to de-duplication', async () => {
@@ -194,11 +177,10 @@ describe('Bitrix24 webhook events: two changes within one second', () => {
 });
 
 describe('Bitrix24 event recovery, OAuth local application: the offline queue', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let fake: FakeBitrix24;
   let config: AppConfig;
   let api: RunningHttpApp;
-  let worker: RunningWorker | undefined;
   let db: DataSource;
   let probe: ReturnType<typeof probes>;
 
@@ -229,7 +211,8 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
   beforeAll(async () => {
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 50, drainPerSec: 20 } });
     const oauth = fake.oauth;
-    env = await createTestEnvironment({
+    middleware = await startInProcessMiddleware({
+      worker: false,
       env: {
         BITRIX24_CLIENT_ID: oauth.clientId,
         BITRIX24_CLIENT_SECRET: oauth.clientSecret,
@@ -243,16 +226,12 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
         EVENTS_RELAY_POLL_INTERVAL_MS: '100',
       },
     });
-    config = env.config();
-    api = await listen(await createApiApplication(config));
-    db = api.app.get(DataSource);
+    ({ config, api, db } = middleware);
     probe = probes(db);
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
+    await middleware?.close();
     await fake?.stop();
-    await env?.dispose();
   });
 
   it('refuses an install for another portal or OAuth server, or with a token the portal does not know', async () => {
@@ -266,7 +245,7 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
     const response = await install();
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'installed', memberId: fake.oauth.memberId });
-    worker = await startWorker(withWorkerOpsPort0(config));
+    await middleware.startWorker();
     await waitFor(() => Promise.resolve(fake.handlers().bound.length === 9), { what: 'offline bindings' });
     expect(
       fake
@@ -314,7 +293,7 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
   it('refreshes an expired token once for concurrent callers and keeps the rotated refresh token', async () => {
     fake.expireAccessTokens();
     const refreshesBefore = fake.stats.oauthRefreshes;
-    const client = worker!.app.get(Bitrix24Client);
+    const client = middleware.worker!.app.get(Bitrix24Client);
     const second = await startWorker(withWorkerOpsPort0(config));
     try {
       const callers = [client, second.app.get(Bitrix24Client)].flatMap((replica) =>
@@ -338,13 +317,12 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
   });
 
   it('recovers an event raised while the middleware was stopped from the offline queue', async () => {
-    await worker!.close();
-    worker = undefined;
+    await middleware.stopWorker();
     const [item] = fake.items(DELIVERY_TYPE);
     fake.uiUpdateItem(DELIVERY_TYPE, Number(item.id), { stageId: STAGE('SUCCESS') });
     expect(fake.offlineEvents().map((row) => row.EVENT_NAME)).toContain('ONCRMDYNAMICITEMUPDATE');
 
-    worker = await startWorker(withWorkerOpsPort0(config));
+    await middleware.startWorker();
     await waitFor(async () => (await probe.changes()).length > 0, { what: 'the queued change applied' });
     expect(await probe.changes()).toEqual([
       expect.objectContaining({ kind: 'delivery', external_id: 'o-1', status: 'delivered', source: 'offline' }),
@@ -368,7 +346,7 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
     expect(fake.offlineEvents().map((row) => row.PROCESS_ID)).toEqual([expect.stringMatching(/\w+/)]);
 
     // A drain already running (the start-up one) may have listed the queue before the reservation: run once more.
-    const drain = worker!.app.get(OfflineQueueDrain);
+    const drain = middleware.worker!.app.get(OfflineQueueDrain);
     await drain.drain();
     await drain.drain();
     await waitFor(async () => (await probe.changes()).some((row) => row.fields.title === 'Renamed by a courier'), {

@@ -1,23 +1,9 @@
 import { AppConfig } from '@app/core';
-import {
-  createTestEnvironment,
-  FakeBitrix24,
-  listen,
-  RunningHttpApp,
-  TestEnvironment,
-  tokenFor,
-  waitFor,
-} from '@app/testing';
+import { FakeBitrix24, RunningHttpApp, tokenFor, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { createApiApplication } from '../../apps/api/src/api';
-import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
-import {
-  DELIVERY_TYPE,
-  FAKE_SMART_PROCESSES,
-  requestUpserts,
-  webhookEnv,
-  withWorkerOpsPort0,
-} from './bitrix24-harness';
+import { RunningWorker } from '../../apps/worker/src/worker';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
+import { DELIVERY_TYPE, FAKE_SMART_PROCESSES, requestUpserts, webhookEnv } from './bitrix24-harness';
 
 interface ConnectorStatus {
   name: string;
@@ -47,7 +33,7 @@ const counts = async (db: DataSource) => {
 
 describe('Bitrix24 connector resilience', () => {
   describe('circuit breaker', () => {
-    let env: TestEnvironment;
+    let middleware: InProcessMiddleware;
     let fake: FakeBitrix24;
     let config: AppConfig;
     let api: RunningHttpApp;
@@ -56,23 +42,19 @@ describe('Bitrix24 connector resilience', () => {
 
     beforeAll(async () => {
       fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES });
-      env = await createTestEnvironment({
+      middleware = await startInProcessMiddleware({
         env: webhookEnv(fake, {
           BITRIX24_BREAKER_FAILURES: '3',
           BITRIX24_BREAKER_HALF_OPEN_AFTER_MS: '1500',
           BITRIX24_RECONCILE_INTERVAL_MS: '0',
         }),
       });
-      config = env.config();
-      api = await listen(await createApiApplication(config));
-      db = api.app.get(DataSource);
-      worker = await startWorker(withWorkerOpsPort0(config));
+      ({ config, api, db } = middleware);
+      worker = middleware.worker!;
     });
     afterAll(async () => {
-      await worker?.close();
-      await api?.close();
+      await middleware?.close();
       await fake?.stop();
-      await env?.dispose();
     });
 
     it('opens on repeated transient failures, delays jobs instead of dead-lettering them, and recovers', async () => {
@@ -128,26 +110,18 @@ describe('Bitrix24 connector resilience', () => {
   });
 
   describe('with nothing configured', () => {
-    let env: TestEnvironment;
+    let middleware: InProcessMiddleware;
     let config: AppConfig;
     let api: RunningHttpApp;
-    let worker: RunningWorker;
     let db: DataSource;
 
     beforeAll(async () => {
-      env = await createTestEnvironment({
+      middleware = await startInProcessMiddleware({
         env: { EVENTS_RELAY_POLL_INTERVAL_MS: '100', EVENTS_BACKOFF_BASE_MS: '100' },
       });
-      config = env.config();
-      api = await listen(await createApiApplication(config));
-      db = api.app.get(DataSource);
-      worker = await startWorker(withWorkerOpsPort0(config));
+      ({ config, api, db } = middleware);
     });
-    afterAll(async () => {
-      await worker?.close();
-      await api?.close();
-      await env?.dispose();
-    });
+    afterAll(() => middleware?.close());
 
     it('starts, reports itself unconfigured, and keeps its jobs waiting without burning attempts', async () => {
       expect(await bitrix24Status(api, config)).toMatchObject({ configured: false, state: 'unconfigured' });

@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AppConfig, UnitOfWork } from '@app/core';
 import { EventPublisher, InboxService } from '@app/events';
-import {
-  createTestEnvironment,
-  listen,
-  RunningHttpApp,
-  TEST_CONSUMER_DDL,
-  TestConsumersModule,
-  TestEnvironment,
-  tokenFor,
-  waitFor,
-} from '@app/testing';
+import { RunningHttpApp, TEST_CONSUMER_DDL, TestConsumersModule, tokenFor, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { createApiApplication } from '../../apps/api/src/api';
-import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
+import { RunningWorker } from '../../apps/worker/src/worker';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 import { EVENTS_PROBE_DDL, EventsProbeModule } from '../support/events-probe.module';
 
 describe('event backbone (API and worker in process, real PostgreSQL and Redis)', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let config: AppConfig;
   let api: RunningHttpApp;
   let worker: RunningWorker;
@@ -71,26 +62,19 @@ describe('event backbone (API and worker in process, real PostgreSQL and Redis)'
   };
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    config = env.config({
-      EVENTS_BACKOFF_BASE_MS: '50',
-      EVENTS_BACKOFF_MAX_MS: '200',
-      EVENTS_RELAY_POLL_INTERVAL_MS: '200',
+    middleware = await startInProcessMiddleware({
+      env: { EVENTS_BACKOFF_BASE_MS: '50', EVENTS_BACKOFF_MAX_MS: '200', EVENTS_RELAY_POLL_INTERVAL_MS: '200' },
+      apiImports: [EventsProbeModule],
+      workerImports: [TestConsumersModule],
+      worker: false,
     });
-    api = await listen(await createApiApplication(config, { imports: [EventsProbeModule] }));
-    db = api.app.get(DataSource);
+    ({ config, api, db } = middleware);
     await db.query(TEST_CONSUMER_DDL);
     await db.query(EVENTS_PROBE_DDL);
-    worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, {
-      imports: [TestConsumersModule],
-    });
+    worker = await middleware.startWorker();
     admin = { authorization: `Bearer ${tokenFor(config, 'admin')}` };
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await env.dispose();
-  });
+  afterAll(() => middleware?.close());
 
   it('leaves no event behind a rolled-back transaction', async () => {
     const subject = `rollback-${randomUUID()}`;

@@ -1,0 +1,59 @@
+import { AppConfig } from '@app/core';
+import { createTestEnvironment, listen, RunningHttpApp, TestEnvironment } from '@app/testing';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApiApplication } from '../../apps/api/src/api';
+import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
+
+type Modules = readonly (Type<unknown> | DynamicModule)[];
+
+/** The API and a worker in the test's process, over a fresh test environment. */
+export interface InProcessMiddleware {
+  readonly env: TestEnvironment;
+  readonly config: AppConfig;
+  readonly api: RunningHttpApp;
+  readonly db: DataSource;
+  readonly worker: RunningWorker | undefined;
+  /** Starts a worker (another one if one runs already); `close()` stops every worker started. */
+  startWorker(imports?: Modules): Promise<RunningWorker>;
+  /** Stops the first worker, e.g. to simulate the middleware being down. */
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startInProcessMiddleware(
+  options: { env?: Record<string, string>; apiImports?: Modules; workerImports?: Modules; worker?: boolean } = {},
+): Promise<InProcessMiddleware> {
+  const env = await createTestEnvironment({ env: options.env });
+  const config = env.config();
+  const api = await listen(await createApiApplication(config, { imports: options.apiImports }));
+  const workers: RunningWorker[] = [];
+  const start = async (imports: Modules = options.workerImports ?? []): Promise<RunningWorker> => {
+    const worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, { imports });
+    workers.push(worker);
+    return worker;
+  };
+  if (options.worker ?? true) {
+    await start();
+  }
+  return {
+    env,
+    config,
+    api,
+    db: api.app.get(DataSource),
+    get worker() {
+      return workers[0];
+    },
+    startWorker: start,
+    stopWorker: async () => {
+      await workers.shift()?.close();
+    },
+    close: async () => {
+      for (const worker of workers.splice(0)) {
+        await worker.close();
+      }
+      await api.close();
+      await env.dispose();
+    },
+  };
+}
