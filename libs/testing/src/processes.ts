@@ -22,8 +22,16 @@ export class AppProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static start(kind: keyof typeof APP_ENTRYPOINTS, env: Record<string, string>): AppProcess {
-    const child = spawn(process.execPath, [APP_ENTRYPOINTS[kind]], {
+  /** `telemetry` loads the OpenTelemetry bootstrap first, as `npm start` and the image do. */
+  static start(
+    kind: keyof typeof APP_ENTRYPOINTS,
+    env: Record<string, string>,
+    options: { telemetry?: boolean } = {},
+  ): AppProcess {
+    const preload = options.telemetry
+      ? ['--require', join(REPO_ROOT, 'dist', 'libs', 'core', 'src', 'telemetry', 'register.js')]
+      : [];
+    const child = spawn(process.execPath, [...preload, APP_ENTRYPOINTS[kind]], {
       // The helpers wait on log lines, so a process never runs silent here.
       env: {
         PATH: process.env.PATH ?? '',

@@ -8,6 +8,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { loadConfig } from '../config/app-config';
@@ -33,6 +34,8 @@ const sdk = new NodeSDK({
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),
     }),
+    // The connectors call Bitrix24 and 1C with fetch (undici), which the http instrumentation does not see.
+    new UndiciInstrumentation(),
     new PgInstrumentation(),
     new IORedisInstrumentation(),
   ],

@@ -1,4 +1,4 @@
-import { AppConfig, IntegrationLogService, redactSecrets } from '@app/core';
+import { AppConfig, IntegrationLogService, redactSecrets, RequestContext } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { Bitrix24Error, classifyRestError, errorFields } from './bitrix24-error';
 
@@ -38,12 +38,19 @@ export class Bitrix24Transport {
 
   async send(options: SendOptions): Promise<RawAnswer> {
     const started = Date.now();
+    const requestId = RequestContext.requestId();
     let response: Response;
     let text: string;
     try {
       response = await fetch(options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          // The portal ignores it; proxies and our own logs on the way can correlate by it.
+          ...(requestId ? { 'x-request-id': requestId } : {}),
+          ...options.headers,
+        },
         body: JSON.stringify(options.body),
         signal: AbortSignal.timeout(this.config.bitrix24.requestTimeoutMs),
       });

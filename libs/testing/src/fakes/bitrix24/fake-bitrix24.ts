@@ -509,6 +509,8 @@ export class FakeBitrix24 {
       params,
       status: null,
       durationMs: 0,
+      ...headerValue(req, 'x-request-id', 'requestId'),
+      ...headerValue(req, 'traceparent', 'traceparent'),
     };
     this.log.push(record);
     return record;
@@ -554,4 +556,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function headerValue<K extends string>(req: IncomingMessage, header: string, key: K): Partial<Record<K, string>> {
+  const value = req.headers[header];
+  return typeof value === 'string' ? ({ [key]: value } as Partial<Record<K, string>>) : {};
 }

@@ -140,6 +140,9 @@ export interface RecordedRequest {
   status: number | null;
   durationMs: number;
   fault?: FaultKind;
+  /** Correlation headers the caller sent, for tests of propagation. */
+  requestId?: string;
+  traceparent?: string;
 }
 
 export interface FakeStats {
