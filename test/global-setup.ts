@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -16,6 +16,7 @@ const MIGRATIONS = join(__dirname, '..', 'migrations');
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
+  process.env.MM_TEST_RUN_ID = randomBytes(3).toString('hex');
   // Tests that start real API and worker processes run them from the build, exactly as production does.
   execFileSync('npm', ['run', '-s', 'build'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
 

@@ -1,14 +1,24 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, TEST_POSTGRES_URL, TEST_REDIS_URL, waitFor, withAdminClient } from '@app/testing';
+import {
+  deleteRedisKeys,
+  freePort,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+  testDatabaseName,
+  testRedisPrefix,
+  waitFor,
+  withAdminClient,
+} from '@app/testing';
 
 /**
  * The README's run command (`npm start` = scripts/start.mjs) on a database that does not exist yet: it must create
  * it, apply migrations, start both apps, and serve readiness and Swagger UI within 60 seconds.
  */
 describe('npm start', () => {
-  const database = `mm_start_${randomBytes(4).toString('hex')}`;
+  const id = `start${randomBytes(4).toString('hex')}`;
+  const database = testDatabaseName(id);
   let launcher: ChildProcess | undefined;
   let output = '';
 
@@ -17,6 +27,7 @@ describe('npm start', () => {
       launcher.kill('SIGKILL');
     }
     await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+    await deleteRedisKeys(TEST_REDIS_URL, `${testRedisPrefix(id)}*`);
   });
 
   it('creates the database, migrates, and serves /health/ready and /docs within 60 s; Ctrl-C stops both apps', async () => {
@@ -27,7 +38,7 @@ describe('npm start', () => {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: `${TEST_POSTGRES_URL}/${database}`,
         REDIS_URL: TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: `mmtest:${database}`,
+        REDIS_KEY_PREFIX: testRedisPrefix(id),
         PORT: String(port),
         WORKER_OPS_PORT: '0',
         LOG_LEVEL: 'info',

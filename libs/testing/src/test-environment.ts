@@ -15,6 +15,22 @@ export function templateDatabaseName(): string {
   return name;
 }
 
+/**
+ * Names every database and Redis key prefix of one test run, so the global teardown can remove whatever a
+ * crashed or careless test left behind without touching a concurrent run's.
+ */
+export function testRunId(): string {
+  return process.env.MM_TEST_RUN_ID ?? 'adhoc';
+}
+
+export function testDatabaseName(id: string): string {
+  return `mm_test_${testRunId()}_${id}`;
+}
+
+export function testRedisPrefix(id: string): string {
+  return `mmtest:${testRunId()}:${id}`;
+}
+
 export async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: `${TEST_POSTGRES_URL}/postgres` });
   await client.connect();
@@ -43,13 +59,13 @@ export async function createTestEnvironment(
   options: { redisUrl?: string; env?: Record<string, string> } = {},
 ): Promise<TestEnvironment> {
   const id = randomBytes(6).toString('hex');
-  const databaseName = `mm_test_${id}`;
+  const databaseName = testDatabaseName(id);
   await withAdminClient((client) =>
     client.query(`CREATE DATABASE "${databaseName}" TEMPLATE "${templateDatabaseName()}"`),
   );
   const databaseUrl = `${TEST_POSTGRES_URL}/${databaseName}`;
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
-  const redisKeyPrefix = `mmtest:${id}`;
+  const redisKeyPrefix = testRedisPrefix(id);
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,

@@ -22,8 +22,10 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
     try {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     } catch (error) {
-      // Two processes starting together both try; the loser sees "already exists", which is what it wanted.
-      if ((error as { code?: string }).code !== '42P04') {
+      // Two processes starting together (npm start runs the API and the worker) both try; the loser sees
+      // "already exists" (42P04), or a unique violation on pg_database (23505) when the two commands overlap.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') {
         throw error;
       }
     }
