@@ -61,8 +61,6 @@ function installRequestContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: ContextualRequest, reply, done) => {
     const requestId = String(request.id);
     void reply.header(REQUEST_ID_HEADER, requestId);
-    // pino-http reads the id from the raw request.
-    (request.raw as { id?: string }).id = requestId;
     if (request.routeOptions.config?.[RAW_BODY_STREAM as keyof typeof request.routeOptions.config]) {
       request.headers['content-type'] = RAW_STREAM_CONTENT_TYPE;
     }
