@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { FakeOnecExchange } from '@app/testing';
+import { FakeOnecExchange, zeroStream } from '@app/testing';
 import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import { OnecHarness, startOnecHarness } from './onec-harness';
 
@@ -14,23 +14,6 @@ interface SessionView {
   state: string;
   failureCode: string | null;
   failureReason: string | null;
-}
-
-/** `bytes` zero bytes, produced lazily so that nothing here holds them. */
-function zeros(bytes: number): Readable {
-  const chunk = Buffer.alloc(1024 * 1024);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= bytes) {
-        this.push(null);
-        return;
-      }
-      const size = Math.min(chunk.length, bytes - sent);
-      sent += size;
-      this.push(size === chunk.length ? chunk : chunk.subarray(0, size));
-    },
-  });
 }
 
 async function writeZip(path: string, entries: { name: string; data: Buffer | (() => Readable) }[]): Promise<void> {
@@ -114,7 +97,7 @@ describe('hostile input through the exchange endpoint', () => {
 
   it('refuses a 1 GB zip bomb with bounded memory', async () => {
     const bomb = join(scratch, 'bomb.zip');
-    await writeZip(bomb, [{ name: 'import0_1.xml', data: () => zeros(1024 ** 3) }]);
+    await writeZip(bomb, [{ name: 'import0_1.xml', data: () => zeroStream(1024 ** 3) }]);
     const before = process.resourceUsage().maxRSS;
     const reply = await expectRefused(
       { name: 'v8_BOMB_1.zip', path: bomb },

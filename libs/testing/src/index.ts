@@ -7,3 +7,4 @@ export * from './fakes/bitrix24';
 export * from './fakes/onec';
 export * from './redis-server';
 export * from './shared-folder';
+export * from './streams';

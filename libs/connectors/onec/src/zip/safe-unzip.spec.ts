@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { zeroStream } from '@app/testing';
 import yazl from 'yazl';
 import {
   DEFAULT_SAFE_UNZIP_LIMITS,
@@ -33,23 +34,6 @@ async function writeZip(path: string, entries: ZipEntrySpec[]): Promise<void> {
   }
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(path));
-}
-
-/** `bytes` zero bytes, produced lazily so the test never holds them. */
-function zeros(bytes: number): Readable {
-  const chunk = Buffer.alloc(1024 * 1024);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= bytes) {
-        this.push(null);
-        return;
-      }
-      const size = Math.min(chunk.length, bytes - sent);
-      sent += size;
-      this.push(size === chunk.length ? chunk : chunk.subarray(0, size));
-    },
-  });
 }
 
 /** Replaces bytes everywhere in a file (names appear in both the local header and the central directory). */
@@ -157,7 +141,7 @@ describe('safeUnzip', () => {
 
     beforeAll(async () => {
       bomb = join(await mkdtemp(join(tmpdir(), 'zip-bomb-')), 'bomb.zip');
-      await writeZip(bomb, [{ name: 'import0_1.xml', data: () => zeros(gigabyte), compressionLevel: 9 }]);
+      await writeZip(bomb, [{ name: 'import0_1.xml', data: () => zeroStream(gigabyte), compressionLevel: 9 }]);
     }, 120_000);
 
     afterAll(async () => {
