@@ -1,17 +1,7 @@
-import { AppConfig } from '@app/core';
 import type { UpsertRequest } from '@app/bitrix24';
-import {
-  AppProcess,
-  createTestEnvironment,
-  FakeBitrix24,
-  listen,
-  RunningHttpApp,
-  TestEnvironment,
-  waitFor,
-  type FaultRule,
-} from '@app/testing';
+import { AppProcess, FakeBitrix24, RunningHttpApp, waitFor, type FaultRule } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { createApiApplication } from '../../apps/api/src/api';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 import { DELIVERY_CATEGORY, DELIVERY_TYPE, FAKE_SMART_PROCESSES, requestUpserts, webhookEnv } from './bitrix24-harness';
 
 const ENTITIES = 2_000;
@@ -45,9 +35,8 @@ function request(index: number, version: 'create' | 'update'): UpsertRequest {
 }
 
 describe('Bitrix24: 2,000 creates and updates through two worker processes, 30 % faults', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let fake: FakeBitrix24;
-  let config: AppConfig;
   let api: RunningHttpApp;
   let db: DataSource;
   const workers: AppProcess[] = [];
@@ -55,23 +44,20 @@ describe('Bitrix24: 2,000 creates and updates through two worker processes, 30 %
   beforeAll(async () => {
     // The standard plan's bucket, shared by both workers through Redis.
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 50, drainPerSec: 2 } });
-    env = await createTestEnvironment({
+    middleware = await startInProcessMiddleware({
       env: webhookEnv(fake, { WORKER_OPS_PORT: '0', BITRIX24_RECONCILE_INTERVAL_MS: '0' }),
+      worker: false,
     });
-    config = env.config();
-    api = await listen(await createApiApplication(config));
-    db = api.app.get(DataSource);
+    ({ api, db } = middleware);
     for (let index = 0; index < 2; index++) {
-      const worker = AppProcess.start('worker', env.env);
-      workers.push(worker);
+      workers.push(AppProcess.start('worker', middleware.env.env));
     }
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Consuming destinations/)));
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
-    await api?.close();
+    await middleware?.close();
     await fake?.stop();
-    await env?.dispose();
   });
 
   it('ends with exactly one entity per delivery, every field as last requested, and nothing dead-lettered', async () => {

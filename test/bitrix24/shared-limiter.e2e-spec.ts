@@ -1,14 +1,6 @@
-import {
-  AppProcess,
-  createTestEnvironment,
-  FakeBitrix24,
-  listen,
-  RunningHttpApp,
-  TestEnvironment,
-  waitFor,
-} from '@app/testing';
+import { AppProcess, FakeBitrix24, RunningHttpApp, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { createApiApplication } from '../../apps/api/src/api';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 import { DELIVERY_TYPE, FAKE_SMART_PROCESSES, webhookEnv } from './bitrix24-harness';
 
 const BURST = 10;
@@ -22,7 +14,7 @@ const MARGIN = 3;
  * batch. Two worker processes racing through 120 events would overrun a bucket of 10 at once without a shared limiter.
  */
 describe('Bitrix24: two worker processes share the portal quota', () => {
-  let env: TestEnvironment;
+  let middleware: InProcessMiddleware;
   let fake: FakeBitrix24;
   let api: RunningHttpApp;
   let db: DataSource;
@@ -34,7 +26,8 @@ describe('Bitrix24: two worker processes share the portal quota', () => {
       limits: { burst: BURST, drainPerSec: RATE },
     });
     const hook = fake.addOutgoingWebhook({ url: 'http://127.0.0.1:1/unused', events: [] });
-    env = await createTestEnvironment({
+    middleware = await startInProcessMiddleware({
+      worker: false,
       env: webhookEnv(fake, {
         BITRIX24_APPLICATION_TOKEN: hook.applicationToken,
         BITRIX24_RATE_BURST: String(BURST),
@@ -45,8 +38,7 @@ describe('Bitrix24: two worker processes share the portal quota', () => {
         WORKER_OPS_PORT: '0',
       }),
     });
-    api = await listen(await createApiApplication(env.config()));
-    db = api.app.get(DataSource);
+    ({ api, db } = middleware);
     fake.addOutgoingWebhook({
       url: `${api.url}/api/v1/webhooks/bitrix24`,
       events: ['ONCRMDYNAMICITEMUPDATE'],
@@ -56,15 +48,14 @@ describe('Bitrix24: two worker processes share the portal quota', () => {
       items: Array.from({ length: CHANGES }, (_, index) => ({ entityTypeId: DELIVERY_TYPE, title: `Seeded ${index}` })),
     });
     for (let index = 0; index < 2; index++) {
-      workers.push(AppProcess.start('worker', env.env));
+      workers.push(AppProcess.start('worker', middleware.env.env));
     }
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Consuming destinations/)));
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
-    await api?.close();
+    await middleware?.close();
     await fake?.stop();
-    await env?.dispose();
   });
 
   it('never exceeds the bucket: no 503, nothing dead-lettered, and both workers did the work', async () => {
