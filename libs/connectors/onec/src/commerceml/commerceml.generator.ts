@@ -135,18 +135,23 @@ class CatalogShape {
     };
   }
 
+  /** Prolog, root and the opening of the classifier, as 1C writes them (time without a leading zero included). */
+  private writeOpening(out: EncodedFileWriter, time: string): void {
+    out.write(`<?xml version="1.0" encoding="${out.declaredEncoding}"?>\n`);
+    out.write(
+      `<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.07" ДатаФормирования="2024-03-01T${time}">\n`,
+    );
+    out.write(
+      `\t<Классификатор>\n\t\t<Ид>${this.catalogId}</Ид>\n\t\t<Наименование>Классификатор (Каталог)</Наименование>\n`,
+    );
+  }
+
   async writeImport(
     out: EncodedFileWriter,
     products: number,
     counts: Record<CommerceMlRecordKind, number>,
   ): Promise<void> {
-    out.write(`<?xml version="1.0" encoding="${out.declaredEncoding}"?>\n`);
-    out.write(
-      '<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.07" ДатаФормирования="2024-03-01T9:05:00">\n',
-    );
-    out.write(
-      `\t<Классификатор>\n\t\t<Ид>${this.catalogId}</Ид>\n\t\t<Наименование>Классификатор (Каталог)</Наименование>\n`,
-    );
+    this.writeOpening(out, '9:05:00');
     counts.package += 1;
     out.write('\t\t<Группы>\n');
     this.writeGroups(out, this.groups, 3, counts);
@@ -195,13 +200,8 @@ class CatalogShape {
     products: number,
     counts: Record<CommerceMlRecordKind, number>,
   ): Promise<void> {
-    out.write(`<?xml version="1.0" encoding="${out.declaredEncoding}"?>\n`);
-    out.write(
-      '<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.07" ДатаФормирования="2024-03-01T9:05:01">\n',
-    );
-    out.write(
-      `\t<Классификатор>\n\t\t<Ид>${this.catalogId}</Ид>\n\t\t<Наименование>Классификатор (Каталог)</Наименование>\n\t</Классификатор>\n`,
-    );
+    this.writeOpening(out, '9:05:01');
+    out.write('\t</Классификатор>\n');
     out.write(
       `\t<ПакетПредложений СодержитТолькоИзменения="false">\n\t\t<Ид>${this.catalogId}#</Ид>\n\t\t<Наименование>Пакет предложений</Наименование>\n\t\t<ИдКаталога>${this.catalogId}</ИдКаталога>\n\t\t<ИдКлассификатора>${this.catalogId}</ИдКлассификатора>\n\t\t<ТипыЦен>\n`,
     );

@@ -8,6 +8,7 @@ import {
 } from '../../test-fixtures/fixture-paths';
 import { CommerceMlSink } from './commerceml-sink.port';
 import { parseCommerceMl } from './commerceml.parser';
+import { COMMERCEML_RECORD_KINDS } from './commerceml.records';
 import type {
   CommerceMlDocumentKind,
   CommerceMlRecord,
@@ -263,18 +264,6 @@ const MANIFEST_EXPECTATIONS: Record<string, ManifestExpectation> = {
   },
 };
 
-const ALL_KINDS: CommerceMlRecordKind[] = [
-  'package',
-  'group',
-  'property',
-  'unit',
-  'priceType',
-  'warehouse',
-  'product',
-  'offer',
-  'document',
-];
-
 function manifestFiles(): string[] {
   const manifest = readFileSync(`${sharedFixturesDir}/commerceml/MANIFEST.tsv`, 'utf8');
   return manifest
@@ -292,7 +281,7 @@ describe('parseCommerceMl on every shared real-world fixture', () => {
   it.each(Object.entries(MANIFEST_EXPECTATIONS))('%s', async (file, expected) => {
     const { records, summary } = await parseAll(openFixture(sharedCommerceMlFixture(file)));
 
-    const counts = Object.fromEntries(ALL_KINDS.map((kind) => [kind, expected.counts[kind] ?? 0]));
+    const counts = Object.fromEntries(COMMERCEML_RECORD_KINDS.map((kind) => [kind, expected.counts[kind] ?? 0]));
     expect(summary.counts).toEqual(counts);
     expect(summary).toMatchObject({
       documentKind: expected.kind,

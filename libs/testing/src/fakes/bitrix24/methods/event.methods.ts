@@ -52,16 +52,7 @@ export const eventMethods: MethodTable = {
   'event.bind': {
     appOnly: true,
     handler: (params, { portal, origin }) => {
-      const query = lowerKeys(params);
-      const event = stringParam(query.event).toUpperCase();
-      if (event === '') {
-        throw restErrors.argumentNull('EVENT');
-      }
-      const offline = eventType(query.event_type) === 'offline';
-      const handler = offline ? '' : stringParam(query.handler);
-      if (!offline && handler === '') {
-        throw restErrors.argumentNull('HANDLER');
-      }
+      const { query, event, offline, handler } = bindingTarget(params);
       if (!isKnownEvent(event)) {
         throw new RestError(400, 'ERROR_EVENT_NOT_FOUND', 'Event not found');
       }
@@ -97,16 +88,7 @@ export const eventMethods: MethodTable = {
   'event.unbind': {
     appOnly: true,
     handler: (params, { portal, origin }) => {
-      const query = lowerKeys(params);
-      const event = stringParam(query.event).toUpperCase();
-      if (event === '') {
-        throw restErrors.argumentNull('EVENT');
-      }
-      const offline = eventType(query.event_type) === 'offline';
-      const handler = offline ? '' : stringParam(query.handler);
-      if (!offline && handler === '') {
-        throw restErrors.argumentNull('HANDLER');
-      }
+      const { query, event, offline, handler } = bindingTarget(params);
       const count = portal.hub.unbind(
         (bound) =>
           bound.event === event &&
@@ -189,3 +171,18 @@ export const eventMethods: MethodTable = {
     },
   },
 };
+
+/** What event.bind and event.unbind both name: the event, and the handler URL unless the binding is offline. */
+function bindingTarget(params: Params) {
+  const query = lowerKeys(params);
+  const event = stringParam(query.event).toUpperCase();
+  if (event === '') {
+    throw restErrors.argumentNull('EVENT');
+  }
+  const offline = eventType(query.event_type) === 'offline';
+  const handler = offline ? '' : stringParam(query.handler);
+  if (!offline && handler === '') {
+    throw restErrors.argumentNull('HANDLER');
+  }
+  return { query, event, offline, handler };
+}
