@@ -10,7 +10,7 @@ import { catalogMethods } from './methods/catalog.methods';
 import { crmMethods } from './methods/crm.methods';
 import { Dispatcher, type Caller } from './methods/dispatcher';
 import { eventMethods } from './methods/event.methods';
-import type { Portal } from './methods/method-table';
+import type { InstalledApplication, Portal } from './methods/method-table';
 import { taskMethods } from './methods/task.methods';
 import { userMethods } from './methods/user.methods';
 import { OAuthServer } from './oauth-server';
@@ -90,6 +90,9 @@ export class FakeBitrix24 {
   private readonly domain: string;
   private readonly memberId: string;
   private readonly oauthServer: OAuthServer;
+  /** Ours first, then any other application a test installs on the same portal. */
+  private readonly applications: InstalledApplication[];
+  private readonly tokenRng: Rng;
   private readonly hub: EventHub;
   private readonly portal: Portal;
   private readonly dispatcher: Dispatcher;
@@ -129,6 +132,7 @@ export class FakeBitrix24 {
     const seed = options.seed ?? 24;
     // Separate streams, so changing fault rules never changes tokens or secrets.
     const tokenRng = new Rng(seed);
+    this.tokenRng = tokenRng;
     this.clock = options.clock ?? Date.now;
     this.offsetMinutes = options.timezoneOffsetMinutes ?? 180;
     this.baseUrl = baseUrl;
@@ -162,6 +166,9 @@ export class FakeBitrix24 {
       this.clock,
       tokenRng,
     );
+    this.applications = [
+      { id: 1, clientId: this.oauthServer.options.clientId, status: this.oauthServer.options.status },
+    ];
     this.hub = new EventHub(
       this.clock,
       tokenRng,
@@ -226,6 +233,24 @@ export class FakeBitrix24 {
       serverEndpoint: `${this.baseUrl}/rest/`,
       tokenUrl: `${this.baseUrl}/oauth/token/`,
       scope: options.scope,
+    };
+  }
+
+  /**
+   * Installs another application on this portal (same domain and member id, its own client id and tokens), as an
+   * attacker's or a neighbour's app would be: its access token works for REST calls and `app.info` tells its own
+   * CODE. The token endpoint serves our application only.
+   */
+  addApplication(options: { clientId: string; status?: string }): OAuthSettings {
+    const application = { id: this.applications.length + 1, clientId: options.clientId, status: options.status ?? 'L' };
+    this.applications.push(application);
+    return {
+      ...this.oauth,
+      clientId: application.clientId,
+      clientSecret: this.tokenRng.string(50),
+      accessToken: this.oauthServer.issueAccessToken(this.oauthServer.options.userId, application.clientId).token,
+      refreshToken: this.tokenRng.string(32),
+      applicationToken: this.tokenRng.string(32),
     };
   }
 
@@ -482,7 +507,8 @@ export class FakeBitrix24 {
     if (!check.ok) {
       throw check.reason === 'expired' ? restErrors.expiredToken() : restErrors.invalidToken();
     }
-    return { kind, userId: check.userId, connector };
+    const application = this.applications.find((candidate) => candidate.clientId === check.clientId);
+    return { kind, userId: check.userId, connector, application };
   }
 
   private hold(res: ServerResponse, delayMs: number | undefined): void {

@@ -1,7 +1,8 @@
 import type { Rng } from './faults';
 import type { Clock, OAuthOptions } from './types';
 
-export type TokenCheck = { ok: true; userId: number } | { ok: false; reason: 'expired' | 'invalid' };
+/** `clientId`: the application the token was issued to; `app.info` answers with that application's CODE. */
+export type TokenCheck = { ok: true; userId: number; clientId: string } | { ok: false; reason: 'expired' | 'invalid' };
 
 export interface TokenResponse {
   access_token: string;
@@ -25,7 +26,7 @@ export type TokenAnswer =
  * so a reused refresh token is `invalid_grant` (protocol doc §1.2, b24jssdk#182).
  */
 export class OAuthServer {
-  private readonly accessTokens = new Map<string, { expiresAt: number; userId: number }>();
+  private readonly accessTokens = new Map<string, { expiresAt: number; userId: number; clientId: string }>();
   private liveRefreshToken: string;
   private current: string;
   refreshes = 0;
@@ -48,11 +49,14 @@ export class OAuthServer {
     return this.liveRefreshToken;
   }
 
-  /** A new access token for `userId`, also how event deliveries get the tokens they carry. */
-  issueAccessToken(userId: number): { token: string; expiresAtSec: number } {
+  /**
+   * A new access token for `userId`, also how event deliveries get the tokens they carry. Another application
+   * installed on the same portal (`clientId`) gets tokens from the same portal, valid for REST calls alike.
+   */
+  issueAccessToken(userId: number, clientId = this.options.clientId): { token: string; expiresAtSec: number } {
     const token = this.rng.string(32);
     const expiresAt = this.clock() + this.options.accessTokenTtlSec * 1000;
-    this.accessTokens.set(token, { expiresAt, userId });
+    this.accessTokens.set(token, { expiresAt, userId, clientId });
     return { token, expiresAtSec: Math.floor(expiresAt / 1000) };
   }
 
@@ -61,7 +65,9 @@ export class OAuthServer {
     if (!known) {
       return { ok: false, reason: 'invalid' };
     }
-    return known.expiresAt > this.clock() ? { ok: true, userId: known.userId } : { ok: false, reason: 'expired' };
+    return known.expiresAt > this.clock()
+      ? { ok: true, userId: known.userId, clientId: known.clientId }
+      : { ok: false, reason: 'expired' };
   }
 
   expireAll(): void {

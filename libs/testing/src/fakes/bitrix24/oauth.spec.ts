@@ -112,8 +112,35 @@ describe('FakeBitrix24 OAuth', () => {
   });
 
   it('answers app.info to an application token only, as installers use it to verify a fresh token', async () => {
-    expect((await callApp(fake, 'app.info')).body.result).toMatchObject({ INSTALLED: true, STATUS: 'L' });
+    expect((await callApp(fake, 'app.info')).body.result).toEqual({
+      ID: 1,
+      CODE: fake.oauth.clientId,
+      VERSION: 1,
+      STATUS: 'L',
+      INSTALLED: true,
+      PAYMENT_EXPIRED: 'N',
+      DAYS: null,
+      LANGUAGE_ID: 'ru',
+      LICENSE: 'ru_project',
+      LICENSE_TYPE: 'project',
+      LICENSE_FAMILY: 'project',
+    });
     expect((await callApp(fake, 'app.info', {}, 'forged')).body.error).toBe('invalid_token');
     expect((await call(fake, 'app.info')).body.error).toBe('WRONG_AUTH_TYPE');
+  });
+
+  it('tells another application on the same portal its own CODE, and its token works like ours', async () => {
+    const other = fake.addApplication({ clientId: 'local.0123456789abcd.11111111', status: 'F' });
+
+    expect(other).toMatchObject({ memberId: fake.oauth.memberId, domain: fake.oauth.domain });
+    expect(other.accessToken).not.toBe(fake.oauth.accessToken);
+    expect(other.applicationToken).not.toBe(fake.oauth.applicationToken);
+    expect((await callApp(fake, 'app.info', {}, other.accessToken)).body.result).toMatchObject({
+      ID: 2,
+      CODE: 'local.0123456789abcd.11111111',
+      STATUS: 'F',
+    });
+    expect((await callApp(fake, 'crm.item.list', { entityTypeId: 2 }, other.accessToken)).status).toBe(200);
+    expect((await callApp(fake, 'app.info')).body.result).toMatchObject({ ID: 1, CODE: fake.oauth.clientId });
   });
 });

@@ -6,13 +6,15 @@ import { intParam, isRecord, stringParam } from '../php-values';
 import { parseQueryString, type Params } from '../request-params';
 import { RestError, restErrors } from '../rest-error';
 import type { AuthKind } from '../types';
-import type { MethodTable, Portal } from './method-table';
+import type { InstalledApplication, MethodTable, Portal } from './method-table';
 
 export interface Caller {
   kind: AuthKind;
   userId: number;
   /** `auth_connector` sent with the credentials (protocol doc §6.2). */
   connector: string;
+  /** OAuth callers only: the application the access token was issued to. */
+  application?: InstalledApplication;
 }
 
 export interface CallOutcome {
@@ -75,7 +77,12 @@ export class Dispatcher {
     const processing = this.processingSec(method);
     const origin: Origin = { kind: caller.kind, userId: caller.userId, connector: caller.connector };
     try {
-      const outcome = definition.handler(params, { authKind: caller.kind, origin, portal: this.portal });
+      const outcome = definition.handler(params, {
+        authKind: caller.kind,
+        origin,
+        portal: this.portal,
+        application: caller.application,
+      });
       this.budget.charge(key, processing);
       return { ...outcome, time: timeBlock(startMs, processing, this.budget.snapshot(key), this.offsetMinutes) };
     } catch (error) {

@@ -42,11 +42,25 @@ function messageIds(value: unknown): string[] {
  * (OAuth) authorization. `auth_connector` comes with the credentials and scopes bindings and queue reads.
  */
 export const eventMethods: MethodTable = {
-  // What an installed app learns about itself; apps call it to check a freshly received access token.
+  // What the application holding the token learns about itself (b24restdocs api-reference/common/system/app-info.md);
+  // installers call it to check that a freshly received access token is theirs: CODE is the caller's client id.
   'app.info': {
     appOnly: true,
-    handler: () => ({
-      result: { ID: 1, CODE: 'local', VERSION: 1, STATUS: 'L', INSTALLED: true, PAYMENT_EXPIRED: 'N', DAYS: null },
+    handler: (_params, { application }) => ({
+      result: {
+        // appOnly: every caller that gets here holds an application's access token.
+        ID: application!.id,
+        CODE: application!.clientId,
+        VERSION: 1,
+        STATUS: application!.status,
+        INSTALLED: true,
+        PAYMENT_EXPIRED: 'N',
+        DAYS: null,
+        LANGUAGE_ID: 'ru',
+        LICENSE: 'ru_project',
+        LICENSE_TYPE: 'project',
+        LICENSE_FAMILY: 'project',
+      },
     }),
   },
   'event.bind': {

@@ -17,10 +17,22 @@ export interface Portal {
   catalogIblockIds: number[];
 }
 
+/** An application installed on the portal, as `app.info` describes it to a holder of one of its tokens. */
+export interface InstalledApplication {
+  /** `ID`: the installation's local id on the portal. */
+  id: number;
+  /** `CODE`: a local application's code is its client id (`local.<hex>.<digits>`). */
+  clientId: string;
+  /** `STATUS`: `L` local, `F` free, `P` paid, … */
+  status: string;
+}
+
 export interface CallContext {
   authKind: AuthKind;
   origin: Origin;
   portal: Portal;
+  /** The application whose access token made the call; absent for an incoming webhook. */
+  application?: InstalledApplication;
 }
 
 /** A method's answer before the envelope: `total`/`next` only for list methods. */
