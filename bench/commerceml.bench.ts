@@ -10,8 +10,9 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SaxesParser } from 'saxes';
 import yazl from 'yazl';
-import { generateCommerceMl, parseCommerceMl } from '../libs/connectors/onec/src/commerceml';
+import { parseCommerceMl } from '../libs/connectors/onec/src/commerceml';
 import { safeUnzip } from '../libs/connectors/onec/src/zip';
+import { generateCommerceMl } from '../libs/testing/src/fakes/onec/commerceml-generator';
 
 type PhaseName = 'raw-saxes' | 'parse' | 'end-to-end' | 'exchange';
 

@@ -6,8 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateCommerceMl } from '@app/onec';
-import { FakeOnecExchange, FakeOnecHttpService, type FakeOnecFile } from '@app/testing';
+import { FakeOnecExchange, FakeOnecHttpService, generateCommerceMl, type FakeOnecFile } from '@app/testing';
 
 const USAGE = `usage:
   fake-1c catalog [--url http://127.0.0.1:3000] [--login L --password P] [--products 1000 | --file F ...] [--no-zip]

@@ -3,8 +3,9 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
-import { generateCommerceMl, parseCommerceMl, ParseSummary } from '@app/onec';
-import { FakeOnecFile } from '@app/testing';
+import type { ParseSummary } from '@app/onec';
+import { FakeOnecFile, generateCommerceMl } from '@app/testing';
+import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
 import { sharedCommerceMlFixture, sharedFixturesDir } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import { OnecHarness, startOnecHarness } from './onec-harness';
 

@@ -2,8 +2,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCommerceMl } from '@app/onec';
-import { createTestEnvironment, FakeOnecExchange, ONEC_RECORDING_DDL, TestEnvironment, waitFor } from '@app/testing';
+import {
+  createTestEnvironment,
+  FakeOnecExchange,
+  generateCommerceMl,
+  ONEC_RECORDING_DDL,
+  TestEnvironment,
+  waitFor,
+} from '@app/testing';
 import { Client } from 'pg';
 import { EXCHANGE_LOGIN, EXCHANGE_PASSWORD } from './onec-harness';
 

@@ -23,4 +23,3 @@ export {
   type SaleSchemaVersion,
   type SerializeSaleDocumentsOptions,
 } from './commerceml.writer';
-export { generateCommerceMl, type GenerateCommerceMlOptions, type GeneratedCommerceMl } from './commerceml.generator';

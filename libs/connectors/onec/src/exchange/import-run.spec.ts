@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommerceMlError, type CommerceMlRecord, generateCommerceMl } from '../commerceml';
+import { generateCommerceMl } from '../../../../testing/src/fakes/onec/commerceml-generator';
+import { CommerceMlError, type CommerceMlRecord } from '../commerceml';
 import { ImportRun } from './import-run';
 
 describe('ImportRun', () => {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { COMMERCEML_RECORD_KINDS, type CommerceMlRecordKind } from './commerceml.records';
+import { COMMERCEML_RECORD_KINDS, type CommerceMlRecordKind } from '@app/onec';
 
 export interface GenerateCommerceMlOptions {
   directory: string;

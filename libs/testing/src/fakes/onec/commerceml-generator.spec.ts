@@ -2,9 +2,10 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCommerceMl } from './commerceml.generator';
-import { parseCommerceMl } from './commerceml.parser';
-import type { CommerceMlRecord, OfferRecord, ProductRecord } from './commerceml.records';
+import type { CommerceMlRecord, OfferRecord, ProductRecord } from '@app/onec';
+// The parser is the connector's internal: the generator is checked against it, not against its own idea of it.
+import { parseCommerceMl } from '../../../../connectors/onec/src/commerceml';
+import { generateCommerceMl } from './commerceml-generator';
 
 describe('generateCommerceMl', () => {
   let directory: string;
