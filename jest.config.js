@@ -1,4 +1,5 @@
-// One jest config for unit, integration and e2e specs. Path aliases come from tsconfig so they are declared once.
+// The whole suite: unit, integration and e2e specs (jest.unit.config.js narrows it to the unit specs). Path
+// aliases come from tsconfig so they are declared once.
 const { readFileSync } = require('node:fs');
 
 const swcrc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
@@ -18,6 +19,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper,
   testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
+  // Files the layer-rules spec cruises, not specs of their own.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/packaging/layer-fixtures/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,

@@ -1,0 +1,2 @@
+import '@app/deliveries';
+import '@app/master-data';

@@ -1,0 +1,2 @@
+// ✗ connector-to-connector
+import '@app/onec';

@@ -1,0 +1,2 @@
+// ✗ connector-to-domain
+import '@app/master-data';

@@ -1,0 +1,3 @@
+import '@app/core';
+import '@app/events';
+import './client';

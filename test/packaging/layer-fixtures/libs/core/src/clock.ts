@@ -1,0 +1,2 @@
+// ✗ core-imports-nothing-above
+import '@app/events';

@@ -1,0 +1,3 @@
+import '@app/master-data';
+// ✗ lib-to-app
+import '../../../../apps/api/src/main';

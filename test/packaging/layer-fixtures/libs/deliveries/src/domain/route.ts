@@ -1,0 +1,2 @@
+// ✗ no-runtime-cycle (route -> stop -> route)
+import './stop';

@@ -1,0 +1,2 @@
+// ✗ events-imports-core-only
+import '@app/bitrix24';

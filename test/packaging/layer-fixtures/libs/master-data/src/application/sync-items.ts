@@ -1,0 +1,2 @@
+// ✗ domain-to-connector-outside-infrastructure
+import '@app/onec';

@@ -1,0 +1,2 @@
+import '@app/testing';
+import './item';

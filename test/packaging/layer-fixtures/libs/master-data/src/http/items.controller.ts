@@ -1,0 +1,2 @@
+// ✗ test-code-in-production
+import '@app/testing';

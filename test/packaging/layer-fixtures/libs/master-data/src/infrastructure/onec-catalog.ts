@@ -1,0 +1,3 @@
+import '@app/onec';
+// ✗ lib-through-its-index
+import '../../../connectors/onec/src/client';

@@ -1,0 +1,2 @@
+import '@app/core';
+import '@app/onec';
