@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigValidationError, loadConfig } from '@app/core';
+import { ConfigValidationError, loadConfig, PortBindingError } from '@app/core';
 import { Logger } from 'nestjs-pino';
 import { createApiApplication } from './api';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
+  if (error instanceof ConfigValidationError || error instanceof PortBindingError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

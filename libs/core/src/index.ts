@@ -11,6 +11,7 @@ export * from './config/onec.config';
 export { ConfigModule } from './config/config.module';
 export * from './connectors/connector-status';
 export * from './connectors/connectors.controller';
+export * from './connectors/port-bindings';
 export * from './context/request-context';
 export * from './core.module';
 export * from './database/data-source-options';

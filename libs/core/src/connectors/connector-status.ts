@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PortBinding, PortBindings } from './port-bindings';
 
 export type ConnectorState = 'ok' | 'degraded' | 'circuit_open' | 'unconfigured';
 
@@ -11,6 +12,8 @@ export interface ConnectorStatus {
   readonly message?: string;
   /** Connector-specific facts: circuit breakers per replica, quota, last success, auth mode… (no secrets). */
   readonly details?: Record<string, unknown>;
+  /** Which adapter serves each of its ports in this process ({@link PortBindings}). */
+  readonly ports?: readonly PortBinding[];
 }
 
 export type ConnectorStatusProvider = () => Promise<ConnectorStatus>;
@@ -24,6 +27,8 @@ export type ConnectorStatusProvider = () => Promise<ConnectorStatus>;
 export class ConnectorStatusRegistry {
   private readonly providers = new Map<string, ConnectorStatusProvider>();
 
+  constructor(private readonly bindings: PortBindings) {}
+
   register(name: string, provider: ConnectorStatusProvider): void {
     this.providers.set(name, provider);
   }
@@ -31,15 +36,17 @@ export class ConnectorStatusRegistry {
   async all(): Promise<ConnectorStatus[]> {
     const names = [...this.providers.keys()].sort();
     return Promise.all(
-      names.map(async (name) => {
+      names.map(async (name): Promise<ConnectorStatus> => {
+        const ports = this.bindings.of(name);
         try {
-          return await this.providers.get(name)!();
+          return { ...(await this.providers.get(name)!()), ...(ports ? { ports } : {}) };
         } catch (error) {
           return {
             name,
             configured: true,
-            state: 'degraded' as const,
+            state: 'degraded',
             message: `status unavailable: ${error instanceof Error ? error.message : String(error)}`,
+            ...(ports ? { ports } : {}),
           };
         }
       }),

@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { PortBindings } from '../connectors/port-bindings';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 /**
@@ -31,6 +32,7 @@ export class ReadinessService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(REDIS_DEPENDENCY) private readonly redisDependency: RedisDependency,
+    private readonly portBindings: PortBindings,
   ) {}
 
   async check(): Promise<Readiness> {
@@ -39,6 +41,8 @@ export class ReadinessService {
         () => this.typeOrm.pingCheck('database').withTimeout(1_500),
         () => this.migrations(),
         () => this.redisCheck(),
+        // Informational: a fallback on a port in use already stopped the start-up in production.
+        () => this.indicators.check('ports').up(this.portBindings.all()),
       ]);
       return { ready: true, result };
     } catch (error) {
