@@ -16,7 +16,7 @@ const catalogFallback: PortBinding = {
   inUse: true,
 };
 const ordersComposite: PortBinding = {
-  port: 'SaleOrdersSource',
+  port: 'OnecSaleOrdersContribution',
   adapter: 'SaleOrdersSource',
   default: false,
   inUse: true,
@@ -38,7 +38,13 @@ describe('PortBindings', () => {
     bindings.report('onec', [
       catalogFallback,
       ordersComposite,
-      { port: 'SaleDocumentsSink', adapter: 'SaleDocumentsSink', default: true, inUse: true, contributions: [] },
+      {
+        port: 'OnecSaleDocumentsContribution',
+        adapter: 'SaleDocumentsSink',
+        default: true,
+        inUse: true,
+        contributions: [],
+      },
     ]);
     let thrown: unknown;
     try {
@@ -48,10 +54,10 @@ describe('PortBindings', () => {
     }
     expect(thrown).toBeInstanceOf(PortBindingError);
     expect((thrown as PortBindingError).message.split('\n')).toEqual([
-      'Port CatalogImportSink of the onec connector has no adapter bound: its fallback LoggingCatalogImportSink ' +
-        'would accept what arrives and not handle it',
-      'Port SaleDocumentsSink of the onec connector has no adapter bound: its fallback SaleDocumentsSink ' +
-        'would accept what arrives and not handle it',
+      'Port CatalogImportSink of the onec connector has no adapter bound: only the stand-in ' +
+        'LoggingCatalogImportSink serves it, and it handles nothing',
+      'Port OnecSaleDocumentsContribution of the onec connector has no adapter bound: only the stand-in ' +
+        'SaleDocumentsSink serves it, and it handles nothing',
     ]);
   });
 

@@ -73,7 +73,7 @@ export class PortBindings implements OnApplicationBootstrap {
         .map(
           (binding) =>
             `Port ${binding.port} of the ${connector} connector has no adapter bound: ` +
-            `its fallback ${binding.adapter} would accept what arrives and not handle it`,
+            `only the stand-in ${binding.adapter} serves it, and it handles nothing`,
         ),
     );
     if (problems.length === 0) {
