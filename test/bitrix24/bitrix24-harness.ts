@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppConfig, UnitOfWork } from '@app/core';
 import { bitrix24UpsertEvent, type UpsertRequest } from '@app/bitrix24';
 import { EventPublisher } from '@app/events';
-import type { FakeBitrix24 } from '@app/testing';
+import type { FakeBitrix24, OAuthSettings } from '@app/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { stringify } from 'yaml';
 
@@ -56,6 +56,47 @@ export function webhookEnv(fake: FakeBitrix24, extra: Record<string, string> = {
     EVENTS_MAX_ATTEMPTS: '30',
     ...extra,
   };
+}
+
+/** Environment of a middleware that is `fake`'s OAuth local application (tokens arrive at the install handler). */
+export function oauthEnv(fake: FakeBitrix24, extra: Record<string, string> = {}): Record<string, string> {
+  const oauth = fake.oauth;
+  return {
+    BITRIX24_CLIENT_ID: oauth.clientId,
+    BITRIX24_CLIENT_SECRET: oauth.clientSecret,
+    BITRIX24_PORTAL_URL: fake.baseUrl,
+    BITRIX24_OAUTH_SERVER_HOSTS: new URL(fake.baseUrl).host,
+    BITRIX24_MAPPING_FILE: writeMappingFile(),
+    ...extra,
+  };
+}
+
+/** ONAPPINSTALL as the portal posts it to the install handler, with `app`'s tokens: a form of `auth[…]` fields. */
+export function postInstall(
+  apiUrl: string,
+  app: OAuthSettings,
+  overrides: Record<string, string> = {},
+): Promise<Response> {
+  const auth: Record<string, string> = {
+    access_token: app.accessToken,
+    expires_in: '3600',
+    scope: app.scope,
+    domain: app.domain,
+    server_endpoint: app.serverEndpoint,
+    status: 'L',
+    client_endpoint: app.clientEndpoint,
+    member_id: app.memberId,
+    refresh_token: app.refreshToken,
+    application_token: app.applicationToken,
+    ...overrides,
+  };
+  const form = new URLSearchParams({ event: 'ONAPPINSTALL', 'data[VERSION]': '1' });
+  Object.entries(auth).forEach(([key, value]) => form.set(`auth[${key}]`, value));
+  return fetch(`${apiUrl}/api/v1/webhooks/bitrix24/install`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
 }
 
 /** Publishes upsert requests the way a domain module does: in a transaction, through the outbox. */

@@ -8,10 +8,11 @@ import {
   DELIVERY_CATEGORY,
   DELIVERY_TYPE,
   FAKE_SMART_PROCESSES,
+  oauthEnv,
+  postInstall,
   requestUpserts,
   webhookEnv,
   withWorkerOpsPort0,
-  writeMappingFile,
 } from './bitrix24-harness';
 
 const STAGE = (code: string) => `DT${DELIVERY_TYPE}_${DELIVERY_CATEGORY}:${code}`;
@@ -184,47 +185,19 @@ describe('Bitrix24 event recovery, OAuth local application: the offline queue', 
   let db: DataSource;
   let probe: ReturnType<typeof probes>;
 
-  const install = (overrides: Record<string, string> = {}) => {
-    const oauth = fake.oauth;
-    const auth: Record<string, string> = {
-      access_token: oauth.accessToken,
-      expires_in: '3600',
-      scope: oauth.scope,
-      domain: oauth.domain,
-      server_endpoint: oauth.serverEndpoint,
-      status: 'L',
-      client_endpoint: oauth.clientEndpoint,
-      member_id: oauth.memberId,
-      refresh_token: oauth.refreshToken,
-      application_token: oauth.applicationToken,
-      ...overrides,
-    };
-    const form = new URLSearchParams({ event: 'ONAPPINSTALL', 'data[VERSION]': '1' });
-    Object.entries(auth).forEach(([key, value]) => form.set(`auth[${key}]`, value));
-    return fetch(`${api.url}/api/v1/webhooks/bitrix24/install`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    });
-  };
+  const install = (overrides: Record<string, string> = {}) => postInstall(api.url, fake.oauth, overrides);
 
   beforeAll(async () => {
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES, limits: { burst: 50, drainPerSec: 20 } });
-    const oauth = fake.oauth;
     middleware = await startInProcessMiddleware({
       worker: false,
-      env: {
-        BITRIX24_CLIENT_ID: oauth.clientId,
-        BITRIX24_CLIENT_SECRET: oauth.clientSecret,
-        BITRIX24_PORTAL_URL: fake.baseUrl,
-        BITRIX24_OAUTH_SERVER_HOSTS: new URL(fake.baseUrl).host,
-        BITRIX24_MEMBER_ID: oauth.memberId,
-        BITRIX24_MAPPING_FILE: writeMappingFile(),
+      env: oauthEnv(fake, {
+        BITRIX24_MEMBER_ID: fake.oauth.memberId,
         BITRIX24_OFFLINE_POLL_INTERVAL_MS: '600000',
         BITRIX24_REQUEST_TIMEOUT_MS: '2000',
         EVENTS_BACKOFF_BASE_MS: '100',
         EVENTS_RELAY_POLL_INTERVAL_MS: '100',
-      },
+      }),
     });
     ({ config, api, db } = middleware);
     probe = probes(db);

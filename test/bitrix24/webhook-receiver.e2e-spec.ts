@@ -131,6 +131,28 @@ describe('Bitrix24 webhook receiver', () => {
     expect(await inboxRows()).toHaveLength(before);
   });
 
+  it('accepts and stores an authentic event while forged calls from the same address are over the cap', async () => {
+    // Behind an ingress every caller shares one address (security finding 4): forged calls must not shut Bitrix24 out.
+    for (const round of [1, 2, 3]) {
+      await waitFor(
+        async () => {
+          const answers = await Promise.all(
+            Array.from({ length: 10 }, () => post(api.url, 'event=ONCRMDEALUPDATE&auth%5Bapplication_token%5D=forged')),
+          );
+          return answers.some((answer) => answer.status === 429);
+        },
+        { what: 'the refusal cap to answer 429' },
+      );
+      const authentic = { ...parsedOf(FIXTURES[0]), ts: String(1_900_000_000 + round) };
+      expect(await post(api.url, JSON.stringify(authentic), 'application/json')).toEqual({
+        status: 200,
+        body: { status: 'accepted' },
+      });
+      const stored = await inboxRows();
+      expect(stored.some((row) => row.payload.ts === authentic.ts)).toBe(true);
+    }
+  });
+
   it('answers 429 to a source that keeps sending refused calls', async () => {
     // 120 calls in waves of 10 take well under a second: at least one one-second window sees more than 50 refusals.
     const statuses: number[] = [];

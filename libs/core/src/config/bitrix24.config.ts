@@ -46,6 +46,11 @@ export interface Bitrix24Settings {
   readonly offlinePollIntervalMs: number;
   /** `ratePerSecond`: refused calls per source and second before the source gets 429. */
   readonly webhook: { readonly bodyLimitBytes: number; readonly ratePerSecond: number };
+  /**
+   * Calls of the install handler per minute, counted across API replicas before anything else is done with them (in
+   * particular before the `app.info` call that verifies a token), from any source: the install is a rare admin act.
+   */
+  readonly installAttemptsPerMinute: number;
 }
 
 export function readBitrix24Config(read: EnvReader): Bitrix24Settings {
@@ -106,5 +111,6 @@ export function readBitrix24Config(read: EnvReader): Bitrix24Settings {
       bodyLimitBytes: read.int('BITRIX24_WEBHOOK_BODY_LIMIT_BYTES', 64 * 1024, { min: 1024 }),
       ratePerSecond: read.int('BITRIX24_WEBHOOK_RATE_PER_SECOND', 50, { min: 1 }),
     },
+    installAttemptsPerMinute: read.int('BITRIX24_INSTALL_RATE_PER_MINUTE', 5, { min: 1, max: 1_000 }),
   };
 }

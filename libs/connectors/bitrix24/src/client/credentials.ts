@@ -1,9 +1,9 @@
-import { AppConfig, IntegrationLogService } from '@app/core';
+import { AppConfig, IntegrationLogService, UnitOfWork } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Bitrix24Error, classifyRestError, errorFields } from './bitrix24-error';
-import { Bitrix24OAuthInstallationEntity } from './oauth-token.entity';
+import { Bitrix24OAuthInstallationEntity, type OAuthInstallationStatus } from './oauth-token.entity';
 
 /** Where a call goes and which credential it carries. */
 export interface PreparedCall {
@@ -34,6 +34,15 @@ export interface InstallPayload {
   readonly scope: string;
 }
 
+/** What a verified install did: a first install, a re-install over the same portal's row, or nothing. */
+export type InstallOutcome =
+  | { readonly kind: 'installed' }
+  | {
+      readonly kind: 'reinstalled';
+      readonly previous: { readonly status: OAuthInstallationStatus; readonly installedAt: Date };
+    }
+  | { readonly kind: 'refused'; readonly reason: string };
+
 const REFRESH_TIMEOUT_MS = 15_000;
 
 /**
@@ -51,6 +60,7 @@ export class Bitrix24Credentials {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: IntegrationLogService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   private get repository() {
@@ -111,24 +121,46 @@ export class Bitrix24Credentials {
     return rows.map((row) => ({ token: row.applicationToken, memberId: row.memberId }));
   }
 
-  async install(payload: InstallPayload): Promise<void> {
-    await this.repository.upsert(
-      {
-        memberId: payload.memberId,
-        domain: payload.domain,
-        serverEndpoint: payload.serverEndpoint,
-        accessToken: payload.accessToken,
-        refreshToken: payload.refreshToken,
-        applicationToken: payload.applicationToken,
-        expiresAt: new Date(Date.now() + payload.expiresInSeconds * 1000),
-        scope: payload.scope,
-        status: 'active',
-        installedAt: new Date(),
-        refreshedAt: null,
-        refreshCount: 0,
-      },
-      ['memberId'],
-    );
+  /**
+   * Stores the tokens of a verified install, pinned to the portal of the first one: while an installation row exists,
+   * only the same member id and domain may replace its tokens (a re-install); anything else is refused and changes
+   * nothing. Runs in the caller's unit of work, so an audit row commits with it; the table lock makes concurrent
+   * installs take turns, so two first installs cannot both pass the check.
+   */
+  async install(payload: InstallPayload): Promise<InstallOutcome> {
+    return this.unitOfWork.run(async (manager) => {
+      await manager.query('LOCK TABLE bitrix24_oauth_installations IN SHARE ROW EXCLUSIVE MODE');
+      const repository = manager.getRepository(Bitrix24OAuthInstallationEntity);
+      const existing = await repository.find();
+      if (existing.some((row) => row.memberId !== payload.memberId)) {
+        return { kind: 'refused', reason: 'member_id is not the installed portal' };
+      }
+      // The member id is the key: at most the row this install would replace is left.
+      const [previous] = existing;
+      if (previous && previous.domain.toLowerCase() !== payload.domain.toLowerCase()) {
+        return { kind: 'refused', reason: 'domain is not the installed portal' };
+      }
+      await repository.upsert(
+        {
+          memberId: payload.memberId,
+          domain: payload.domain,
+          serverEndpoint: payload.serverEndpoint,
+          accessToken: payload.accessToken,
+          refreshToken: payload.refreshToken,
+          applicationToken: payload.applicationToken,
+          expiresAt: new Date(Date.now() + payload.expiresInSeconds * 1000),
+          scope: payload.scope,
+          status: 'active',
+          installedAt: new Date(),
+          refreshedAt: null,
+          refreshCount: 0,
+        },
+        ['memberId'],
+      );
+      return previous
+        ? { kind: 'reinstalled', previous: { status: previous.status, installedAt: previous.installedAt } }
+        : { kind: 'installed' };
+    });
   }
 
   async uninstall(memberId: string): Promise<void> {

@@ -62,22 +62,29 @@ export class Bitrix24WebhookController {
     if (length > this.config.bitrix24.webhook.bodyLimitBytes) {
       throw new AppError('BITRIX24_EVENT_TOO_LARGE', 'payload_too_large', 'Event body too large');
     }
-    if (await this.rateCap.blocked(request.ip)) {
-      throw new AppError('BITRIX24_EVENT_RATE_LIMITED', 'rate_limited', 'Too many refused calls from this source', {
-        retryAfterSeconds: 1,
-      });
-    }
+    // Verified before any cap is consulted: an authentic event is never refused because of other callers' failures.
     const event = parseEventBody(body);
     const verdict = await this.verifier.verify(event?.auth ?? {});
     if (!verdict.ok) {
-      // The only trace a refused call leaves: who, what, why; never the token.
-      this.logger.warn(
-        { source: request.ip, event: event?.event ?? null, domain: event?.auth.domain ?? null, reason: verdict.reason },
-        'Refused a Bitrix24 webhook call',
-      );
       this.metrics.inbound.inc({ event: 'unknown', outcome: 'refused' });
-      await this.rateCap.noteRefusal(request.ip);
-      throw new AppError('BITRIX24_EVENT_UNAUTHENTICATED', 'unauthenticated', 'Unauthenticated Bitrix24 event');
+      const cap = await this.rateCap.noteRefusal(request.ip);
+      // The only trace a refused call leaves: who, what, why; never the token. Over the cap, one line per window.
+      const trace = {
+        source: request.ip,
+        event: event?.event ?? null,
+        domain: event?.auth.domain ?? null,
+        reason: verdict.reason,
+      };
+      if (!cap.over) {
+        this.logger.warn(trace, 'Refused a Bitrix24 webhook call');
+        throw new AppError('BITRIX24_EVENT_UNAUTHENTICATED', 'unauthenticated', 'Unauthenticated Bitrix24 event');
+      }
+      if (cap.justCrossed) {
+        this.logger.warn(trace, 'Too many refused Bitrix24 webhook calls from this source: the rest are not logged');
+      }
+      throw new AppError('BITRIX24_EVENT_RATE_LIMITED', 'rate_limited', 'Too many refused calls from this source', {
+        retryAfterSeconds: cap.retryAfterSeconds,
+      });
     }
     if (!event) {
       throw new AppError('BITRIX24_EVENT_INVALID', 'invalid_input', 'Not a Bitrix24 event: `event` is missing');
