@@ -12,14 +12,14 @@ module.exports = {
   forbidden: [
     {
       name: 'core-imports-nothing-above',
-      comment: 'libs/core is the base layer: it imports no other lib.',
+      comment: 'libs/core is the base layer: it imports no other lib (its specs may use libs/testing).',
       severity: 'error',
       from: { path: '^libs/core/' },
       to: { path: '^libs/', pathNot: '^libs/(?:core|testing)/' },
     },
     {
       name: 'events-imports-core-only',
-      comment: 'libs/events builds on libs/core only.',
+      comment: 'libs/events builds on libs/core only (its specs may use libs/testing).',
       severity: 'error',
       from: { path: '^libs/events/' },
       to: { path: '^libs/', pathNot: '^libs/(?:core|events|testing)/' },
@@ -41,8 +41,9 @@ module.exports = {
     {
       name: 'domain-to-connector-outside-infrastructure',
       comment:
-        "A domain lib's domain/ and application/ (and http/, jobs/) depend on core, events and other domains " +
-        "only; its infrastructure/ alone reaches a connector, and only through the connector's index.",
+        "A domain lib's domain/ and application/ (and http/, jobs/, its module) depend on core, events and other " +
+        "domains only; its infrastructure/ alone reaches a connector (through the connector's index), so the " +
+        "bindings of a connector's ports to the domain's adapters live in infrastructure/ too.",
       severity: 'error',
       from: { path: `${DOMAIN_LIB}src/(?!infrastructure/)` },
       to: { path: '^libs/connectors/' },
