@@ -1,15 +1,13 @@
-export * from './commerceml';
+// The 1C connector's public surface: its modules, its ports and the types they use. The parser, the writer, the
+// exchange and the HTTP-service client stay inside; tests that need them import them by path.
 export * from './onec.module';
-export * from './zip';
 export * from './ports/catalog-import-sink.port';
-export * from './ports/sale-documents-sink.port';
-export * from './ports/sale-orders-source.port';
 export * from './ports/onec-push.port';
-export { EXCHANGE_COOKIE_NAME } from './exchange/exchange-auth.service';
-export { EXCHANGE_PATHS } from './exchange/exchange.controller';
-export type { ExchangeFailureCode } from './exchange/exchange-failure';
-export type { ExchangeSessionState, ExchangeType } from './exchange/exchange-session.entity';
-export { classifyResponse, pushPayloadOf, type OnecPushPayload } from './http-service/onec-http-service.client';
+export * from './ports/sale-documents-contribution.port';
+export * from './ports/sale-orders-contribution.port';
+// The records the catalog and sale-documents ports carry (with the record kinds their counts are keyed by).
+export * from './commerceml/commerceml.records';
+export type * from './commerceml/sale-document';
 
 import { ExchangeFileEntity } from './exchange/exchange-file.entity';
 import { ExchangeSessionEntity } from './exchange/exchange-session.entity';

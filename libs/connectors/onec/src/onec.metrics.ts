@@ -10,7 +10,9 @@ export class OnecMetrics {
   readonly importSliceSeconds: Histogram<'type' | 'outcome'>;
   readonly requests: Counter<'type' | 'mode' | 'status'>;
   readonly authFailures: Counter<'reason'>;
+  readonly refused: Counter<'reason'>;
   readonly ordersExported: Counter;
+  readonly saleDocumentsUnrouted: Counter<'operation'>;
   readonly pushCalls: Counter<'outcome'>;
   readonly pushSeconds: Histogram<'outcome'>;
   readonly breakerState: Gauge;
@@ -42,9 +44,19 @@ export class OnecMetrics {
       help: 'Refused exchange logins, by reason',
       labelNames: ['reason'],
     });
+    this.refused = metrics.counter({
+      name: 'onec_exchange_refused_total',
+      help: 'Exchange requests refused before a session was known, by failure code (only sampled in the IntegrationLog)',
+      labelNames: ['reason'],
+    });
     this.ordersExported = metrics.counter({
       name: 'onec_exchange_orders_exported_total',
       help: 'Orders and returns 1C confirmed with sale/success',
+    });
+    this.saleDocumentsUnrouted = metrics.counter({
+      name: 'onec_sale_documents_unrouted_total',
+      help: "1C's documents that no registered contribution owns (not applied), by ХозОперация",
+      labelNames: ['operation'],
     });
     this.pushCalls = metrics.counter({
       name: 'onec_http_push_calls_total',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ArchiveUnpacker } from './exchange/archive-unpacker';
 import { ExchangeAuthService } from './exchange/exchange-auth.service';
 import { ExchangeImportService } from './exchange/exchange-import.service';
@@ -17,17 +18,22 @@ import { OnecPushConsumer } from './http-service/onec-push.consumer';
 import { OnecMetrics } from './onec.metrics';
 import { ExchangePorts } from './ports/exchange-ports';
 import { OnecPushPort } from './ports/onec-push.port';
+import { UnroutedSaleDocuments } from './ports/unrouted-sale-documents';
 import { OnecConnectorStatus } from './status/onec-connector-status';
 
 /**
  * The API side of the 1C connector: the CommerceML exchange endpoint (`/api/v1/exchange/1c` and
- * `/bitrix/admin/1c_exchange.php`), the exchange-session admin list, and the connector status.
+ * `/bitrix/admin/1c_exchange.php`), the exchange-session admin list, and the connector status. Domain modules
+ * plug into its ports by providing classes that extend `CatalogImportSink`, `OnecSaleOrdersContribution` or
+ * `OnecSaleDocumentsContribution` anywhere in the app (see `ExchangePorts`).
  */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [ExchangeController, ExchangeSessionsController],
   providers: [
     OnecMetrics,
     ExchangePorts,
+    UnroutedSaleDocuments,
     ExchangeWorkArea,
     ExchangeSessionStore,
     SessionLeases,

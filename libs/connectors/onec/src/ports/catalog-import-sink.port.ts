@@ -45,8 +45,9 @@ export interface CatalogExchangeFinished {
 
 /**
  * Port: receives the catalog that 1C uploads through the CommerceML exchange (groups, properties, units, price
- * types, warehouses, products, offers with prices and stock). The master-data module implements it; until then a
- * default adapter counts and logs.
+ * types, warehouses, products, offers with prices and stock). It has exactly one owner, the master-data module:
+ * the catalog is master data, and two owners would each see only part of what a full upload deactivates.
+ * Unlike the sale ports it is not a fan-in.
  *
  * **Delivery is "once" by checkpoint.** Each {@link deliver} runs inside the transaction that advances the file's
  * record checkpoint (`UnitOfWork`): write through `UnitOfWork.manager` and your writes commit or roll back with the
@@ -54,8 +55,10 @@ export interface CatalogExchangeFinished {
  * record. An implementation that calls another system instead must be idempotent on the 1C `Ид` (plus package)
  * itself, because a transaction that fails after that call is retried.
  *
- * Bind it from a `@Global()` module (`{ provide: CatalogImportSink, useClass: … }`, exported); the exchange picks
- * it up, and falls back to the logging adapter when nothing is bound.
+ * Bind it by providing a class that extends this one in any module of the app (`providers: [MasterDataCatalogSink]`
+ * or `{ provide: CatalogImportSink, useClass: … }`); the connector finds it at start-up. Two bound sinks stop the
+ * start-up. With none, a stand-in counts and logs the records; in production that stops the start-up while the
+ * exchange is configured (`ONEC_EXCHANGE_LOGIN`), because 1C would be told `success` for a catalog nobody keeps.
  */
 export abstract class CatalogImportSink {
   /**

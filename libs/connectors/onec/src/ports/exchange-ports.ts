@@ -1,26 +1,87 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { AppConfig, PortBindingError, PortBindings } from '@app/core';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { CatalogImportSink } from './catalog-import-sink.port';
-import { LoggingCatalogImportSink, LoggingSaleDocumentsSink, NoPendingSaleOrders } from './default-adapters';
-import { SaleDocumentsSink } from './sale-documents-sink.port';
-import { SaleOrdersSource } from './sale-orders-source.port';
+import { DocumentTypeOwners, nameOf } from './document-type-owners';
+import { LoggingCatalogImportSink } from './logging-catalog-import-sink';
+import { OnecSaleDocumentsContribution } from './sale-documents-contribution.port';
+import { SaleDocumentsSink } from './sale-documents-sink';
+import { OnecSaleOrdersContribution } from './sale-orders-contribution.port';
+import { SaleOrdersSource } from './sale-orders-source';
+import { UnroutedSaleDocuments } from './unrouted-sale-documents';
+
+type PortClass<T> = abstract new (...args: never[]) => T;
 
 /**
- * The ports the exchange talks to: whatever a `@Global()` module binds, else the default adapters. Domain modules
- * bind them without the connector knowing them (connectors never import domain libs).
+ * The ports the exchange talks to, resolved once the app's providers exist. A domain module plugs in by providing
+ * a class that extends a port class, in any module of the app; the connector finds it here (connectors never
+ * import domain libs, and nothing in the connector needs editing). The catalog sink has one owner; the sale ports
+ * are fan-ins over every contribution. What serves each port is reported to {@link PortBindings}, which stops a
+ * production start-up on a stand-in while the exchange is configured.
  */
 @Injectable()
-export class ExchangePorts {
-  readonly catalog: CatalogImportSink;
-  readonly saleDocuments: SaleDocumentsSink;
-  readonly saleOrders: SaleOrdersSource;
+export class ExchangePorts implements OnModuleInit {
+  catalog!: CatalogImportSink;
+  saleOrders!: SaleOrdersSource;
+  saleDocuments!: SaleDocumentsSink;
 
   constructor(
-    @Optional() catalog?: CatalogImportSink,
-    @Optional() saleDocuments?: SaleDocumentsSink,
-    @Optional() saleOrders?: SaleOrdersSource,
-  ) {
-    this.catalog = catalog ?? new LoggingCatalogImportSink();
-    this.saleDocuments = saleDocuments ?? new LoggingSaleDocumentsSink();
-    this.saleOrders = saleOrders ?? new NoPendingSaleOrders();
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+    private readonly bindings: PortBindings,
+    private readonly unrouted: UnroutedSaleDocuments,
+  ) {}
+
+  onModuleInit(): void {
+    const catalogSinks = this.provided(CatalogImportSink);
+    if (catalogSinks.length > 1) {
+      throw new PortBindingError([
+        `Port CatalogImportSink of the onec connector has one owner (master data), but ${catalogSinks.length} ` +
+          `adapters are bound: ${catalogSinks.map(nameOf).join(', ')}`,
+      ]);
+    }
+    const orders = new DocumentTypeOwners('OnecSaleOrdersContribution', this.provided(OnecSaleOrdersContribution));
+    const documents = new DocumentTypeOwners(
+      'OnecSaleDocumentsContribution',
+      this.provided(OnecSaleDocumentsContribution),
+    );
+    this.catalog = catalogSinks[0] ?? new LoggingCatalogImportSink();
+    this.saleOrders = new SaleOrdersSource(orders);
+    this.saleDocuments = new SaleDocumentsSink(documents, (batch) => this.unrouted.report(batch));
+
+    // Without an exchange account every exchange call is refused, so nothing reaches the ports.
+    const inUse = this.config.onec.exchange.account !== undefined;
+    this.bindings.report('onec', [
+      { port: 'CatalogImportSink', adapter: nameOf(this.catalog), default: catalogSinks.length === 0, inUse },
+      ...[orders, documents].map((owners, index) => ({
+        port: owners.port,
+        adapter: nameOf(index === 0 ? this.saleOrders : this.saleDocuments),
+        default: owners.contributions.length === 0,
+        inUse,
+        contributions: owners.describe(),
+      })),
+    ]);
+  }
+
+  /** Every distinct singleton instance of `port` among the app's providers, in module order. */
+  private provided<T extends object>(port: PortClass<T>): T[] {
+    const found = new Set<T>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const prototype: unknown = (wrapper.metatype as { prototype?: unknown } | null)?.prototype;
+      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
+        if (prototype instanceof port) {
+          throw new PortBindingError([
+            `${wrapper.name} implements ${port.name} but is request-scoped or transient; ` +
+              'the 1C exchange needs one instance for the whole app',
+          ]);
+        }
+        continue;
+      }
+      const instance: unknown = wrapper.instance;
+      if (instance instanceof port) {
+        found.add(instance);
+      }
+    }
+    return [...found];
   }
 }

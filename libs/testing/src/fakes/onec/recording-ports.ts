@@ -4,14 +4,17 @@ import {
   CatalogExchangeFinished,
   CatalogImportSink,
   ImportedFileSummary,
+  OnecSaleDocumentsContribution,
+  OnecSaleOrdersContribution,
   PendingSaleOrder,
   SaleDocument,
   SaleDocumentsBatch,
-  SaleDocumentsSink,
   SaleOrderRef,
-  SaleOrdersSource,
 } from '@app/onec';
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
+
+/** The document types the recording sale ports own: orders and returns, as the two domains will. */
+export const RECORDING_SALE_DOCUMENT_TYPES = ['Заказ товара', 'Возврат товара'] as const;
 
 /** Tables the recording ports write to; tests create them in their database before the exchange runs. */
 export const ONEC_RECORDING_DDL = `
@@ -25,6 +28,7 @@ export const ONEC_RECORDING_DDL = `
     document_id text NOT NULL, payload jsonb NOT NULL);
   CREATE TABLE IF NOT EXISTS test_onec_sale_orders (
     id text PRIMARY KEY, version integer NOT NULL DEFAULT 1, document jsonb NOT NULL,
+    waiting_since timestamptz NOT NULL DEFAULT clock_timestamp(),
     exported_version integer, exported_session uuid, exported_at timestamptz,
     number_1c text, posted boolean, paid boolean, shipped boolean, payment_number_1c text, status_1c text);
   CREATE TABLE IF NOT EXISTS test_onec_switches (name text PRIMARY KEY);`;
@@ -83,18 +87,26 @@ export class RecordingCatalogImportSink extends CatalogImportSink {
 
 /** Orders waiting for 1C, from test_onec_sale_orders (`seedSaleOrders`); marked exported per version. */
 @Injectable()
-export class TableSaleOrdersSource extends SaleOrdersSource {
+export class TableSaleOrdersSource extends OnecSaleOrdersContribution {
+  readonly documentTypes = RECORDING_SALE_DOCUMENT_TYPES;
+
   constructor(private readonly unitOfWork: UnitOfWork) {
     super();
   }
 
   async pending(limit: number): Promise<PendingSaleOrder[]> {
-    const rows = await this.unitOfWork.manager.query<{ id: string; version: number; document: SaleDocument }[]>(
-      `SELECT id, version, document FROM test_onec_sale_orders
-        WHERE exported_version IS DISTINCT FROM version ORDER BY id LIMIT $1`,
+    const rows = await this.unitOfWork.manager.query<
+      { id: string; version: number; document: SaleDocument; waiting_since: Date }[]
+    >(
+      `SELECT id, version, document, waiting_since FROM test_onec_sale_orders
+        WHERE exported_version IS DISTINCT FROM version ORDER BY waiting_since, id LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => ({ ref: { id: row.id, version: String(row.version) }, document: row.document }));
+    return rows.map((row) => ({
+      ref: { id: row.id, version: String(row.version) },
+      document: row.document,
+      waitingSince: row.waiting_since,
+    }));
   }
 
   async markExported(refs: readonly SaleOrderRef[], context: { exchangeSessionId: string }): Promise<void> {
@@ -111,7 +123,9 @@ export class TableSaleOrdersSource extends SaleOrdersSource {
 
 /** Records 1C's documents and applies their 1C state to test_onec_sale_orders. */
 @Injectable()
-export class RecordingSaleDocumentsSink extends SaleDocumentsSink {
+export class RecordingSaleDocumentsSink extends OnecSaleDocumentsContribution {
+  readonly documentTypes = RECORDING_SALE_DOCUMENT_TYPES;
+
   constructor(private readonly unitOfWork: UnitOfWork) {
     super();
   }
@@ -143,21 +157,13 @@ export class RecordingSaleDocumentsSink extends SaleDocumentsSink {
 }
 
 /**
- * Binds the three exchange ports to the recording adapters above, globally, the way a domain module binds its
- * implementations. Import it into an API under test (and create ONEC_RECORDING_DDL in its database).
+ * Plugs the recording adapters above into the 1C exchange the way a domain module does: by providing them. Import
+ * it into an API under test (and create ONEC_RECORDING_DDL in its database).
  */
-@Global()
-@Module({
-  providers: [
-    { provide: CatalogImportSink, useClass: RecordingCatalogImportSink },
-    { provide: SaleOrdersSource, useClass: TableSaleOrdersSource },
-    { provide: SaleDocumentsSink, useClass: RecordingSaleDocumentsSink },
-  ],
-  exports: [CatalogImportSink, SaleOrdersSource, SaleDocumentsSink],
-})
+@Module({ providers: [RecordingCatalogImportSink, TableSaleOrdersSource, RecordingSaleDocumentsSink] })
 export class RecordingOnecPortsModule {}
 
-/** Puts orders in the recording source's table (`version` bumps re-queue an exported order). */
+/** Puts orders in the recording source's table (`version` bumps re-queue an exported order, as the newest). */
 export async function seedSaleOrders(
   query: (sql: string, parameters: unknown[]) => Promise<unknown>,
   orders: readonly { document: SaleDocument; version?: number }[],
@@ -165,7 +171,8 @@ export async function seedSaleOrders(
   for (const order of orders) {
     await query(
       `INSERT INTO test_onec_sale_orders (id, version, document) VALUES ($1, $2, $3)
-       ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, document = EXCLUDED.document`,
+       ON CONFLICT (id) DO UPDATE
+         SET version = EXCLUDED.version, document = EXCLUDED.document, waiting_since = clock_timestamp()`,
       [order.document.id, order.version ?? 1, JSON.stringify(order.document)],
     );
   }
