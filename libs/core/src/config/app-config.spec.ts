@@ -89,4 +89,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ JWT_PUBLIC_KEY: 'not a key' })).toEqual(['JWT_PUBLIC_KEY is not a valid PEM public key']);
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
   });
+
+  it('refuses a JWKS URL over plain HTTP in production', () => {
+    const production = { NODE_ENV: 'production', JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'mastermobile' };
+    expect(problemsOf({ ...production, JWT_JWKS_URL: 'http://id.example/.well-known/jwks.json' })).toEqual([
+      'JWT_JWKS_URL must use https:, got "http:"',
+    ]);
+    expect(problemsOf({ ...production, JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' })).toEqual([]);
+    expect(loadConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).jwt.jwksUrl).toBe(
+      'http://127.0.0.1:8080/jwks.json',
+    );
+  });
 });

@@ -164,7 +164,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 function readJwt(read: EnvReader, production: boolean): JwtSettings {
   const secret = read.optionalString('JWT_SECRET');
   const publicKey = read.optionalString('JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n');
-  const jwksUrl = read.url('JWT_JWKS_URL', undefined, ['https:', 'http:']);
+  // Keys fetched over plain HTTP can be swapped in transit, and whoever swaps them mints any token.
+  const jwksUrl = read.url('JWT_JWKS_URL', undefined, production ? ['https:'] : ['https:', 'http:']);
   const issuer = read.secret('JWT_ISSUER', 'mastermobile-dev');
   const audience = read.secret('JWT_AUDIENCE', 'mastermobile-api');
   const clockToleranceSeconds = read.int('JWT_CLOCK_TOLERANCE_SECONDS', 30, { min: 0, max: 30 });
