@@ -110,6 +110,13 @@ export class PlatformProbeController {
     return { reachable: true };
   }
 
+  /** The client address the app believes, after TRUST_PROXY has had its say over X-Forwarded-For. */
+  @Get('ip')
+  @Public()
+  clientAddress(@Req() request: FastifyRequest) {
+    return { ip: request.ip };
+  }
+
   @Get('public')
   @Public()
   publicRoute(@Query('echo') echo?: string) {

@@ -90,6 +90,25 @@ describe('loadConfig', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
   });
 
+  it('trusts X-Forwarded-For only from listed proxy addresses and refuses settings that trust anybody', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.244.0.0/16, 192.0.2.7,fd00::/8' }).http.trustProxy).toEqual([
+      '10.244.0.0/16',
+      '192.0.2.7',
+      'fd00::/8',
+    ]);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([
+      'TRUST_PROXY=true would let any client that reaches the API directly forge X-Forwarded-For: list the ' +
+        'addresses or CIDRs of the proxies in front of it (the ingress controller pods) instead',
+    ]);
+    expect(problemsOf({ TRUST_PROXY: '1' })).toEqual([expect.stringMatching(/^TRUST_PROXY=1 would let any client/)]);
+    expect(problemsOf({ TRUST_PROXY: '0.0.0.0/0,10.0.0.0/33,ingress' })).toEqual([
+      'TRUST_PROXY must be false or a comma-separated list of IP addresses/CIDRs (not /0), got ' +
+        '"0.0.0.0/0, 10.0.0.0/33, ingress"',
+    ]);
+  });
+
   it('refuses a JWKS URL over plain HTTP in production', () => {
     const production = { NODE_ENV: 'production', JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'mastermobile' };
     expect(problemsOf({ ...production, JWT_JWKS_URL: 'http://id.example/.well-known/jwks.json' })).toEqual([

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Bitrix24Settings, readBitrix24Config } from './bitrix24.config';
 import { EnvReader } from './env-reader';
 import { OnecSettings, readOnecConfig } from './onec.config';
@@ -6,6 +7,11 @@ import { OnecSettings, readOnecConfig } from './onec.config';
 export type Environment = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+/**
+ * Whose `X-Forwarded-For` is believed: nobody, or peers at these addresses/CIDRs (the ingress). Never everybody:
+ * then any client names its own address and walks past every per-source cap and lockout.
+ */
+export type TrustProxy = false | readonly string[];
 
 /** The development JWT secret: public on purpose, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'mastermobile-development-secret-do-not-use-in-production';
@@ -34,7 +40,7 @@ export class AppConfig {
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly swaggerEnabled: boolean;
-    readonly trustProxy: boolean;
+    readonly trustProxy: TrustProxy;
   };
   readonly database!: {
     readonly url: string;
@@ -104,7 +110,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       port: read.int('PORT', 3000, { min: 0, max: 65535 }),
       bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024 }),
       swaggerEnabled: read.bool('SWAGGER_ENABLED', !production),
-      trustProxy: read.bool('TRUST_PROXY', false),
+      trustProxy: readTrustProxy(read),
     },
     database: {
       url: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mastermobile', ['postgres:', 'postgresql:'])!,
@@ -193,6 +199,48 @@ function readJwt(read: EnvReader, production: boolean): JwtSettings {
     read.problem('JWT_PUBLIC_KEY or JWT_JWKS_URL (or JWT_SECRET) is required in production');
   }
   return { ...common, secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], usesDevelopmentSecret: true };
+}
+
+/**
+ * TRUST_PROXY lists the proxies whose X-Forwarded-For is believed, by address or CIDR; each listed hop is skipped
+ * from the right and the first unlisted address is the client. `true` and hop counts are refused: neither checks
+ * who the immediate peer is, so a client that reaches the pods directly names its own address (Fastify 5 ignores
+ * hop counts for that reason).
+ */
+function readTrustProxy(read: EnvReader): TrustProxy {
+  const value = read.string('TRUST_PROXY', 'false');
+  if (['false', '0', 'no', 'off'].includes(value.toLowerCase())) {
+    return false;
+  }
+  if (['true', 'yes', 'on'].includes(value.toLowerCase()) || /^\d+$/.test(value)) {
+    read.problem(
+      `TRUST_PROXY=${value} would let any client that reaches the API directly forge X-Forwarded-For: list the ` +
+        'addresses or CIDRs of the proxies in front of it (the ingress controller pods) instead',
+    );
+    return false;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const invalid = entries.filter((entry) => !isAddressOrCidr(entry));
+  if (invalid.length > 0) {
+    read.problem(
+      `TRUST_PROXY must be false or a comma-separated list of IP addresses/CIDRs (not /0), got "${invalid.join(', ')}"`,
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) {
+    return false;
+  }
+  // A /0 range is every address: the same as trusting every hop.
+  return (
+    prefix === undefined ||
+    (/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128))
+  );
 }
 
 function algorithmForPublicKey(read: EnvReader, pem: string): JwtAlgorithm {

@@ -29,7 +29,7 @@ export async function createHttpApplication(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    trustProxy: config.http.trustProxy && [...config.http.trustProxy],
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => RequestContext.acceptOrGenerate(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
