@@ -5,23 +5,22 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { parse as parseQueryString } from 'qs';
 import { AppConfig } from '../config/app-config';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
 import { createValidationPipe } from '../errors/validation';
 import { MetricsService } from '../metrics/metrics.service';
+import { installBodyParsers, RAW_STREAM_CONTENT_TYPE } from './body-parsers';
 import { RAW_BODY_STREAM } from './raw-body';
 import { setUpSwagger } from '../openapi/swagger';
 
-const RAW_STREAM_CONTENT_TYPE = 'application/x-mastermobile-raw-stream';
 const contextResource = Symbol('requestContextResource');
 
 type ContextualRequest = FastifyRequest & { [contextResource]?: AsyncResource };
 
 /**
  * Builds the API's Fastify-based Nest application with the platform concerns every route relies on: request ids,
- * the request context, body parsers (JSON with a size limit, PHP-style forms, raw streams), metrics, validation,
- * and Swagger. Tests call this too, so they exercise exactly what production runs.
+ * the request context, body parsers (JSON and PHP-style forms with size and depth limits, raw streams), metrics,
+ * validation, and Swagger. Tests call this too, so they exercise exactly what production runs.
  */
 export async function createHttpApplication(
   rootModule: Type<unknown>,
@@ -78,30 +77,6 @@ function installRequestContext(fastify: FastifyInstance): void {
       done();
     }
   });
-}
-
-function installBodyParsers(fastify: FastifyInstance): void {
-  // Bitrix24 posts PHP bracket keys (auth[application_token]=…); qs rebuilds the nested object PHP would see.
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(
-        null,
-        parseQueryString(body as string, {
-          depth: 8,
-          strictDepth: true,
-          parameterLimit: 2_000,
-          throwOnLimitExceeded: true,
-          arrayLimit: 200,
-        }),
-      );
-    } catch {
-      done(
-        Object.assign(new Error('The form body nests or repeats keys beyond the allowed limits.'), { statusCode: 400 }),
-        undefined,
-      );
-    }
-  });
-  fastify.addContentTypeParser(RAW_STREAM_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 }
 
 /** One access-log line and one histogram sample per request, in the request's context so the line has its id. */
