@@ -24,6 +24,7 @@ export * from './errors/problem';
 export * from './health/health.controller';
 export * from './health/readiness.service';
 export * from './http/api-problem.decorator';
+export * from './http/body-limit';
 export * from './http/http-platform';
 export * from './http/pagination';
 export * from './http/raw-body';

@@ -10,6 +10,7 @@ import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
 import { createValidationPipe } from '../errors/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { installBodyParsers, RAW_STREAM_CONTENT_TYPE } from './body-parsers';
+import { installRouteBodyLimits } from './body-limit';
 import { RAW_BODY_STREAM } from './raw-body';
 import { setUpSwagger } from '../openapi/swagger';
 
@@ -19,8 +20,8 @@ type ContextualRequest = FastifyRequest & { [contextResource]?: AsyncResource };
 
 /**
  * Builds the API's Fastify-based Nest application with the platform concerns every route relies on: request ids,
- * the request context, body parsers (JSON and PHP-style forms with size and depth limits, raw streams), metrics,
- * validation, and Swagger. Tests call this too, so they exercise exactly what production runs.
+ * the request context, body parsers (JSON and PHP-style forms with size and depth limits, raw streams), per-route
+ * body limits, metrics, validation, and Swagger. Tests call this too, so they exercise exactly what production runs.
  */
 export async function createHttpApplication(
   rootModule: Type<unknown>,
@@ -37,6 +38,7 @@ export async function createHttpApplication(
   });
   installRequestContext(adapter.getInstance());
   installBodyParsers(adapter.getInstance());
+  installRouteBodyLimits(adapter.getInstance(), config);
 
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,

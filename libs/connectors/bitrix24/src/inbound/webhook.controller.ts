@@ -1,9 +1,8 @@
-import { AppError, Public, ApiProblemResponses } from '@app/core';
+import { AppError, Public, ApiProblemResponses, BodyLimit } from '@app/core';
 import { InboxService } from '@app/events';
 import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AppConfig } from '@app/core';
 import { BITRIX24_EVENT_RECEIVED, BITRIX24_INBOX_DESTINATION, BITRIX24_SOURCE } from '../bitrix24.constants';
 import { Bitrix24Metrics } from '../client/bitrix24.metrics';
 import { dedupKeyOf, inboxSubjectOf, parseEventBody } from './event-payload';
@@ -26,7 +25,6 @@ export class Bitrix24WebhookController {
   private readonly logger = new Logger('Bitrix24WebhookSecurity');
 
   constructor(
-    private readonly config: AppConfig,
     private readonly verifier: EventVerifier,
     private readonly inbox: InboxService,
     private readonly rateCap: WebhookRateCap,
@@ -36,6 +34,7 @@ export class Bitrix24WebhookController {
   @Post()
   @Public()
   @HttpCode(200)
+  @BodyLimit((config) => config.bitrix24.webhook.bodyLimitBytes)
   @ApiOperation({
     summary: 'Receive a Bitrix24 outbound event',
     description:
@@ -58,10 +57,6 @@ export class Bitrix24WebhookController {
   @ApiOkResponse({ type: WebhookReceiptDto })
   @ApiProblemResponses(400, 401, 413, 429)
   async receive(@Req() request: FastifyRequest, @Body() body: unknown): Promise<WebhookReceiptDto> {
-    const length = Number(request.headers['content-length'] ?? 0);
-    if (length > this.config.bitrix24.webhook.bodyLimitBytes) {
-      throw new AppError('BITRIX24_EVENT_TOO_LARGE', 'payload_too_large', 'Event body too large');
-    }
     // Verified before any cap is consulted: an authentic event is never refused because of other callers' failures.
     const event = parseEventBody(body);
     const verdict = await this.verifier.verify(event?.auth ?? {});
