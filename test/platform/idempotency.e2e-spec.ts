@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyService } from '@app/core';
+import { canonicalJson, IdempotencyService, sha256Hex } from '@app/core';
 import { signTestToken, tokenFor } from '@app/testing';
 import { ApiHarness, bearer, postJson, startApiHarness } from '../support/api-harness';
 import { probeExecutions } from '../support/platform-probe.module';
@@ -156,5 +156,90 @@ describe('Idempotency-Key over HTTP', () => {
       [key],
     );
     expect(Math.round(Number(row.hours))).toBe(24);
+  });
+
+  describe('a key is bound to the resource and query it was first used with', () => {
+    const batchOrders = (batch: string, query = '') => `${harness.url}/test/batches/${batch}/orders${query}`;
+
+    it('answers 422 to the same key and body on another resource, and writes nothing there', async () => {
+      const headers = { ...admin, 'idempotency-key': randomUUID() };
+      const first = await postJson(batchOrders('1'), { reference: 'per-resource' }, headers);
+      expect(first.status).toBe(201);
+      const elsewhere = await postJson(batchOrders('2'), { reference: 'per-resource' }, headers);
+      expect(elsewhere.status).toBe(422);
+      expect(elsewhere.headers.get('content-type')).toContain('application/problem+json');
+      expect(elsewhere.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', instance: '/test/batches/2/orders' });
+      expect(await writes('2:per-resource')).toBe(0);
+
+      // The first resource still replays, however its path is spelled.
+      for (const url of [batchOrders('1'), `${batchOrders('1')}/`]) {
+        const retry = await postJson(url, { reference: 'per-resource' }, headers);
+        expect(retry.headers.get('idempotent-replayed')).toBe('true');
+        expect(retry.text).toBe(first.text);
+      }
+      expect(await writes('1:per-resource')).toBe(1);
+    });
+
+    it('answers 422 to the same key with another query, and replays the same query', async () => {
+      const headers = { ...admin, 'idempotency-key': randomUUID() };
+      const first = await postJson(batchOrders('7', '?priority=high'), { reference: 'per-query' }, headers);
+      expect(first.status).toBe(201);
+      for (const query of ['?priority=low', '']) {
+        const other = await postJson(batchOrders('7', query), { reference: 'per-query' }, headers);
+        expect(other.status).toBe(422);
+        expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+      }
+      const retry = await postJson(batchOrders('7', '?priority=high'), { reference: 'per-query' }, headers);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await writes('7:per-query')).toBe(1);
+    });
+  });
+
+  describe('keys stored before the resource was part of the fingerprint', () => {
+    /** A row as the previous release wrote it: the fingerprint covers the body alone. */
+    const storeEarlierKey = async (route: string, body: unknown): Promise<string> => {
+      const probeKey = randomUUID();
+      await postJson(orders(), { reference: 'whoami' }, { ...admin, 'idempotency-key': probeKey });
+      const [{ principal }] = await harness.db.query<{ principal: string }[]>(
+        'SELECT principal FROM idempotency_keys WHERE key = $1',
+        [probeKey],
+      );
+      const key = randomUUID();
+      await harness.db.query(
+        `INSERT INTO idempotency_keys
+           (principal, method, route, key, fingerprint, response_status, response_headers, response_body, expires_at)
+         VALUES ($1, 'POST', $2, $3, $4, 201, $5, $6, now() + interval '1 hour')`,
+        [
+          principal,
+          route,
+          key,
+          sha256Hex(canonicalJson(body)),
+          { 'content-type': 'application/json; charset=utf-8' },
+          '{"stored":"before the upgrade"}',
+        ],
+      );
+      return key;
+    };
+
+    it('still replays them on routes without path parameters', async () => {
+      const key = await storeEarlierKey('/test/orders', { reference: 'earlier' });
+      const retry = await postJson(orders(), { reference: 'earlier' }, { ...admin, 'idempotency-key': key });
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(retry.text).toBe('{"stored":"before the upgrade"}');
+      expect(await writes('earlier')).toBe(0);
+    });
+
+    it('answers 422 on routes with path parameters, since the resource they ran on is unknown', async () => {
+      const key = await storeEarlierKey('/test/batches/:batch/orders', { reference: 'earlier-batch' });
+      const retry = await postJson(
+        `${harness.url}/test/batches/3/orders`,
+        { reference: 'earlier-batch' },
+        { ...admin, 'idempotency-key': key },
+      );
+      expect(retry.status).toBe(422);
+      expect(retry.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(await writes('3:earlier-batch')).toBe(0);
+    });
   });
 });

@@ -11,7 +11,7 @@ import {
   Roles,
   UnitOfWork,
 } from '@app/core';
-import { Body, Controller, Get, HttpCode, Module, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query, Req } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min, MinLength, ValidateNested } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -26,6 +26,10 @@ export class ProbeOrderDto {
   @IsOptional() @IsInt() delayMs?: number;
   @IsOptional() @IsString() fail?: 'not_found' | 'internal' | 'validation';
   @IsOptional() @ValidateNested({ each: true }) @Type(() => ProbeLineDto) lines?: ProbeLineDto[];
+}
+
+export class ProbeBatchQueryDto {
+  @IsOptional() @IsString() priority?: string;
 }
 
 /** Counts handler executions so tests can prove "exactly once" from the outside. */
@@ -63,6 +67,23 @@ export class PlatformProbeController {
       throw new Error('database exploded: password=hunter2');
     }
     return { id: row.id, reference: body.reference, execution: probeExecutions.count };
+  }
+
+  /** An idempotent write addressed by a path parameter (like `/dead-letters/:id/replay`) and a query option. */
+  @Post('batches/:batch/orders')
+  @Roles('admin')
+  @Idempotent()
+  async createBatchOrder(
+    @Param('batch') batch: string,
+    @Query() query: ProbeBatchQueryDto,
+    @Body() body: ProbeOrderDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const [row] = await this.unitOfWork.manager.query<{ id: number }[]>(
+      'INSERT INTO probe_writes (reference, principal) VALUES ($1, $2) RETURNING id',
+      [`${batch}:${body.reference}`, principal.subject],
+    );
+    return { id: row.id, batch, reference: body.reference, priority: query.priority ?? null };
   }
 
   @Post('validate')

@@ -19,7 +19,10 @@ export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'text' })
   key!: string;
 
-  /** SHA-256 of the canonical request body: the same key with another body is a client bug, answered 422. */
+  /**
+   * SHA-256 of the canonical request (body, path parameters, query): the same key on another resource or with
+   * another body is a client bug, answered 422.
+   */
   @Column({ type: 'char', length: 64 })
   fingerprint!: string;
 

@@ -4,7 +4,7 @@ import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 /**
  * Every state-changing business endpoint carries this: a required Idempotency-Key, replay of the first outcome
- * for 24 h, 422 on a key reused with another body, 409 while the first request is still running.
+ * for 24 h, 422 on a key reused on another resource or with another body, 409 while the first request is still running.
  */
 export function Idempotent(): MethodDecorator {
   return applyDecorators(
@@ -14,10 +14,12 @@ export function Idempotent(): MethodDecorator {
       required: true,
       description:
         'Unique per logical operation (a UUID is recommended), 1-255 printable ASCII characters. A retry with the ' +
-        'same key and body replays the first response with `Idempotent-Replayed: true`; keys are kept 24 hours.',
+        'same key, path, query and body replays the first response with `Idempotent-Replayed: true`; keys are kept 24 hours.',
       schema: { type: 'string', maxLength: 255 },
     }),
     ApiConflictResponse({ description: 'A request with this key is still in progress; retry after `Retry-After`.' }),
-    ApiUnprocessableEntityResponse({ description: 'The key was already used with a different request body.' }),
+    ApiUnprocessableEntityResponse({
+      description: 'The key was already used with a different request: another resource (path), query or body.',
+    }),
   );
 }

@@ -68,12 +68,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
     };
 
-    return from(
-      this.idempotency
-        .execute(scope, sha256Hex(canonicalJson(request.body)), operation)
-        .then((response) => send(response)),
-    );
+    return from(this.idempotency.execute(scope, fingerprintOf(request), operation).then((response) => send(response)));
   }
+}
+
+/**
+ * What a key is bound to within its scope (which names the route template, not the resource): the body, plus the
+ * path parameters and the query when the request has any. A key reused on another resource (`/dead-letters/2/replay`
+ * after `/dead-letters/1/replay`) or with another query is thus a 422, never a replay of the other answer.
+ *
+ * A request with neither keeps the body-only fingerprint that keys stored before this change carry, so they still
+ * replay across the upgrade; a key stored then on a route with path parameters answers 422 to any retry, since the
+ * resource it ran on was not recorded.
+ */
+function fingerprintOf(request: FastifyRequest): string {
+  const body = canonicalJson(request.body);
+  const params = canonicalJson(request.params ?? {});
+  const query = canonicalJson(request.query ?? {});
+  if (params === '{}' && query === '{}') {
+    return sha256Hex(body);
+  }
+  // Canonical JSON never contains a raw newline, so this cannot collide with a body-only fingerprint.
+  return sha256Hex(`${params}\n${query}\n${body}`);
 }
 
 function readKey(header: string | string[] | undefined): string {

@@ -71,7 +71,7 @@ export class IdempotencyService {
       if (previous && previous.expiresAt > new Date()) {
         if (previous.fingerprint !== fingerprint) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', 'unprocessable', 'Idempotency key reused', {
-            detail: 'This Idempotency-Key was already used with a different request body.',
+            detail: 'This Idempotency-Key was already used with a different request: another resource, query or body.',
           });
         }
         return {
