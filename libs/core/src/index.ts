@@ -35,6 +35,7 @@ export * from './idempotency/idempotency.service';
 export * from './integration-log/integration-log.controller';
 export * from './integration-log/integration-log.entity';
 export * from './integration-log/integration-log.service';
+export { loggerOptions } from './logging/logging.module';
 export * from './logging/redaction';
 export * from './metrics/metrics.controller';
 export * from './metrics/metrics.service';
