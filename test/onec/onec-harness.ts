@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '@app/core';
@@ -13,11 +14,62 @@ import {
   TestEnvironment,
   tokenFor,
 } from '@app/testing';
+import iconv from 'iconv-lite';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
 
 export const EXCHANGE_LOGIN = '1c-exchange';
 export const EXCHANGE_PASSWORD = 'exchange-password-for-tests';
+
+export function basic(login: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` };
+}
+
+export interface RawExchangeReply {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Decoded by the reply's charset. */
+  readonly text: string;
+}
+
+/**
+ * One GET to the exchange over plain HTTP, byte for byte what the caller chooses. `from` is the client's own
+ * address (any of 127.0.0.0/8): a different source address, as the API sees it, without any proxy header.
+ */
+export function rawExchangeCall(
+  harness: OnecHarness,
+  query: string,
+  { headers = {}, from, path = '/bitrix/admin/1c_exchange.php' }: RawCallOptions = {},
+): Promise<RawExchangeReply> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(`${harness.api.url}${path}?${query}`, { headers, localAddress: from }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const contentType = String(response.headers['content-type'] ?? '');
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: new Headers(
+            Object.entries(response.headers).flatMap(([name, value]) =>
+              value === undefined ? [] : [[name, String(value)] as [string, string]],
+            ),
+          ),
+          text: /windows-1251/.test(contentType) ? iconv.decode(bytes, 'win1251') : bytes.toString('utf8'),
+        });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
+export interface RawCallOptions {
+  readonly headers?: Record<string, string>;
+  readonly from?: string;
+  readonly path?: string;
+}
 
 export interface OnecHarness {
   readonly env: TestEnvironment;

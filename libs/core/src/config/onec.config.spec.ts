@@ -22,6 +22,8 @@ describe('1C connector configuration', () => {
         images: 'store',
         encoding: 'windows-1251',
         importSliceMs: 5_000,
+        loginAttempts: 10,
+        loginAttemptsTotal: 100,
       },
       sale: { schemaVersion: '2.10', queryLimit: 500 },
       timeZone: 'Europe/Moscow',
@@ -38,6 +40,16 @@ describe('1C connector configuration', () => {
     });
     expect(onec.exchange.account).toEqual({ login: 'exchange', password: 'secret' });
     expect(onec.http).toMatchObject({ baseUrl: 'https://1c.example.com/base/hs/mm', login: 'mm', password: 'pw' });
+  });
+
+  it('refuses a short exchange password in production only, naming the variable', () => {
+    const account = { ONEC_EXCHANGE_LOGIN: 'exchange', ONEC_EXCHANGE_PASSWORD: 'fifteen-chars!!' };
+    const message = 'ONEC_EXCHANGE_PASSWORD must be at least 16 characters in production';
+    expect(problemsOf({ ...account, NODE_ENV: 'production' })).toContain(message);
+    expect(
+      problemsOf({ ...account, ONEC_EXCHANGE_PASSWORD: 'sixteen-chars!!!', NODE_ENV: 'production' }),
+    ).not.toContain(message);
+    expect(problemsOf(account)).toEqual([]);
   });
 
   it('refuses half an account, a login Basic cannot carry, a password without login, a bad zone', () => {

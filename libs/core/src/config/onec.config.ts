@@ -29,8 +29,10 @@ export interface OnecExchangeSettings {
   readonly importSliceMs: number;
   /** Charset of every reply: status texts and the `sale/query` XML (UTF-8 is written with a BOM). */
   readonly encoding: OnecReplyEncoding;
-  /** Failed logins one source address may make per 15 minutes before it is refused outright. */
+  /** Failed logins for one login from one source address per 15 minutes before they are refused outright. */
   readonly loginAttempts: number;
+  /** Failed logins for one login from all sources together per 15 minutes before it is refused outright. */
+  readonly loginAttemptsTotal: number;
 }
 
 export interface OnecSaleSettings {
@@ -61,6 +63,8 @@ export interface OnecSettings {
   readonly timeZone: string;
 }
 
+const MIN_PRODUCTION_PASSWORD_LENGTH = 16;
+
 export function readOnecConfig(read: EnvReader): OnecSettings {
   const httpBaseUrl = read.url('ONEC_HTTP_BASE_URL', undefined, ['https:', 'http:']);
   const httpLogin = read.optionalString('ONEC_HTTP_LOGIN');
@@ -81,6 +85,10 @@ export function readOnecConfig(read: EnvReader): OnecSettings {
   }
   if (exchangeLogin?.includes(':')) {
     read.problem('ONEC_EXCHANGE_LOGIN must not contain ":" (HTTP Basic cannot carry it)');
+  }
+  // The endpoint is on the internet and the login lockout only slows guessing down; length is what defeats it.
+  if (read.production && exchangePassword !== undefined && exchangePassword.length < MIN_PRODUCTION_PASSWORD_LENGTH) {
+    read.problem(`ONEC_EXCHANGE_PASSWORD must be at least ${MIN_PRODUCTION_PASSWORD_LENGTH} characters in production`);
   }
 
   const timeZone = read.string('ONEC_TIME_ZONE', 'Europe/Moscow');
@@ -110,6 +118,7 @@ export function readOnecConfig(read: EnvReader): OnecSettings {
       importSliceMs: read.int('ONEC_EXCHANGE_IMPORT_SLICE_MS', 5_000, { min: 10, max: 120_000 }),
       encoding: read.oneOf<OnecReplyEncoding>('ONEC_EXCHANGE_ENCODING', ['windows-1251', 'utf-8'], 'windows-1251'),
       loginAttempts: read.int('ONEC_EXCHANGE_LOGIN_ATTEMPTS', 10, { min: 1, max: 10_000 }),
+      loginAttemptsTotal: read.int('ONEC_EXCHANGE_LOGIN_ATTEMPTS_TOTAL', 100, { min: 1, max: 100_000 }),
     },
     sale: {
       schemaVersion: read.oneOf<OnecSaleSchemaVersion>('ONEC_SALE_SCHEMA_VERSION', ['2.05', '2.08', '2.10'], '2.10'),

@@ -85,7 +85,8 @@ export function redactUrl(raw: string): string {
 
 /**
  * Redacts a body held as text: JSON is redacted structurally, form-encoded text parameter by parameter
- * (Bitrix24 posts `auth[application_token]=…`), anything else is returned as it is.
+ * (Bitrix24 posts `auth[application_token]=…`), other text line by line where a line is `key=value` (1C's exchange
+ * answers `sessid=…` on a line of its own).
  */
 export function redactText(text: string): string {
   const trimmed = text.trimStart();
@@ -105,5 +106,5 @@ export function redactText(text: string): string {
     }
     return params.toString();
   }
-  return text;
+  return text.replace(/^([^\s=&]+)=.*$/gm, (line, key: string) => (isSecretKey(key) ? `${key}=[REDACTED]` : line));
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { AppConfig, UnitOfWork } from '@app/core';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { safeUnzip, ZipSafetyError } from '../zip';
-import { ExchangeFailure } from './exchange-failure';
+import { describeError, ExchangeFailure, withoutServerPaths } from './exchange-failure';
 import { ExchangeFileEntity } from './exchange-file.entity';
 import { ExchangeSessionEntity } from './exchange-session.entity';
 import { ExchangeSessionStore } from './exchange-session.store';
@@ -98,7 +98,7 @@ export class ArchiveUnpacker implements OnModuleDestroy {
       const failure =
         error instanceof ExchangeFailure
           ? error
-          : new ExchangeFailure('INTERNAL_ERROR', `Unpacking failed: ${String(error)}`, true, { cause: error });
+          : new ExchangeFailure('INTERNAL_ERROR', `Unpacking failed: ${describeError(error)}`, true, { cause: error });
       if (failure.failsSession) {
         await this.store.fail(session.id, failure.code, failure.reason).catch(() => undefined);
       }
@@ -127,7 +127,7 @@ export class ArchiveUnpacker implements OnModuleDestroy {
         });
       } catch (error) {
         if (error instanceof ZipSafetyError && !signal.aborted) {
-          const reason = `${archive.name}: ${error.code}: ${error.message}`;
+          const reason = `${archive.name}: ${error.code}: ${withoutServerPaths(error.message)}`;
           await files.update({ id: archive.id }, { phase: 'failed', error: reason, updatedAt: new Date() });
           throw new ExchangeFailure('ARCHIVE_REFUSED', reason, true, { cause: error });
         }

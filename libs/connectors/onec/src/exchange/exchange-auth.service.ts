@@ -12,6 +12,15 @@ export const EXCHANGE_COOKIE_NAME = 'MM1C_EXCHANGE';
 
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 
+/**
+ * Whose failed logins a counter holds: the exchange account's login, or every other login together (there is one
+ * account, so a wrong login can never succeed, and counting each one apart would let a caller fill Redis).
+ */
+type LoginBucket = 'account' | 'other';
+
+/** Failed logins in the current window: per bucket from the caller's source, and per bucket from all sources. */
+type LoginFailures = Record<LoginBucket, { fromSource: number; fromAll: number }>;
+
 /** What the exchange needs to know about the HTTP request, independent of the web framework. */
 export interface ExchangeCaller {
   readonly authorization?: string;
@@ -30,8 +39,13 @@ export interface NewSessionCredentials {
 
 /**
  * The exchange account: HTTP Basic on `checkauth` opens a session (cookie + `sessid`), later calls present the
- * cookie, or Basic again where a FastCGI proxy dropped the cookie's session (1C keeps sending Basic). Refusals
- * answer `failure`, count against the caller's address and leave a security log line without secrets.
+ * cookie, or Basic again with the session's `sessid` where a FastCGI proxy dropped the cookie (1C keeps sending
+ * Basic). Refusals answer `failure` and leave a security log line without secrets.
+ *
+ * Failed logins are counted per login and source, and per login from all sources, in 15-minute windows. A login
+ * over either limit is refused without its password being checked, so a guesser gets no answer until the window
+ * passes. The real 1C behind the same ingress address as a guesser of other logins still gets in; only failures
+ * of its own login lock it out.
  */
 @Injectable()
 export class ExchangeAuthService {
@@ -71,9 +85,13 @@ export class ExchangeAuthService {
         this.refuse(caller, 'no_session', 'no or unknown session cookie and no Basic credentials');
         throw new ExchangeFailure('AUTH_REQUIRED', 'No exchange session: call mode=checkauth first');
       }
-      session = await this.store.findLatestLive(login, type);
+      // Basic alone names no session: another exchange of the same account may be running.
+      if (caller.sessid === undefined) {
+        throw new ExchangeFailure('AUTH_REQUIRED', 'Without the session cookie, send the sessid of mode=checkauth');
+      }
+      session = await this.store.findLiveBySessid(login, type, caller.sessid);
       if (!session) {
-        throw new ExchangeFailure('AUTH_REQUIRED', 'No live exchange session for this login: call mode=checkauth');
+        throw new ExchangeFailure('AUTH_REQUIRED', 'No live exchange session with this sessid: call mode=checkauth');
       }
     }
     if (session.type !== type) {
@@ -121,38 +139,70 @@ export class ExchangeAuthService {
       this.refuse(caller, 'no_credentials', 'checkauth without HTTP Basic credentials');
       throw new ExchangeFailure('AUTH_FAILED', 'HTTP Basic credentials are required on mode=checkauth');
     }
-    await this.checkNotLockedOut(caller);
+    // Both are compared every time: skipping the password when the login is wrong would reveal the login by timing.
     const loginMatched = safeEqual(credentials.login, account.login);
-    if (!loginMatched || !safeEqual(credentials.password, account.password)) {
-      await this.countFailure(caller);
+    const passwordMatched = safeEqual(credentials.password, account.password);
+    const bucket: LoginBucket = loginMatched ? 'account' : 'other';
+    const failures = await this.loginFailures(caller);
+    if (this.isLocked(failures[bucket])) {
+      this.refuse(caller, 'locked_out', 'too many failed logins for this login in 15 minutes', { loginMatched });
+      throw tooManyLogins();
+    }
+    if (!loginMatched || !passwordMatched) {
+      await this.countFailure(caller, bucket);
       this.refuse(caller, 'bad_credentials', 'wrong exchange login or password', { loginMatched });
+      // While any login is locked, every failure answers alike, or the answer would tell which login is the real one.
+      if (this.isLocked(failures.account) || this.isLocked(failures.other)) {
+        throw tooManyLogins();
+      }
       throw new ExchangeFailure('AUTH_FAILED', 'Wrong exchange login or password');
     }
-    await this.redis.del(this.failureKey(caller)).catch(() => undefined);
+    // A success clears nothing: a guesser behind the same address as 1C would get a fresh allowance at each login.
     return account.login;
   }
 
-  private async checkNotLockedOut(caller: ExchangeCaller): Promise<void> {
-    const failures = Number(await this.redis.get(this.failureKey(caller)).catch(() => null));
-    if (failures >= this.config.onec.exchange.loginAttempts) {
-      this.refuse(caller, 'locked_out', `${failures} failed logins from this address in 15 minutes`);
-      throw new ExchangeFailure('TOO_MANY_LOGINS', 'Too many failed logins from this address; try again later');
-    }
+  private isLocked(failures: { fromSource: number; fromAll: number }): boolean {
+    const { loginAttempts, loginAttemptsTotal } = this.config.onec.exchange;
+    return failures.fromSource >= loginAttempts || failures.fromAll >= loginAttemptsTotal;
   }
 
-  private async countFailure(caller: ExchangeCaller): Promise<void> {
-    const key = this.failureKey(caller);
-    // Shared by the API replicas; without Redis, failed logins are still refused and logged, just not counted.
+  private async loginFailures(caller: ExchangeCaller): Promise<LoginFailures> {
+    // Without Redis, failed logins are still refused and logged, just not counted.
+    const counts = await this.redis
+      .mget(
+        this.failureKey('account', caller),
+        this.failureKey('account'),
+        this.failureKey('other', caller),
+        this.failureKey('other'),
+      )
+      .catch(() => []);
+    const [accountFromSource, accountFromAll, otherFromSource, otherFromAll] = [0, 1, 2, 3].map((index) =>
+      Number(counts[index] ?? 0),
+    );
+    return {
+      account: { fromSource: accountFromSource, fromAll: accountFromAll },
+      other: { fromSource: otherFromSource, fromAll: otherFromAll },
+    };
+  }
+
+  private async countFailure(caller: ExchangeCaller, bucket: LoginBucket): Promise<void> {
+    const fromSource = this.failureKey(bucket, caller);
+    const fromAll = this.failureKey(bucket);
+    // Fixed windows from the first failure: refused attempts are not counted, so a lock ends when its window does.
     await this.redis
       .multi()
-      .incr(key)
-      .expire(key, LOGIN_WINDOW_SECONDS, 'NX')
+      .incr(fromSource)
+      .expire(fromSource, LOGIN_WINDOW_SECONDS, 'NX')
+      .incr(fromAll)
+      .expire(fromAll, LOGIN_WINDOW_SECONDS, 'NX')
       .exec()
       .catch((error: unknown) => this.logger.warn(`Cannot count a failed 1C login in Redis: ${String(error)}`));
   }
 
-  private failureKey(caller: ExchangeCaller): string {
-    return `${this.config.redis.keyPrefix}:onec:login-failures:${caller.remoteAddress ?? 'unknown'}`;
+  /** `<prefix>:onec:login-failures:<bucket>` (all sources) or `…:<bucket>:<address>` (one source). */
+  private failureKey(bucket: LoginBucket, caller?: ExchangeCaller): string {
+    const key = `${this.config.redis.keyPrefix}:onec:login-failures:${bucket}`;
+    return caller ? `${key}:${caller.remoteAddress ?? 'unknown'}` : key;
   }
 
   /** The security log line: who, from where, why; never the password, the cookie or the sessid. */
@@ -176,6 +226,10 @@ export class ExchangeAuthService {
       state.principal = { subject: `onec-exchange:${login}`, roles: ['1c'] };
     }
   }
+}
+
+function tooManyLogins(): ExchangeFailure {
+  return new ExchangeFailure('TOO_MANY_LOGINS', 'Too many failed logins; try again later');
 }
 
 export function hashCookie(value: string): string {

@@ -47,3 +47,19 @@ export class ExchangeFailure extends Error {
     return `${this.code}: ${this.message}`;
   }
 }
+
+/** Absolute file-system paths (`/var/lib/…`, `file:///…`), where a message quotes them; URLs' paths are left alone. */
+const SERVER_PATH = /(^|[\s'"(=,:])(?:file:\/\/)?\/(?!\/)[^\s'"),;]*/g;
+
+/**
+ * Text fit for a reply to 1C and the admin API: server paths are replaced, because they tell a caller how the host
+ * is laid out, and the text is capped. The full error belongs in the server log only.
+ */
+export function withoutServerPaths(text: string): string {
+  return text.replace(SERVER_PATH, '$1<path>').slice(0, 500);
+}
+
+/** An error from elsewhere (the file system, a port, the database) as a reply may quote it. */
+export function describeError(error: unknown): string {
+  return withoutServerPaths(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+}

@@ -5,7 +5,7 @@ import { OnecMetrics } from '../onec.metrics';
 import type { CatalogRecord } from '../ports/catalog-import-sink.port';
 import { ExchangePorts } from '../ports/exchange-ports';
 import { ArchiveUnpacker } from './archive-unpacker';
-import { ExchangeFailure } from './exchange-failure';
+import { describeError, ExchangeFailure } from './exchange-failure';
 import { ExchangeFileEntity } from './exchange-file.entity';
 import { ExchangeReply } from './exchange-reply';
 import { ExchangeSessionEntity } from './exchange-session.entity';
@@ -332,18 +332,19 @@ export class ExchangeImportService implements OnModuleInit, BeforeApplicationShu
       await this.markFileFailed(file, reason);
       throw new ExchangeFailure('XML_REFUSED', reason, true, { cause: error });
     }
-    const [row] = await this.unitOfWork.manager.query<{ failed_steps: number }[]>(
+    // An UPDATE answers [rows, count].
+    const [[row]] = await this.unitOfWork.manager.query<[{ failed_steps: number }[], number]>(
       `UPDATE onec_exchange_files SET failed_steps = failed_steps + 1, error = $2, updated_at = now()
         WHERE id = $1 RETURNING failed_steps`,
-      [file.id, `${String(error)}`.slice(0, 2_000)],
+      [file.id, describeError(error)],
     );
     this.logger.warn({ err: error, exchangeSessionId: session.id, file: file.name }, 'A 1C import step failed');
     if ((row?.failed_steps ?? MAX_FAILED_STEPS) >= MAX_FAILED_STEPS) {
-      const reason = `${file.name}: ${MAX_FAILED_STEPS} import steps in a row failed; last error: ${String(error)}`;
+      const reason = `${file.name}: ${MAX_FAILED_STEPS} import steps in a row failed; last error: ${describeError(error)}`;
       await this.markFileFailed(file, reason);
       throw new ExchangeFailure('IMPORT_FAILED', reason, true, { cause: error });
     }
-    return ExchangeReply.progress(`${file.name}: an import step failed and will be retried (${String(error)})`);
+    return ExchangeReply.progress(`${file.name}: an import step failed and will be retried (${describeError(error)})`);
   }
 
   private async markFileFailed(file: ExchangeFileEntity, reason: string): Promise<void> {

@@ -75,15 +75,13 @@ export class ExchangeSessionStore {
     return this.sessions.findOneBy({ cookieHash });
   }
 
-  /** The newest live session of a login, for 1C calls whose cookie was lost on the way (Basic only). */
-  async findLatestLive(login: string, type: ExchangeType): Promise<ExchangeSessionEntity | null> {
+  /** The live session a 1C call names by its `sessid` when its cookie was lost on the way (Basic only). */
+  async findLiveBySessid(login: string, type: ExchangeType, sessid: string): Promise<ExchangeSessionEntity | null> {
     return this.sessions
       .createQueryBuilder('s')
-      .where('s.login = :login AND s.type = :type', { login, type })
+      .where('s.login = :login AND s.type = :type AND s.sessid = :sessid', { login, type, sessid })
       .andWhere('s.state IN (:...states)', { states: LIVE_SESSION_STATES })
       .andWhere('s.expiresAt > now()')
-      .orderBy('s.createdAt', 'DESC')
-      .limit(1)
       .getOne();
   }
 
@@ -135,22 +133,54 @@ export class ExchangeSessionStore {
     );
   }
 
+  /**
+   * Takes room for a part under the session's byte cap before a byte of it is written: up to `wanted` bytes, less
+   * when the cap leaves less; 0 when it is reached. The row lock serialises parallel parts, so together they never
+   * pass the cap. The room counts in `bytes_uploaded` until the part commits (its unused rest is given back then)
+   * or fails (all of it is given back); a process killed in between leaves at most one part's room taken.
+   */
+  async reserveUpload(id: string, wanted: number, cap: number): Promise<number> {
+    return this.unitOfWork.run(async (manager) => {
+      const [row] = await manager.query<{ bytes_uploaded: string }[]>(
+        'SELECT bytes_uploaded FROM onec_exchange_sessions WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const room = Math.max(0, Math.min(wanted, cap - Number(row?.bytes_uploaded ?? cap)));
+      if (room > 0) {
+        await manager.query('UPDATE onec_exchange_sessions SET bytes_uploaded = bytes_uploaded + $2 WHERE id = $1', [
+          id,
+          room,
+        ]);
+      }
+      return room;
+    });
+  }
+
+  /** Gives back the room a part took and did not use (see `reserveUpload`). */
+  async releaseUpload(id: string, bytes: number): Promise<void> {
+    await this.unitOfWork.manager.query(
+      'UPDATE onec_exchange_sessions SET bytes_uploaded = bytes_uploaded - $2 WHERE id = $1',
+      [id, bytes],
+    );
+  }
+
+  /** Counts a committed part; its bytes were counted when `reserveUpload` took room, `unused` of them go back. */
   async addUpload(
     id: string,
-    bytes: number,
+    unused: number,
     role: ExchangeFileRole | 'skipped-image',
     newFile: boolean,
   ): Promise<void> {
     await this.unitOfWork.manager.query(
       `UPDATE onec_exchange_sessions
-          SET bytes_uploaded = bytes_uploaded + $2,
+          SET bytes_uploaded = bytes_uploaded - $2,
               files_uploaded = files_uploaded + $3,
               images_stored = images_stored + $4,
               images_skipped = images_skipped + $5
         WHERE id = $1`,
       [
         id,
-        bytes,
+        unused,
         newFile && (role === 'xml' || role === 'archive') ? 1 : 0,
         newFile && role === 'image' ? 1 : 0,
         newFile && role === 'skipped-image' ? 1 : 0,

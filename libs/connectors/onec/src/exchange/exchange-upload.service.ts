@@ -7,7 +7,7 @@ import { AppConfig, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { sanitizeExchangeFilename, UnsafeExchangeFilenameError } from '../zip';
 import { OnecMetrics } from '../onec.metrics';
-import { ExchangeFailure } from './exchange-failure';
+import { describeError, ExchangeFailure } from './exchange-failure';
 import { ExchangeFileEntity, ExchangeFileRole } from './exchange-file.entity';
 import { ExchangeSessionEntity } from './exchange-session.entity';
 import { ExchangeSessionStore } from './exchange-session.store';
@@ -86,20 +86,38 @@ export class ExchangeUploadService {
         true,
       );
     }
-    const sessionRoom = maxSessionBytes - Number(session.bytesUploaded);
-    const limiter = new PartLimiter(name, fileLimitBytes, sessionRoom, maxSessionBytes);
     const stored = role !== 'image' || images === 'store';
     const file = await this.fileForAppend(session, name, role);
-    if (!stored) {
-      await pipeline(body, limiter, new Writable({ write: (_chunk, _encoding, done) => done() }));
-      await this.commit(session, file, limiter.bytes, false);
-      return { name, role, bytes: limiter.bytes, stored };
-    }
-
-    const path = this.workArea.pathOf(session.id, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = stored ? this.workArea.pathOf(session.id, name) : undefined;
     const committed = Number(file.bytes);
-    await this.cutBackTo(path, committed, name);
+    if (path) {
+      await mkdir(dirname(path), { recursive: true });
+      await this.cutBackTo(path, committed, name);
+    }
+    // A part of unknown length may be as long as file_limit; 1C sends Content-Length, so this is rarely more than
+    // the part needs.
+    const wanted = contentLength ?? fileLimitBytes;
+    const room = await this.store.reserveUpload(session.id, wanted, maxSessionBytes);
+    const limiter = new PartLimiter(name, fileLimitBytes, room, maxSessionBytes);
+    try {
+      if (room < wanted && contentLength !== undefined) {
+        throw limiter.sessionTooLarge();
+      }
+      await this.stream(body, limiter, path, committed);
+      await this.commit(session, file, limiter.bytes, room - limiter.bytes, stored);
+    } catch (error) {
+      await this.store.releaseUpload(session.id, room);
+      throw error;
+    }
+    return { name, role, bytes: limiter.bytes, stored };
+  }
+
+  /** The part onto the end of its file (or nowhere, for a skipped image); a part that broke off is cut away. */
+  private async stream(body: Readable, limiter: PartLimiter, path: string | undefined, committed: number) {
+    if (!path) {
+      await pipeline(body, limiter, new Writable({ write: (_chunk, _encoding, done) => done() }));
+      return;
+    }
     try {
       await pipeline(body, limiter, createWriteStream(path, { flags: 'a' }));
     } catch (error) {
@@ -107,12 +125,13 @@ export class ExchangeUploadService {
       if (error instanceof ExchangeFailure) {
         throw error;
       }
-      throw new ExchangeFailure('UPLOAD_INTERRUPTED', `${name}: the upload broke off (${String(error)})`, false, {
-        cause: error,
-      });
+      throw new ExchangeFailure(
+        'UPLOAD_INTERRUPTED',
+        `${limiter.name}: the upload broke off (${describeError(error)})`,
+        false,
+        { cause: error },
+      );
     }
-    await this.commit(session, file, limiter.bytes, true);
-    return { name, role, bytes: limiter.bytes, stored };
   }
 
   /** The file's row; a file that was already imported (or failed) starts over: same name, new content. */
@@ -172,6 +191,7 @@ export class ExchangeUploadService {
     session: ExchangeSessionEntity,
     file: ExchangeFileEntity,
     bytes: number,
+    unusedRoom: number,
     stored: boolean,
   ): Promise<void> {
     const newFile = file.parts === 0;
@@ -184,18 +204,18 @@ export class ExchangeUploadService {
       if (updated !== 1) {
         throw new ExchangeFailure('UPLOAD_CONFLICT', `${file.name}: two uploads of the same file overlapped`, true);
       }
-      await this.store.addUpload(session.id, bytes, stored ? file.role : 'skipped-image', newFile);
+      await this.store.addUpload(session.id, unusedRoom, stored ? file.role : 'skipped-image', newFile);
     });
     this.metrics.uploadedBytes.inc({ type: session.type }, bytes);
   }
 }
 
-/** Counts a part's bytes and stops it at the first byte over `file_limit` or the session's cap. */
+/** Counts a part's bytes and stops it at the first byte over `file_limit` or the room it has under the session's cap. */
 class PartLimiter extends Transform {
   bytes = 0;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly partLimit: number,
     private readonly sessionRoom: number,
     private readonly sessionLimit: number,
@@ -212,15 +232,17 @@ class PartLimiter extends Transform {
       return;
     }
     if (this.bytes > this.sessionRoom) {
-      callback(
-        new ExchangeFailure(
-          'SESSION_TOO_LARGE',
-          `The exchange session exceeds its ${this.sessionLimit}-byte upload limit (ONEC_EXCHANGE_MAX_SESSION_BYTES)`,
-          true,
-        ),
-      );
+      callback(this.sessionTooLarge());
       return;
     }
     callback(null, chunk);
+  }
+
+  sessionTooLarge(): ExchangeFailure {
+    return new ExchangeFailure(
+      'SESSION_TOO_LARGE',
+      `The exchange session exceeds its ${this.sessionLimit}-byte upload limit (ONEC_EXCHANGE_MAX_SESSION_BYTES)`,
+      true,
+    );
   }
 }

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '@app/core';
 import { encodeReply } from './exchange-reply';
-import { ExchangeRequest, ExchangeService } from './exchange.service';
+import { EXCHANGE_MODES, EXCHANGE_TYPES, ExchangeRequest, ExchangeService } from './exchange.service';
 
 /** Our path, and 1C-Bitrix's, so an exchange node set up for a Bitrix site only needs the host changed. */
 export const EXCHANGE_PATHS = ['api/v1/exchange/1c', 'bitrix/admin/1c_exchange.php'] as const;
@@ -28,11 +28,8 @@ function ExchangeCall(method: 'GET' | 'POST', path: string): MethodDecorator {
           ? `CommerceML exchange call from 1C (checkauth, init, import, query, success, …)${alias}`
           : `CommerceML exchange upload from 1C (mode=file: the raw bytes of one part)${alias}`,
     }),
-    ApiQuery({ name: 'type', enum: ['catalog', 'sale'] }),
-    ApiQuery({
-      name: 'mode',
-      enum: ['checkauth', 'init', 'file', 'import', 'deactivate', 'complete', 'query', 'success'],
-    }),
+    ApiQuery({ name: 'type', enum: [...EXCHANGE_TYPES] }),
+    ApiQuery({ name: 'mode', enum: [...EXCHANGE_MODES] }),
     ApiQuery({
       name: 'filename',
       required: false,

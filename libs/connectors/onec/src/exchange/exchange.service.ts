@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { AppConfig, IntegrationLogService, RequestContext } from '@app/core';
-import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig, IntegrationLogService, REDIS_CLIENT, redactUrl, RequestContext } from '@app/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import iconv from 'iconv-lite';
+import type { Redis } from 'ioredis';
 import { OnecMetrics } from '../onec.metrics';
 import { ExchangePorts } from '../ports/exchange-ports';
 import { EXCHANGE_COOKIE_NAME, ExchangeAuthService, ExchangeCaller } from './exchange-auth.service';
@@ -33,7 +34,29 @@ export interface ExchangeResponse {
   readonly closeConnection: boolean;
 }
 
-const TYPES: readonly ExchangeType[] = ['catalog', 'sale'];
+export const EXCHANGE_TYPES: readonly ExchangeType[] = ['catalog', 'sale'];
+
+/** The modes this site answers; any other is answered `success` (1C-Bitrix's module calls some, e.g. sale/info). */
+export const EXCHANGE_MODES = [
+  'checkauth',
+  'init',
+  'file',
+  'import',
+  'deactivate',
+  'complete',
+  'query',
+  'success',
+] as const;
+
+/** The query parameters the exchange reads; the IntegrationLog keeps these and no others. */
+const QUERY_PARAMETERS = ['type', 'mode', 'filename', 'sessid', 'version', 'timestamp'];
+
+/** A caller chooses its URL: what the IntegrationLog keeps of it is cut here (1C's own are far shorter). */
+const LOGGED_URL_CHARS = 1_024;
+const LOGGED_PARAMETER_CHARS = 256;
+
+/** Calls refused before a session is known: at most one is stored per source in this many seconds. */
+const REFUSAL_SAMPLE_SECONDS = 60;
 
 /**
  * The CommerceML 2 "exchange with a site" protocol as 1C-Bitrix speaks it (`/bitrix/admin/1c_exchange.php`), so
@@ -55,6 +78,7 @@ export class ExchangeService {
     private readonly ports: ExchangePorts,
     private readonly integrationLog: IntegrationLogService,
     private readonly metrics: OnecMetrics,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   async handle(request: ExchangeRequest): Promise<ExchangeResponse> {
@@ -67,8 +91,9 @@ export class ExchangeService {
     let failure: ExchangeFailure | undefined;
     let uploaded: number | undefined;
     try {
-      if (!(TYPES as readonly string[]).includes(type)) {
-        throw new ExchangeFailure('UNKNOWN_TYPE', `type=${type || '(none)'} is not supported; use catalog or sale`);
+      if (!(EXCHANGE_TYPES as readonly string[]).includes(type)) {
+        const shown = type.slice(0, 32) || '(none)';
+        throw new ExchangeFailure('UNKNOWN_TYPE', `type=${shown} is not supported; use catalog or sale`);
       }
       const exchangeType = type as ExchangeType;
       if (mode !== 'file' && request.body) {
@@ -203,17 +228,26 @@ export class ExchangeService {
     uploaded: number | undefined,
     durationMs: number,
   ): Promise<void> {
-    const status = reply.kind === 'xml' ? 'xml' : (reply.lines[0] ?? '');
-    this.metrics.requests.inc({ type: type.slice(0, 16), mode: mode.slice(0, 16), status });
+    // Labels from closed sets: the query string is anyone's to choose, and each new value would be a new series.
+    const labels = { type: closedLabel(EXCHANGE_TYPES, type), mode: closedLabel(EXCHANGE_MODES, mode) };
+    this.metrics.requests.inc({ ...labels, status: statusLabel(reply) });
+    if (failure && !session) {
+      // Refused before any session was known: anyone can send these, so they are counted, and only sampled into
+      // the IntegrationLog.
+      this.metrics.refused.inc({ reason: failure.code });
+      if (!(await this.sampleRefusal(request.caller))) {
+        return;
+      }
+    }
     await this.integrationLog.record({
       direction: 'inbound',
       system: 'onec',
-      operation: `exchange.${type || 'unknown'}.${mode || 'unknown'}`.slice(0, 64),
+      operation: `exchange.${labels.type}.${labels.mode}`,
       outcome: failure ? 'failure' : 'success',
       entityType: session ? 'onec_exchange_session' : undefined,
       entityId: session?.id,
       httpMethod: request.method,
-      url: request.url,
+      url: loggedUrl(request.url),
       httpStatus: 200,
       durationMs,
       requestBody: uploaded !== undefined ? `<${uploaded} bytes of ${request.query.filename ?? ''}>` : undefined,
@@ -223,7 +257,18 @@ export class ExchangeService {
     });
   }
 
-  /** Replies as text for the log; the checkauth cookie value is a credential and stays out. */
+  /** Whether this refused call is its source's one stored in the current sample window. */
+  private async sampleRefusal(caller: ExchangeCaller): Promise<boolean> {
+    const key = `${this.config.redis.keyPrefix}:onec:refusal-sample:${caller.remoteAddress ?? 'unknown'}`;
+    // Without Redis nothing is stored: the metric and the security log line still tell.
+    const taken = await this.redis.set(key, '1', 'EX', REFUSAL_SAMPLE_SECONDS, 'NX').catch(() => null);
+    return taken === 'OK';
+  }
+
+  /**
+   * Replies as text for the log; the checkauth cookie value is a credential and stays out (the IntegrationLog
+   * redacts the `sessid=` lines itself).
+   */
   private logText(reply: ExchangeReply): string {
     if (reply.kind === 'xml') {
       return this.config.onec.exchange.encoding === 'windows-1251'
@@ -232,9 +277,39 @@ export class ExchangeService {
     }
     const [status, cookieName, _cookieValue, ...rest] = reply.lines;
     return cookieName === EXCHANGE_COOKIE_NAME
-      ? [status, cookieName, '[REDACTED]', ...rest.filter((line) => !line.startsWith('sessid='))].join('\n')
+      ? [status, cookieName, '[REDACTED]', ...rest].join('\n')
       : reply.lines.join('\n');
   }
+}
+
+function closedLabel(known: readonly string[], value: string): string {
+  return known.includes(value) ? value : 'other';
+}
+
+/** The status word answered; `init` answers its settings without one, and succeeded. */
+function statusLabel(reply: ExchangeReply): string {
+  if (reply.kind === 'xml') {
+    return 'xml';
+  }
+  return reply.lines[0] === 'progress' || reply.lines[0] === 'failure' ? reply.lines[0] : 'success';
+}
+
+/** The request URL as the IntegrationLog keeps it: the parameters the exchange reads, redacted and cut short. */
+function loggedUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return redactUrl(raw).slice(0, LOGGED_URL_CHARS);
+  }
+  const kept = new URLSearchParams();
+  for (const [name, value] of url.searchParams) {
+    if (QUERY_PARAMETERS.includes(name) && !kept.has(name)) {
+      kept.set(name, value.slice(0, LOGGED_PARAMETER_CHARS));
+    }
+  }
+  url.search = kept.toString();
+  return redactUrl(url.toString()).slice(0, LOGGED_URL_CHARS);
 }
 
 /** Reads and drops the body of a POST that carries none we need; a large one is left for the connection close. */

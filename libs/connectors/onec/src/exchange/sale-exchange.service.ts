@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CommerceMlError, serializeSaleDocuments, toLocalDateTime } from '../commerceml';
 import { OnecMetrics } from '../onec.metrics';
 import { ExchangePorts } from '../ports/exchange-ports';
-import { ExchangeFailure } from './exchange-failure';
+import { describeError, ExchangeFailure } from './exchange-failure';
 import { ExchangeReply } from './exchange-reply';
 import { ExchangeSessionEntity, SaleQueryRecord } from './exchange-session.entity';
 import { ExchangeSessionStore } from './exchange-session.store';
@@ -30,9 +30,8 @@ export class SaleExchangeService {
     try {
       pending = await this.ports.saleOrders.pending(this.config.onec.sale.queryLimit);
     } catch (error) {
-      throw new ExchangeFailure('QUERY_FAILED', `The orders waiting for 1C cannot be read: ${String(error)}`, false, {
-        cause: error,
-      });
+      const reason = `The orders waiting for 1C cannot be read: ${describeError(error)}`;
+      throw new ExchangeFailure('QUERY_FAILED', reason, false, { cause: error });
     }
     let body: Buffer;
     try {
