@@ -43,6 +43,8 @@ export class UpsertBatcher {
   private readonly logger = new Logger(UpsertBatcher.name);
   private readonly queue: Pending[] = [];
   private running = 0;
+  /** Entities a runner is writing now; see takeDistinct. */
+  private readonly writing = new Set<string>();
   private readonly codecs = new Map<WritableKind, EntityCodec>();
 
   constructor(
@@ -90,7 +92,10 @@ export class UpsertBatcher {
   }
 
   private pump(): void {
-    while (this.running < this.config.bitrix24.batch.maxInFlight && this.queue.length > 0) {
+    while (
+      this.running < this.config.bitrix24.batch.maxInFlight &&
+      this.queue.some((pending) => !this.writing.has(keyOf(pending.request)))
+    ) {
       this.running += 1;
       void this.runOnce()
         .catch((error: unknown) => this.logger.error(`Batch runner failed: ${String(error)}`))
@@ -129,21 +134,25 @@ export class UpsertBatcher {
     } catch (error) {
       // The mirror could not be read or written: nothing may be sent blind, and every caller must hear back.
       this.failAll(taken, error);
+    } finally {
+      taken.forEach((pending) => this.writing.delete(keyOf(pending.request)));
     }
   }
 
-  /** One command per entity per batch: a second request for the same entity waits for the next batch. */
+  /**
+   * One write per entity at a time: a second request for an entity waits until the write in flight settles, in
+   * this batch or another runner's. Two runners could otherwise both find no link and create the entity twice.
+   */
   private takeDistinct(): Pending[] {
     const taken: Pending[] = [];
-    const seen = new Set<string>();
     for (let index = 0; index < this.queue.length && taken.length < MAX_BATCH_COMMANDS;) {
       const pending = this.queue[index];
-      const key = `${pending.request.kind}\u0000${pending.request.externalId}`;
-      if (seen.has(key)) {
+      const key = keyOf(pending.request);
+      if (this.writing.has(key)) {
         index += 1;
         continue;
       }
-      seen.add(key);
+      this.writing.add(key);
       taken.push(pending);
       this.queue.splice(index, 1);
     }
@@ -335,6 +344,10 @@ function asCodedError(error: unknown): Error {
     return new Bitrix24Error('permanent', 'BITRIX24_UNMAPPED_STATUS', error.message, { outcome: 'not_sent' });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function keyOf(request: UpsertRequest): string {
+  return `${request.kind}\u0000${request.externalId}`;
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
