@@ -25,17 +25,18 @@ const CLOSE_BRACE = 0x7d;
  */
 export function nestsDeeperThan(json: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let index = 0; index < json.length; index++) {
     const char = json.charCodeAt(index);
-    if (inString) {
-      if (char === BACKSLASH) {
-        index++;
-      } else if (char === QUOTE) {
-        inString = false;
+    if (char === QUOTE) {
+      // Skip the string in a tight loop of its own: most of a large body is strings.
+      for (index++; index < json.length; index++) {
+        const inner = json.charCodeAt(index);
+        if (inner === BACKSLASH) {
+          index++;
+        } else if (inner === QUOTE) {
+          break;
+        }
       }
-    } else if (char === QUOTE) {
-      inString = true;
     } else if (char === OPEN_BRACKET || char === OPEN_BRACE) {
       depth++;
       if (depth > limit) {
