@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { AppProcess, createTestEnvironment, TestEnvironment, tokenFor } from '@app/testing';
+import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
+import { OnecHarness, startOnecHarness } from './onec-harness';
+
+const STAND_IN_LINES = [
+  'Port CatalogImportSink of the onec connector has no adapter bound: only the stand-in LoggingCatalogImportSink ' +
+    'serves it, and it handles nothing',
+  'Port OnecSaleOrdersContribution of the onec connector has no adapter bound: only the stand-in SaleOrdersSource ' +
+    'serves it, and it handles nothing',
+  'Port OnecSaleDocumentsContribution of the onec connector has no adapter bound: only the stand-in ' +
+    'SaleDocumentsSink serves it, and it handles nothing',
+];
+
+interface ConnectorsBody {
+  connectors: { name: string; ports?: { port: string; adapter: string; default: boolean; inUse: boolean }[] }[];
+}
+
+describe('the apps without a domain module bound to the 1C ports', () => {
+  let env: TestEnvironment;
+  let workDir: string;
+  let exchangeEnv: Record<string, string>;
+  const started: AppProcess[] = [];
+  const start = (kind: 'api' | 'worker', overrides: Record<string, string>) => {
+    const app = AppProcess.start(kind, { ...env.env, ...exchangeEnv, ...overrides });
+    started.push(app);
+    return app;
+  };
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    workDir = await mkdtemp(join(tmpdir(), 'onec-port-bindings-'));
+    exchangeEnv = {
+      ONEC_EXCHANGE_LOGIN: '1c-exchange',
+      ONEC_EXCHANGE_PASSWORD: 'an-exchange-password-long-enough',
+      ONEC_EXCHANGE_WORK_DIR: workDir,
+    };
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((app) => app.stop()));
+    await env?.dispose();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  describe('in production, with the 1C exchange configured', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+      JWT_ISSUER: 'mastermobile',
+      JWT_AUDIENCE: 'mastermobile-api',
+      WORKER_OPS_PORT: '0',
+    };
+
+    it('the API refuses to start, with one line per unbound port naming it, and no stack trace', async () => {
+      const api = start('api', production);
+      expect((await api.waitForExit()).code).toBe(1);
+      const lines = api.logs.split('\n');
+      for (const line of STAND_IN_LINES) {
+        expect(lines).toContain(line);
+      }
+      expect(api.logs).not.toMatch(/\n\s+at /);
+      expect(api.logs).not.toContain('API listening');
+    });
+
+    it('the worker, which serves none of these ports, starts', async () => {
+      const worker = start('worker', production);
+      await worker.waitForOutput(/Worker started/);
+    });
+  });
+
+  describe('outside production', () => {
+    it('the API starts, warns once per unbound port, and names the stand-ins on the admin and readiness endpoints', async () => {
+      const api = start('api', { NODE_ENV: 'development', LOG_LEVEL: 'info' });
+      const [, url] = await api.waitForOutput(/API listening on (http:\/\/[^ ]+)/);
+      for (const line of STAND_IN_LINES) {
+        expect(api.logs).toContain(`${line} (this stops the start-up in production)`);
+      }
+      const config = env.config({ ...exchangeEnv, NODE_ENV: 'development' });
+      const response = await fetch(`${url}/api/v1/admin/connectors`, {
+        headers: { authorization: `Bearer ${tokenFor(config, 'admin')}` },
+      });
+      expect(response.status).toBe(200);
+      const onec = ((await response.json()) as ConnectorsBody).connectors.find(({ name }) => name === 'onec');
+      expect(onec?.ports).toEqual([
+        { port: 'CatalogImportSink', adapter: 'LoggingCatalogImportSink', default: true, inUse: true },
+        {
+          port: 'OnecSaleOrdersContribution',
+          adapter: 'SaleOrdersSource',
+          default: true,
+          inUse: true,
+          contributions: [],
+        },
+        {
+          port: 'OnecSaleDocumentsContribution',
+          adapter: 'SaleDocumentsSink',
+          default: true,
+          inUse: true,
+          contributions: [],
+        },
+      ]);
+      const ready = (await (await fetch(`${url}/health/ready`)).json()) as {
+        details: { ports: { status: string; onec: unknown } };
+      };
+      expect(ready.details.ports).toMatchObject({ status: 'up', onec: onec?.ports });
+    });
+  });
+});
+
+describe('the apps with a domain module bound to the 1C ports (the recording adapters)', () => {
+  let harness: OnecHarness;
+  beforeAll(async () => {
+    harness = await startOnecHarness();
+  });
+  afterAll(async () => harness?.close());
+
+  it('name the bound adapters and the document types each contribution owns', async () => {
+    const { connectors } = await harness.adminGet<ConnectorsBody>('/api/v1/admin/connectors');
+    expect(connectors.find(({ name }) => name === 'onec')?.ports).toEqual([
+      { port: 'CatalogImportSink', adapter: 'RecordingCatalogImportSink', default: false, inUse: true },
+      {
+        port: 'OnecSaleOrdersContribution',
+        adapter: 'SaleOrdersSource',
+        default: false,
+        inUse: true,
+        contributions: [{ adapter: 'TableSaleOrdersSource', keys: ['Заказ товара', 'Возврат товара'] }],
+      },
+      {
+        port: 'OnecSaleDocumentsContribution',
+        adapter: 'SaleDocumentsSink',
+        default: false,
+        inUse: true,
+        contributions: [{ adapter: 'RecordingSaleDocumentsSink', keys: ['Заказ товара', 'Возврат товара'] }],
+      },
+    ]);
+  });
+
+  it('tells 1C success for a document of a type no domain owns, and records it as not applied, visible to admin', async () => {
+    const real = readFileSync(onecFixture('ok/sale-file-from-1c-2.08/orders.xml'), 'utf8');
+    const data = Buffer.from(
+      real
+        .replace('<ХозОперация>Заказ товара</ХозОперация>', '<ХозОперация>Реализация товаров</ХозОперация>')
+        .replace('<Ид>24c82d03-7149-11eb-80c0-7085c2ddb497</Ид>', '<Ид>SALE-77</Ид>'),
+      'utf8',
+    );
+    const result = await harness.client().runSaleExchange({ documents: [{ name: 'documents.xml', data }] });
+    expect(result.failure).toBeUndefined();
+    expect(result.documentReplies.at(-1)).toMatch(/^success/);
+    expect(await harness.db.query('SELECT document_id FROM test_onec_sale_documents')).toEqual([]);
+
+    const log = await harness.adminGet<{
+      items: { operation: string; outcome: string; entityId: string; errorCode: string; requestBody: string }[];
+    }>('/api/v1/admin/integration-log?system=onec&outcome=failure');
+    expect(log.items).toEqual([
+      expect.objectContaining({
+        operation: 'exchange.sale.documents.unrouted',
+        outcome: 'failure',
+        entityId: 'Реализация товаров',
+        errorCode: 'ONEC_DOCUMENT_TYPE_UNREGISTERED',
+        requestBody: expect.stringContaining('SALE-77'),
+      }),
+    ]);
+    const metrics = await (await fetch(`${harness.api.url}/metrics`)).text();
+    expect(metrics).toContain('onec_sale_documents_unrouted_total{operation="Реализация товаров"} 1');
+  });
+});
