@@ -1,6 +1,6 @@
 /**
- * What the configuration reads, found by parsing the sources of libs/core/src/config (every `.ts` file but specs),
- * so connector sections added there later are picked up without touching the packaging tests.
+ * What the configuration reads, found by parsing the sources of libs/core/src/config (every `.ts` file but specs)
+ * and every lib's `*.config.ts` section, so a section a new lib registers is picked up without touching these tests.
  *
  * A variable is the first string argument of an EnvReader call (`read.int('PORT', 3000)`,
  * `probe.oneOf('NODE_ENV', …)`). Production requires every `secret(...)` variable, plus each group named by a
@@ -100,11 +100,19 @@ function defaultOf(kind: ReaderKind, args: ts.NodeArray<ts.Expression>): string 
   }
 }
 
-export function configSourceFiles(directory = CONFIG_DIRECTORY): string[] {
-  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(file) && !file.endsWith('.d.ts'))
-    .sort()
-    .map((file) => join(directory, file));
+const LIBS_DIRECTORY = join(REPO_ROOT, 'libs');
+const SPEC = /\.(spec|int-spec|e2e-spec)\.ts$/;
+
+/** Core's own sections, plus the `*.config.ts` section of every other lib (connectors and domain libs). */
+export function configSourceFiles(): string[] {
+  const core = readdirSync(CONFIG_DIRECTORY, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !SPEC.test(file) && !file.endsWith('.d.ts'))
+    .map((file) => join(CONFIG_DIRECTORY, file));
+  const sections = readdirSync(LIBS_DIRECTORY, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.config.ts') && !file.includes('node_modules'))
+    .map((file) => join(LIBS_DIRECTORY, file))
+    .filter((path) => !path.startsWith(CONFIG_DIRECTORY));
+  return [...new Set([...core, ...sections])].sort();
 }
 
 export function scanConfig(files = configSourceFiles()): ConfigSurface {

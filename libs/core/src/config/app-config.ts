@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Bitrix24Settings, readBitrix24Config } from './bitrix24.config';
+import { ConfigSections, registeredConfigSections } from './config-section';
 import { EnvReader } from './env-reader';
-import { OnecSettings, readOnecConfig } from './onec.config';
 
 export type Environment = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,8 +30,16 @@ export interface JwtSettings {
 }
 
 /**
+ * The sections other libs register (`registerConfigSection`) are typed members of AppConfig through this merge,
+ * so `config.onec` reads like a core section while core knows nothing of the 1C connector.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface AppConfig extends ConfigSections {}
+
+/**
  * The whole typed configuration. `process.env` is read only by {@link loadConfig}; everything else receives this.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AppConfig {
   readonly environment!: Environment;
   readonly serviceName!: string;
@@ -77,7 +85,6 @@ export class AppConfig {
     readonly stalledCheckIntervalMs: number;
   };
   readonly bitrix24!: Bitrix24Settings;
-  readonly onec!: OnecSettings;
 
   static from(values: Omit<AppConfig, 'production'>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -102,7 +109,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   read.problems.push(...probe.problems);
   const production = environment === 'production';
 
+  const sections = Object.fromEntries(
+    registeredConfigSections().map((section) => [section.key, section.read(read)]),
+  ) as unknown as ConfigSections;
   const config = AppConfig.from({
+    ...sections,
     environment,
     serviceName: read.string('OTEL_SERVICE_NAME', 'mastermobile-middleware'),
     http: {
@@ -158,7 +169,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       stalledCheckIntervalMs: read.int('EVENTS_STALLED_CHECK_INTERVAL_MS', 30_000, { min: 500 }),
     },
     bitrix24: readBitrix24Config(read),
-    onec: readOnecConfig(read),
   });
 
   if (read.problems.length > 0) {

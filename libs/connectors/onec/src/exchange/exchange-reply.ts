@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import type { OnecReplyEncoding } from '@app/core';
+import type { OnecReplyEncoding } from '../onec.config';
 
 /** What the exchange endpoint answers: a status text (`success`/`progress`/`failure` + lines) or an XML document. */
 export type ExchangeReply =

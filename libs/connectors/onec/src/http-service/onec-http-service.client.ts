@@ -1,13 +1,7 @@
-import {
-  AppConfig,
-  IntegrationError,
-  IntegrationLogService,
-  OnecHttpSettings,
-  redactText,
-  RequestContext,
-} from '@app/core';
+import { AppConfig, IntegrationError, IntegrationLogService, redactText, RequestContext } from '@app/core';
 import type { CloudEvent } from '@app/events';
 import { Injectable } from '@nestjs/common';
+import type { OnecHttpSettings } from '../onec.config';
 import { OnecMetrics } from '../onec.metrics';
 import { OnecPushPort } from '../ports/onec-push.port';
 import { OnecCircuitBreaker } from './onec-circuit-breaker';

@@ -1,4 +1,5 @@
-import { ConfigValidationError, loadConfig } from './app-config';
+import { ConfigValidationError, loadConfig } from '@app/core';
+import './onec.config';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {

@@ -1,4 +1,4 @@
-import type { EnvReader } from './env-reader';
+import { type EnvReader, registerConfigSection } from '@app/core';
 
 export type OnecReplyEncoding = 'windows-1251' | 'utf-8';
 export type OnecSaleSchemaVersion = '2.05' | '2.08' | '2.10';
@@ -127,3 +127,12 @@ export function readOnecConfig(read: EnvReader): OnecSettings {
     timeZone,
   };
 }
+
+declare module '@app/core' {
+  interface ConfigSections {
+    /** The 1C connector's section: the CommerceML exchange, the sale exchange and 1C's HTTP service. */
+    readonly onec: OnecSettings;
+  }
+}
+
+registerConfigSection('onec', readOnecConfig);
