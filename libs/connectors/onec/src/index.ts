@@ -1,3 +1,6 @@
+// Registers the connector's configuration section (`config.onec`) with core's loader before anything loads it.
+import './onec.config';
+
 // The 1C connector's public surface: its modules, its ports and the types they use. The parser, the writer, the
 // exchange and the HTTP-service client stay inside; tests that need them import them by path.
 export * from './onec.module';
