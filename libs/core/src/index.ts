@@ -5,7 +5,6 @@ export { AuthModule } from './auth/auth.module';
 export * from './auth/principal';
 export * from './auth/token-minter';
 export * from './config/app-config';
-export * from './config/bitrix24.config';
 export * from './config/config-section';
 export * from './config/env-reader';
 export { ConfigModule } from './config/config.module';

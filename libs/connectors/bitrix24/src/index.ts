@@ -1,3 +1,6 @@
+// Registers the connector's configuration section (`config.bitrix24`) with core's loader before anything loads it.
+import './bitrix24.config';
+
 export * from './bitrix24.constants';
 export * from './bitrix24.module';
 export * from './client/batch-result';

@@ -1,6 +1,5 @@
 import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Bitrix24Settings, readBitrix24Config } from './bitrix24.config';
 import { ConfigSections, registeredConfigSections } from './config-section';
 import { EnvReader } from './env-reader';
 
@@ -84,7 +83,6 @@ export class AppConfig {
     readonly jobLockMs: number;
     readonly stalledCheckIntervalMs: number;
   };
-  readonly bitrix24!: Bitrix24Settings;
 
   static from(values: Omit<AppConfig, 'production'>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -168,7 +166,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       jobLockMs: read.int('EVENTS_JOB_LOCK_MS', 30_000, { min: 1_000 }),
       stalledCheckIntervalMs: read.int('EVENTS_STALLED_CHECK_INTERVAL_MS', 30_000, { min: 500 }),
     },
-    bitrix24: readBitrix24Config(read),
   });
 
   if (read.problems.length > 0) {

@@ -1,4 +1,4 @@
-import type { EnvReader } from './env-reader';
+import { type EnvReader, registerConfigSection } from '@app/core';
 
 /** How the connector authenticates its REST calls; `unconfigured` when neither mode is set up. */
 export type Bitrix24AuthMode = 'webhook' | 'oauth' | 'unconfigured';
@@ -114,3 +114,12 @@ export function readBitrix24Config(read: EnvReader): Bitrix24Settings {
     installAttemptsPerMinute: read.int('BITRIX24_INSTALL_RATE_PER_MINUTE', 5, { min: 1, max: 1_000 }),
   };
 }
+
+declare module '@app/core' {
+  interface ConfigSections {
+    /** The Bitrix24 connector's section: authentication, quota, webhooks, recovery and the mapping file. */
+    readonly bitrix24: Bitrix24Settings;
+  }
+}
+
+registerConfigSection('bitrix24', readBitrix24Config);
