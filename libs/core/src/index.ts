@@ -27,6 +27,7 @@ export * from './http/body-limit';
 export * from './http/http-platform';
 export * from './http/pagination';
 export * from './http/raw-body';
+export * from './http/timestamps';
 export * from './idempotency/canonical-json';
 export * from './idempotency/idempotency-key.entity';
 export * from './idempotency/idempotency.decorator';

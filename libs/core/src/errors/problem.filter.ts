@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { RequestContext } from '../context/request-context';
+import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
+import { blameRequestInput, requestValues } from './database-input-error';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 /** The single place where a thrown error becomes an HTTP answer: RFC 9457 problem+json, never a stack trace. */
@@ -18,7 +19,18 @@ export class ProblemFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const requestId = RequestContext.requestId() ?? String(request.id);
-    const { problem, headers, unexpected } = toProblem(error, request.url.split('?')[0], requestId);
+    const blamed = blameRequestInput(error, () => requestValues(request));
+    if (blamed) {
+      // A 400 rather than a 500, but still worth seeing: it means a validator let the value through.
+      this.logger.warn(
+        { sqlstate: blamed.sqlstate, parameter: blamed.path, requestId },
+        'PostgreSQL refused a request value (SQLSTATE %s) while serving %s %s',
+        blamed.sqlstate,
+        request.method,
+        request.routeOptions.url ?? request.url.split('?')[0],
+      );
+    }
+    const { problem, headers, unexpected } = toProblem(blamed?.error ?? error, request.url.split('?')[0], requestId);
 
     if (unexpected) {
       this.logger.error({ err: error, requestId }, 'Unhandled error while serving %s %s', request.method, request.url);
@@ -35,4 +47,17 @@ export class ProblemFilter implements ExceptionFilter {
     }
     void reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
+}
+
+/**
+ * Fastify's `frameworkErrors` hook: a URL that is not valid percent-encoding, or a path parameter over the router's
+ * length limit, is refused by the router before any Nest code runs, and would otherwise get Fastify's own JSON.
+ */
+export function renderFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const { problem, headers } = toProblem(error, undefined, String(request.id));
+  void reply
+    .code(problem.status)
+    .headers({ ...headers, [REQUEST_ID_HEADER]: String(request.id) })
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem));
 }

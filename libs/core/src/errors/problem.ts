@@ -143,6 +143,10 @@ function clientSafeDetail(error: unknown, status: number): string | undefined {
   if (status === 415) {
     return 'The request content type is not supported by this endpoint.';
   }
+  // The router's URL errors quote the offending path.
+  if (error instanceof URIError) {
+    return status === 414 ? 'A path segment of the URL is too long.' : 'The URL is not valid percent-encoding.';
+  }
   if (error instanceof HttpException) {
     const response = error.getResponse();
     if (typeof response === 'object' && response !== null && 'message' in response) {

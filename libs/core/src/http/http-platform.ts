@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
+import { renderFrameworkError } from '../errors/problem.filter';
 import { createValidationPipe } from '../errors/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { installBodyParsers, RAW_STREAM_CONTENT_TYPE } from './body-parsers';
@@ -35,6 +36,7 @@ export async function createHttpApplication(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: renderFrameworkError,
   });
   installRequestContext(adapter.getInstance());
   installBodyParsers(adapter.getInstance());

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '../errors/app-error';
+import { isTimestamp } from './timestamps';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -29,6 +30,34 @@ export interface Page<T> {
 }
 
 /**
+ * What a cursor field holds, named after the column it is compared with. A cursor comes back from the client, so
+ * each field is checked against its column's type and range before it reaches a query: a tampered cursor is a 400,
+ * never a PostgreSQL error.
+ */
+export type CursorFieldType = 'uuid' | 'bigint' | 'integer' | 'timestamp';
+export type CursorSchema = Readonly<Record<string, CursorFieldType>>;
+/** `integer` fields decode to numbers; the others stay strings (bigint exceeds a JS number's precision). */
+export type CursorOf<S extends CursorSchema> = { [K in keyof S]: S[K] extends 'integer' ? number : string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PG_BIGINT_MAX = 2n ** 63n - 1n;
+const PG_INTEGER_RANGE = [-(2 ** 31), 2 ** 31 - 1] as const;
+
+/** A non-negative PostgreSQL bigint in canonical decimal form (ids, transaction ids, positions). */
+export function isNonNegativeBigint(value: unknown): value is string {
+  return typeof value === 'string' && /^(0|[1-9]\d{0,18})$/.test(value) && BigInt(value) <= PG_BIGINT_MAX;
+}
+
+const CURSOR_FIELD_CHECKS: Record<CursorFieldType, (value: unknown) => boolean> = {
+  uuid: (value) => typeof value === 'string' && UUID.test(value),
+  bigint: isNonNegativeBigint,
+  integer: (value) =>
+    Number.isInteger(value) && (value as number) >= PG_INTEGER_RANGE[0] && (value as number) <= PG_INTEGER_RANGE[1],
+  // Cursors carry what `toISOString()` wrote, so anything that does not survive the round trip was edited.
+  timestamp: (value) => isTimestamp(value) && new Date(value).toISOString() === value,
+};
+
+/**
  * Keyset cursors: the position is the last row's key, so pages stay stable while rows are inserted concurrently
  * (unlike offsets). The encoding is base64url JSON, versioned so the shape can change without breaking clients.
  */
@@ -36,17 +65,28 @@ export function encodeCursor(position: Record<string, string | number>): string 
   return Buffer.from(JSON.stringify({ v: 1, ...position })).toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string, keys: readonly (keyof T)[]): T {
+export function decodeCursor<S extends CursorSchema>(cursor: string, schema: S): CursorOf<S> {
+  let decoded: unknown;
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (decoded.v === 1 && keys.every((key) => ['string', 'number'].includes(typeof decoded[key as string]))) {
-      return decoded as T;
-    }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    decoded = undefined;
   }
-  throw new AppError('INVALID_CURSOR', 'invalid_input', 'Invalid cursor', {
-    detail: 'The cursor is malformed or from another list; start again without it.',
+  const fields = Object.entries(schema);
+  if (
+    typeof decoded === 'object' &&
+    decoded !== null &&
+    (decoded as { v?: unknown }).v === 1 &&
+    fields.every(([key, type]) => CURSOR_FIELD_CHECKS[type]((decoded as Record<string, unknown>)[key]))
+  ) {
+    return Object.fromEntries(fields.map(([key]) => [key, (decoded as Record<string, unknown>)[key]])) as CursorOf<S>;
+  }
+  throw invalidCursor('The cursor is malformed or from another list; start again without it.');
+}
+
+export function invalidCursor(detail: string): AppError {
+  return new AppError('INVALID_CURSOR', 'invalid_input', 'Invalid cursor', {
+    detail,
     errors: [{ path: 'cursor', message: 'cursor is not valid for this list' }],
   });
 }

@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../http/api-problem.decorator';
 import { decodeCursor, Page, PageQueryDto, toPage } from '../http/pagination';
+import { IsTimestamp } from '../http/timestamps';
 import { IntegrationLogEntity } from './integration-log.entity';
 
 export class IntegrationLogQueryDto extends PageQueryDto {
@@ -14,8 +15,14 @@ export class IntegrationLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'delivery' }) @IsOptional() @IsString() @MaxLength(64) entityType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) entityId?: string;
   @ApiPropertyOptional({ enum: ['success', 'failure'] }) @IsOptional() @IsIn(['success', 'failure']) outcome?: string;
-  @ApiPropertyOptional({ description: 'Inclusive lower bound, RFC 3339.' }) @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional({ description: 'Exclusive upper bound, RFC 3339.' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'Inclusive lower bound, RFC 3339 with an offset.', format: 'date-time' })
+  @IsOptional()
+  @IsTimestamp()
+  from?: string;
+  @ApiPropertyOptional({ description: 'Exclusive upper bound, RFC 3339 with an offset.', format: 'date-time' })
+  @IsOptional()
+  @IsTimestamp()
+  to?: string;
 }
 
 export class IntegrationLogItemDto {
@@ -75,7 +82,7 @@ export class IntegrationLogController {
       }
     }
     if (query.cursor) {
-      const { id } = decodeCursor<{ id: string }>(query.cursor, ['id']);
+      const { id } = decodeCursor(query.cursor, { id: 'bigint' });
       builder.andWhere('log.id < :cursorId', { cursorId: id });
     }
     const rows = await builder.getMany();

@@ -49,7 +49,7 @@ export class DeadLetterService {
       .limit(limit + 1);
     this.applyFilter(builder, filter);
     if (cursor) {
-      const { id } = decodeCursor<{ id: string }>(cursor, ['id']);
+      const { id } = decodeCursor(cursor, { id: 'bigint' });
       builder.andWhere('dl.id < :cursorId', { cursorId: id });
     }
     return toPage(await builder.getMany(), limit, toView, (row) => ({ id: row.id }));

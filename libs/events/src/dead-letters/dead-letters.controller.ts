@@ -1,7 +1,22 @@
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, PageQueryDto, Principal, Roles } from '@app/core';
+import {
+  ApiProblemResponses,
+  CurrentPrincipal,
+  Idempotent,
+  IsTimestamp,
+  PageQueryDto,
+  Principal,
+  Roles,
+} from '@app/core';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  IntersectionType,
+} from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DESTINATION_PATTERN } from '../cloud-event';
 import { DeadLetterService } from './dead-letter.service';
 
@@ -13,26 +28,21 @@ class DeadLetterFilterDto {
   @MaxLength(200)
   type?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) subject?: string;
-  @ApiPropertyOptional({ description: 'Last failure at or after, RFC 3339.' })
+  @ApiPropertyOptional({ description: 'Last failure at or after, RFC 3339 with an offset.', format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsTimestamp()
   from?: string;
-  @ApiPropertyOptional({ description: 'Last failure before, RFC 3339.' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'Last failure before, RFC 3339 with an offset.', format: 'date-time' })
+  @IsOptional()
+  @IsTimestamp()
+  to?: string;
 }
 
-export class DeadLetterQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'bitrix24' }) @IsOptional() @Matches(DESTINATION_PATTERN) destination?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) type?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) subject?: string;
+export class DeadLetterQueryDto extends IntersectionType(PageQueryDto, DeadLetterFilterDto) {
   @ApiPropertyOptional({ enum: ['open', 'replayed', 'discarded'], default: 'open' })
   @IsOptional()
   @IsIn(['open', 'replayed', 'discarded'])
   status?: 'open' | 'replayed' | 'discarded';
-  @ApiPropertyOptional({ description: 'Last failure at or after, RFC 3339.' })
-  @IsOptional()
-  @IsDateString()
-  from?: string;
-  @ApiPropertyOptional({ description: 'Last failure before, RFC 3339.' }) @IsOptional() @IsDateString() to?: string;
 }
 
 export class ReplayRequestDto {

@@ -86,7 +86,7 @@ export class ExchangeSessionsController {
       builder.andWhere('s.type = :type', { type: query.type });
     }
     if (query.cursor) {
-      const { createdAt, id } = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
+      const { createdAt, id } = decodeCursor(query.cursor, { createdAt: 'timestamp', id: 'uuid' });
       builder.andWhere('(s.createdAt, s.id) < (:createdAt, :id)', { createdAt, id });
     }
     const sessions = await builder.getMany();
