@@ -73,10 +73,11 @@ export class EventFeedController {
     summary: 'Events for 1C, in commit order',
     description:
       'Without `cursor` the feed resumes after the last acknowledged position, so unacknowledged events are ' +
-      'served again. With `cursor` it continues after that position.',
+      'served again. With `cursor` it continues after that position; a cursor beyond what this consumer was ' +
+      'served is a 409.',
   })
   @ApiOkResponse({ type: FeedPageDto })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiProblemResponses(400, 401, 403, 409)
   read(@Query() query: FeedQueryDto, @CurrentPrincipal() principal: Principal): Promise<FeedPageDto> {
     return this.feed.read(principal.subject, ONEC_DESTINATION, query.cursor, query.limit ?? 100, query.types);
   }
@@ -87,9 +88,12 @@ export class EventFeedController {
    */
   @Post('ack')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Acknowledge processing up to a cursor (idempotent; the cursor never moves backwards)' })
+  @ApiOperation({
+    summary: 'Acknowledge processing up to a cursor (idempotent; the cursor never moves backwards)',
+    description: 'Only a position this consumer was served can be acknowledged; a cursor beyond it is a 409.',
+  })
   @ApiOkResponse({ type: FeedAckResultDto })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiProblemResponses(400, 401, 403, 409)
   ack(@Body() body: FeedAckDto, @CurrentPrincipal() principal: Principal): Promise<FeedAckResultDto> {
     return this.feed.acknowledge(principal.subject, ONEC_DESTINATION, body.cursor);
   }
