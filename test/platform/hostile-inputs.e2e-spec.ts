@@ -1,0 +1,552 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig, IntegrationLogService, Roles, UnitOfWork } from '@app/core';
+import { tokenFor, waitFor } from '@app/testing';
+import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { parse } from 'yaml';
+import { EVENTS_PROBE_DDL, EventsProbeModule } from '../support/events-probe.module';
+import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
+
+/**
+ * Routes that hand a request value to PostgreSQL without a validator in front, the way a future route might by
+ * mistake, and routes whose own SQL fails: PostgreSQL's data exceptions are a 400 only when a value the client sent
+ * caused them (security finding 6, defence in depth).
+ */
+@Controller('test/hostile')
+@Roles('admin')
+class UnvalidatedProbeController {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  @Get('letters')
+  async letters(@Query('id') id: string, @Query('since') since: string) {
+    return this.unitOfWork.manager.query<unknown[]>(
+      'SELECT count(*)::int AS n FROM dead_letters WHERE id = coalesce($1::bigint, id) AND created_at >= $2',
+      [id, since ?? '-infinity'],
+    );
+  }
+
+  @Post('notes')
+  async note(@Body() body: { note: unknown }) {
+    return this.unitOfWork.run((manager) =>
+      manager.query<unknown[]>('INSERT INTO hostile_notes (note) VALUES ($1)', [body.note]),
+    );
+  }
+
+  /** Our own value fails the cast while the client's `id` is merely present. */
+  @Get('own-value')
+  async ownValue(@Query('id') id: string) {
+    return this.unitOfWork.manager.query<unknown[]>('SELECT $1::uuid AS id, $2::text AS asked', [
+      'made-by-the-server',
+      id,
+    ]);
+  }
+
+  /** Arithmetic overflow in our own SQL: class 22 too, and no request value in it. */
+  @Get('overflow')
+  async overflow() {
+    return this.unitOfWork.manager.query<unknown[]>('SELECT 2147483647::int + 1 AS n');
+  }
+}
+
+@Module({ controllers: [UnvalidatedProbeController] })
+class UnvalidatedProbeModule {}
+
+type Caller = 'admin' | '1c' | 'anonymous';
+
+interface HostileCase {
+  readonly route: string;
+  readonly name: string;
+  readonly as: Caller;
+  readonly method?: 'GET' | 'POST' | 'DELETE';
+  readonly path: string;
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly headers?: Record<string, string>;
+  /** The status the refusal must have. */
+  readonly status: number;
+  /** The parameter the problem must name. */
+  readonly names?: string;
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64url');
+const listCursor = (value: unknown) => b64(JSON.stringify(value));
+const feedCursor = (txId: string, position: string) => b64(`v1:${txId}:${position}`);
+const UUID = 'b3d1e1f0-6a43-4c1e-9d2a-1f0e2d3c4b5a';
+const OVER_BIGINT = '9223372036854775808';
+const BIGINT_MAX = '9223372036854775807';
+const jsonArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const jsonObjects = (depth: number, leaf = '1') => `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+const formBrackets = (depth: number) => `a${'[a]'.repeat(depth)}=1`;
+const q = encodeURIComponent;
+/** The 1C exchange answers in its own protocol, so it has its own table below. */
+const EXCHANGE_PATHS = ['/api/v1/exchange/1c', '/bitrix/admin/1c_exchange.php'];
+
+/** Cursor, date and parameter tampering, the same for every admin list. */
+function listCases(route: string, base: string, cursorOf: (value: unknown) => string): HostileCase[] {
+  const at = (query: string) => `${base}?${query}`;
+  return [
+    ['a cursor with a non-numeric id', at(`cursor=${cursorOf('abc')}`), 'cursor'],
+    ['a cursor with an id over bigint', at(`cursor=${cursorOf(OVER_BIGINT)}`), 'cursor'],
+    ['a cursor with a 40-digit id', at(`cursor=${cursorOf('1'.repeat(40))}`), 'cursor'],
+    ['a cursor with a NUL', at(`cursor=${cursorOf('1\u0000')}`), 'cursor'],
+    ['a cursor of another version', at(`cursor=${listCursor({ v: 2, id: '1' })}`), 'cursor'],
+    ['a cursor that is not JSON', at(`cursor=${b64('{"v":1,"id":')}`), 'cursor'],
+    ['a cursor that is not base64', at(`cursor=${q('%%%\u0000')}`), 'cursor'],
+    ['a cursor of 600 characters', at(`cursor=${'A'.repeat(600)}`), 'cursor'],
+    ['two cursors', at(`cursor=a&cursor=b`), 'cursor'],
+    ['an impossible date', at(`from=${q('2024-02-30T00:00:00Z')}`), 'from'],
+    ['a loose date', at('to=yesterday-ish'), 'to'],
+    ['a date without an offset', at('from=2024-01-01T00:00:00'), 'from'],
+    ['a date beyond year 9999', at(`to=${q('+275760-09-13T00:00:00Z')}`), 'to'],
+    ['a date with a NUL', at(`from=${q('2024-01-01T00:00:00Z\u0000')}`), 'from'],
+    ['a limit over bigint', at(`limit=${OVER_BIGINT}`), 'limit'],
+    ['a negative limit', at('limit=-1'), 'limit'],
+    ['an unknown parameter', at(`${q('system[]')}=x`), 'system[]'],
+  ].map(([name, path, names]) => ({ route, name, as: 'admin', path, status: 400, names }));
+}
+
+function idCases(route: string, method: 'GET' | 'POST' | 'DELETE', pathOf: (id: string) => string): HostileCase[] {
+  const body = method === 'POST' ? JSON.stringify({ reason: 'hostile' }) : undefined;
+  const ids: [string, string, number?][] = [
+    ['a non-numeric id', 'abc'],
+    ['a negative id', '-1'],
+    ['a fractional id', '1.5'],
+    ['an id over bigint', OVER_BIGINT],
+    ["a 200-digit id (over the router's parameter limit)", '9'.repeat(200), 414],
+    ['a NUL id', '%00'],
+    ['an id that is not percent-encoding', '%E0%A4%A', 400],
+    ['a unicode id', q('☃𝄞')],
+    ['an injection', q("1' OR '1'='1")],
+  ];
+  return ids.map(([name, id, status = 404]) => ({
+    route,
+    name,
+    as: 'admin',
+    method,
+    path: pathOf(id),
+    body,
+    contentType: body ? 'application/json' : undefined,
+    headers: method === 'POST' ? { 'idempotency-key': randomUUID() } : undefined,
+    status,
+  }));
+}
+
+function ackCase(name: string, body: string, status: number, names?: string): HostileCase {
+  return {
+    route: 'POST /api/v1/events/ack',
+    name,
+    as: '1c',
+    method: 'POST',
+    path: '/api/v1/events/ack',
+    body,
+    contentType: 'application/json',
+    status,
+    names,
+  };
+}
+
+describe('hostile input on every route that takes a cursor, a date, an id or a nested body', () => {
+  let middleware: InProcessMiddleware;
+  let config: AppConfig;
+  let db: DataSource;
+  let url: string;
+  let workDir: string;
+  let letterId: string;
+  const webhookToken = `hostile-${randomUUID()}`;
+
+  const send = async (hostile: HostileCase) => {
+    const headers: Record<string, string> = { ...hostile.headers };
+    if (hostile.as !== 'anonymous') {
+      headers.authorization = `Bearer ${tokenFor(config, hostile.as)}`;
+    }
+    if (hostile.contentType) {
+      headers['content-type'] = hostile.contentType;
+    }
+    const response = await fetch(`${url}${hostile.path}`, {
+      method: hostile.method ?? 'GET',
+      headers,
+      body: hostile.body,
+    });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+  };
+
+  /** A digest of every table a request could change, besides the logs of the calls themselves. */
+  const snapshot = async () => {
+    const tables = [
+      'outbox_events',
+      'dead_letters',
+      'feed_cursors',
+      'inbox_events',
+      'processed_events',
+      'admin_audit_log',
+      'onec_exchange_sessions',
+      'onec_exchange_files',
+      'bitrix24_oauth_installations',
+      'hostile_notes',
+    ];
+    const digests = await Promise.all(
+      tables.map(async (table) => {
+        const [row] = await db.query<{ digest: string }[]>(
+          `SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest
+             FROM ${table} t`,
+        );
+        return [table, row.digest] as const;
+      }),
+    );
+    return Object.fromEntries(digests);
+  };
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'hostile-exchange-'));
+    middleware = await startInProcessMiddleware({
+      env: {
+        BITRIX24_APPLICATION_TOKEN: webhookToken,
+        ONEC_EXCHANGE_LOGIN: '1c-exchange',
+        ONEC_EXCHANGE_PASSWORD: 'exchange-password-for-hostile-tests',
+        ONEC_EXCHANGE_WORK_DIR: workDir,
+      },
+      apiImports: [EventsProbeModule, UnvalidatedProbeModule],
+      worker: false,
+    });
+    ({ config, db } = middleware);
+    url = middleware.api.url;
+    await db.query(EVENTS_PROBE_DDL);
+    await db.query('CREATE TABLE hostile_notes (note varchar(8) NOT NULL)');
+
+    // Something to tamper with on every list: events for the feed, one dead letter, integration log rows.
+    const published = await fetch(`${url}/test/entities/update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subjects: ['h-1', 'h-2', 'h-3'], destination: 'onec', type: 'mastermobile.test.doc.v1' }),
+    });
+    expect(published.status).toBe(200);
+    const onec = { authorization: `Bearer ${tokenFor(config, '1c')}` };
+    await waitFor(
+      async () => {
+        const page = await fetch(`${url}/api/v1/events?limit=1`, { headers: onec });
+        return ((await page.json()) as { events: unknown[] }).events.length === 1;
+      },
+      { what: 'the feed to serve its first event' },
+    );
+    await db.query(`UPDATE outbox_events SET status = 'dead' WHERE subject = 'h-3'`);
+    [{ id: letterId }] = await db.query<{ id: string }[]>(
+      `INSERT INTO dead_letters (event_id, destination, type, subject, envelope, attempts, first_failed_at,
+                                 last_failed_at, error_code, error_message, reason)
+       SELECT id, destination, type, subject, '{}', 1, now(), now(), 'E', 'failed', 'permanent'
+         FROM outbox_events WHERE subject = 'h-3'
+       RETURNING id`,
+    );
+    const log = middleware.api.app.get(IntegrationLogService);
+    for (const index of [1, 2]) {
+      await log.record({
+        direction: 'outbound',
+        system: 'bitrix24',
+        operation: 'crm.item.add',
+        outcome: 'success',
+        requestId: `h-${index}`,
+      });
+    }
+  });
+  afterAll(async () => {
+    await middleware?.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  const validWebhook = (data: string) =>
+    `{"event":"ONCRMDEALUPDATE","ts":"1","data":${data},"auth":{"application_token":"${webhookToken}",` +
+    `"member_id":"m","domain":"example.bitrix24.com"}}`;
+
+  const cases: HostileCase[] = [
+    ...listCases('GET /api/v1/admin/integration-log', '/api/v1/admin/integration-log', (id) =>
+      listCursor({ v: 1, id }),
+    ),
+    {
+      route: 'GET /api/v1/admin/integration-log',
+      name: 'a filter with a NUL',
+      as: 'admin',
+      path: `/api/v1/admin/integration-log?requestId=${q('h-1\u0000')}`,
+      status: 400,
+      names: 'requestId',
+    },
+    ...listCases('GET /api/v1/admin/dead-letters', '/api/v1/admin/dead-letters', (id) => listCursor({ v: 1, id })),
+    {
+      route: 'GET /api/v1/admin/dead-letters',
+      name: 'a subject with a NUL',
+      as: 'admin',
+      path: `/api/v1/admin/dead-letters?subject=${q('h-3\u0000')}`,
+      status: 400,
+      names: 'subject',
+    },
+    ...listCases('GET /api/v1/admin/exchange-sessions', '/api/v1/admin/exchange-sessions', (id) =>
+      listCursor({ v: 1, createdAt: '2024-02-29T10:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...[
+      ['a cursor with a loose date', { v: 1, createdAt: 'yesterday-ish', id: UUID }],
+      ['a cursor with an impossible date', { v: 1, createdAt: '2024-02-30T00:00:00.000Z', id: UUID }],
+      ['a cursor with a numeric date', { v: 1, createdAt: 1709200800000, id: UUID }],
+      ['a cursor with a non-uuid id', { v: 1, createdAt: '2024-02-29T10:00:00.000Z', id: 'abc' }],
+    ].map(([name, cursor]) => ({
+      route: 'GET /api/v1/admin/exchange-sessions',
+      name: name as string,
+      as: 'admin' as const,
+      path: `/api/v1/admin/exchange-sessions?cursor=${listCursor(cursor)}`,
+      status: 400,
+      names: 'cursor',
+    })),
+    ...listCases('GET /api/v1/admin/bitrix24/unhandled-changes', '/api/v1/admin/bitrix24/unhandled-changes', (id) =>
+      listCursor({ v: 1, id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...idCases('GET /api/v1/admin/dead-letters/{id}', 'GET', (id) => `/api/v1/admin/dead-letters/${id}`),
+    ...idCases(
+      'DELETE /api/v1/admin/dead-letters/{id}',
+      'DELETE',
+      (id) => `/api/v1/admin/dead-letters/${id}?reason=hostile`,
+    ),
+    ...idCases(
+      'POST /api/v1/admin/dead-letters/{id}/replay',
+      'POST',
+      (id) => `/api/v1/admin/dead-letters/${id}/replay`,
+    ),
+    ...(
+      [
+        ['no reason', () => '', 'reason'],
+        ['two reasons', () => 'reason=a&reason=b', 'reason'],
+        ['a reason with a NUL', () => `reason=${q('tidy\u0000')}`, 'reason'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'DELETE /api/v1/admin/dead-letters/{id}',
+      name,
+      as: 'admin' as const,
+      method: 'DELETE' as const,
+      path: `/api/v1/admin/dead-letters/{letter}?${query()}`,
+      status: 400,
+      names,
+    })),
+    ...(
+      [
+        ['a reason of the wrong type', '{"reason":{"$ne":1}}', 'reason'],
+        ['a reason with a NUL', '{"reason":"fixed\\u0000"}', 'reason'],
+        ['a body 100 levels deep', jsonObjects(100), undefined],
+        ['a body 200,000 levels deep', jsonArrays(200_000), undefined],
+      ] as const
+    ).map(([name, body, names]) => ({
+      route: 'POST /api/v1/admin/dead-letters/{id}/replay',
+      name,
+      as: 'admin' as const,
+      method: 'POST' as const,
+      path: '/api/v1/admin/dead-letters/{letter}/replay',
+      body,
+      contentType: 'application/json',
+      headers: { 'idempotency-key': randomUUID() },
+      status: 400,
+      names,
+    })),
+    ...(
+      [
+        ['an impossible date', '{"reason":"r","from":"2024-02-30T00:00:00Z"}', 'from'],
+        ['a loose date', '{"reason":"r","to":"yesterday-ish"}', 'to'],
+        ['a date of the wrong type', '{"reason":"r","from":1709200800000}', 'from'],
+        ['a nested filter', '{"reason":"r","subject":{"$gt":""}}', 'subject'],
+        ['a type with a NUL', '{"reason":"r","type":"t\\u0000"}', 'type'],
+        ['an unknown field', '{"reason":"r","status":"open"}', 'status'],
+        ['a body 100 levels deep', `{"reason":"r","subject":${jsonObjects(99)}}`, undefined],
+        ['a body 200,000 levels deep', jsonArrays(200_000), undefined],
+        ['not JSON', '{"reason":', undefined],
+      ] as const
+    ).map(([name, body, names]) => ({
+      route: 'POST /api/v1/admin/dead-letters/replay',
+      name,
+      as: 'admin' as const,
+      method: 'POST' as const,
+      path: '/api/v1/admin/dead-letters/replay',
+      body,
+      contentType: 'application/json',
+      headers: { 'idempotency-key': randomUUID() },
+      status: 400,
+      names,
+    })),
+    ...(
+      [
+        ['a cursor over bigint', `cursor=${feedCursor(OVER_BIGINT, '1')}`, 400, 'cursor'],
+        ['a cursor of 20 digits', `cursor=${feedCursor('1'.repeat(20), '1')}`, 400, 'cursor'],
+        ['a negative cursor', `cursor=${feedCursor('-1', '0')}`, 400, 'cursor'],
+        ['a list cursor', `cursor=${listCursor({ v: 1, id: '1' })}`, 400, 'cursor'],
+        ['a cursor with a NUL', `cursor=${b64('v1:1:1\u0000')}`, 400, 'cursor'],
+        ['a cursor beyond the served events', `cursor=${feedCursor(BIGINT_MAX, BIGINT_MAX)}`, 409, 'cursor'],
+        ['a limit of zero', 'limit=0', 400, 'limit'],
+        ['51 types', `types=${Array.from({ length: 51 }, (_, index) => `t${index}`).join(',')}`, 400, 'types'],
+        ['a type with a NUL', `types=${q('a\u0000')}`, 400, 'types'],
+      ] as const
+    ).map(([name, query, status, names]) => ({
+      route: 'GET /api/v1/events',
+      name,
+      as: '1c' as const,
+      path: `/api/v1/events?${query}`,
+      status,
+      names,
+    })),
+    ackCase('a cursor over bigint', JSON.stringify({ cursor: feedCursor(OVER_BIGINT, '1') }), 400, 'cursor'),
+    ackCase('a cursor beyond the newest event', JSON.stringify({ cursor: feedCursor(BIGINT_MAX, '0') }), 409, 'cursor'),
+    ackCase('a cursor of the wrong type', '{"cursor":12}', 400, 'cursor'),
+    ackCase('a nested cursor', '{"cursor":{"txId":"1"}}', 400, 'cursor'),
+    ackCase('a cursor of 300 characters', JSON.stringify({ cursor: 'A'.repeat(300) }), 400, 'cursor'),
+    ackCase('an array body', '[]', 400),
+    ackCase('a null body', 'null', 400),
+    ackCase('a body 100 levels deep', `{"cursor":${jsonObjects(99, '"x"')}}`, 400),
+    ackCase('a body 200,000 levels deep', jsonArrays(200_000), 400),
+    ackCase('unicode in the cursor', JSON.stringify({ cursor: '☃𝄞\u202e' }), 400, 'cursor'),
+    {
+      route: 'GET /api/v1/admin/connectors',
+      name: 'a tampered cursor it does not take',
+      as: 'admin',
+      path: `/api/v1/admin/connectors?cursor=${listCursor({ v: 1, id: 'abc' })}`,
+      status: 200,
+    },
+    ...(
+      [
+        ['data 100 levels deep (JSON)', validWebhook(jsonObjects(100)), 'application/json'],
+        ['data 5,000 levels deep (JSON)', validWebhook(jsonObjects(5_000)), 'application/json'],
+        [
+          'keys 100 levels deep (form)',
+          `${formBrackets(100)}&auth%5Bapplication_token%5D=${webhookToken}`,
+          'application/x-www-form-urlencoded',
+        ],
+        ['data with a NUL', validWebhook('{"FIELDS":{"ID":"1\\u0000"}}'), 'application/json'],
+        ['a key with a NUL', validWebhook('{"FIELDS\\u0000":{"ID":"1"}}'), 'application/json'],
+      ] as const
+    ).map(([name, body, contentType]) => ({
+      route: 'POST /api/v1/webhooks/bitrix24',
+      name,
+      as: 'anonymous' as const,
+      method: 'POST' as const,
+      path: '/api/v1/webhooks/bitrix24',
+      body,
+      contentType,
+      status: 400,
+    })),
+    ...(
+      [
+        ['a body 100 levels deep', jsonObjects(100), 'application/json'],
+        ['keys 100 levels deep (form)', formBrackets(100), 'application/x-www-form-urlencoded'],
+      ] as const
+    ).map(([name, body, contentType]) => ({
+      route: 'POST /api/v1/webhooks/bitrix24/install',
+      name,
+      as: 'anonymous' as const,
+      method: 'POST' as const,
+      path: '/api/v1/webhooks/bitrix24/install',
+      body,
+      contentType,
+      status: 400,
+    })),
+  ];
+
+  it('covers every operation of the contract (openapi.yaml)', () => {
+    const contract = parse(readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(contract.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const covered = new Set([
+      ...cases.map((hostile) => hostile.route),
+      ...EXCHANGE_PATHS.flatMap((path) => [`GET ${path}`, `POST ${path}`]),
+    ]);
+    expect(operations.filter((operation) => !covered.has(operation))).toEqual([]);
+  });
+
+  it.each(cases.map((hostile) => [hostile.route, hostile.name, hostile] as const))(
+    '%s: %s is refused with problem+json, never a 5xx, and changes nothing',
+    async (_route, _name, hostile) => {
+      const before = await snapshot();
+      const answer = await send({ ...hostile, path: hostile.path.replace('{letter}', letterId) });
+      expect({ status: answer.status, body: answer.text.slice(0, 300) }).toEqual({
+        status: hostile.status,
+        body: expect.any(String) as string,
+      });
+      if (hostile.status >= 400) {
+        expect(answer.type).toMatch(/^application\/problem\+json/);
+        const problem = JSON.parse(answer.text) as { status: number; errors?: { path: string }[] };
+        expect(problem.status).toBe(hostile.status);
+        if (hostile.names) {
+          expect(problem.errors?.map((error) => error.path)).toContain(hostile.names);
+        }
+      }
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
+  describe('the 1C exchange (its protocol answers text, not problem+json)', () => {
+    it.each([
+      ['a NUL in the type', `type=${q('catalog\u0000')}&mode=checkauth`],
+      ['an unknown mode', 'type=catalog&mode=drop'],
+      ['a forged sessid', `type=catalog&mode=init&sessid=${q('\u0000☃')}`],
+      ['a traversal filename', `type=catalog&mode=file&filename=${q('../../etc/passwd')}`],
+      ['a NUL filename', `type=catalog&mode=import&filename=${q('import.xml\u0000.png')}`],
+      ['a 3 KB query', `type=sale&mode=query&x=${'y'.repeat(3_000)}`],
+    ])('refuses %s unauthenticated without a 5xx or any session', async (_, query) => {
+      const before = await snapshot();
+      for (const path of EXCHANGE_PATHS) {
+        const response = await fetch(`${url}${path}?${query}`, {
+          method: query.includes('mode=file') ? 'POST' : 'GET',
+          headers: { cookie: 'MM1C_EXCHANGE=forged' },
+          body: query.includes('mode=file') ? 'payload' : undefined,
+        });
+        const text = await response.text();
+        expect(response.status).toBeLessThan(500);
+        expect(text.split('\n')[0]).toBe('failure');
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  describe('PostgreSQL data exceptions behind a route without validation', () => {
+    const call = async (path: string, body?: unknown) => {
+      const response = await fetch(`${url}/test/hostile/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${tokenFor(config, 'admin')}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type') ?? '',
+        problem: (await response.json()) as { code?: string; detail?: string; errors?: { path: string }[] },
+      };
+    };
+
+    it.each([
+      ['a non-numeric id (22P02)', `letters?id=abc`, undefined, 'id'],
+      ['an id over bigint (22003)', `letters?id=${OVER_BIGINT}`, undefined, 'id'],
+      ['an impossible date (22008)', `letters?since=${q('2024-02-30')}`, undefined, 'since'],
+      ['a loose date (22007)', 'letters?since=yesterday-ish', undefined, 'since'],
+      ['a string too long for its column (22001)', 'notes', { note: 'x'.repeat(9) }, 'note'],
+      ['a NUL in text (22021)', 'notes', { note: 'a\u0000' }, 'note'],
+    ])('answers 400 naming the parameter for %s, without SQL', async (_, path, body, names) => {
+      const before = await snapshot();
+      const answer = await call(path, body);
+      expect(answer.status).toBe(400);
+      expect(answer.type).toMatch(/^application\/problem\+json/);
+      expect(answer.problem).toMatchObject({ code: 'INVALID_VALUE', errors: [{ path: names }] });
+      expect(JSON.stringify(answer.problem)).not.toMatch(
+        /SELECT|INSERT|bigint|uuid|varying|dead_letters|hostile_notes/i,
+      );
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it.each([
+      ['our own value fails a cast while the client sent one', 'own-value?id=abc'],
+      ['our own arithmetic overflows', 'overflow'],
+    ])('stays a 500 when %s: it is ours to fix', async (_, path) => {
+      const answer = await call(path);
+      expect(answer.status).toBe(500);
+      expect(answer.problem).toMatchObject({ code: 'INTERNAL' });
+    });
+  });
+});
