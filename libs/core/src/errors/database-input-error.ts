@@ -84,7 +84,8 @@ export function blameRequestInput(error: unknown, values: () => readonly Request
   if (!culprit) {
     return undefined;
   }
-  const path = culprit.path || 'body';
+  // Keys are the client's, so the path is echoed and logged at a bounded length.
+  const path = (culprit.path || 'body').slice(0, 200);
   return {
     sqlstate,
     path,
