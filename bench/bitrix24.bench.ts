@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       [UPSERTS],
     );
     const started = Date.now();
-    worker = AppProcess.start('worker', env);
+    worker = AppProcess.start('testWorker', env);
     await waitDelivered(db, UPSERTS, worker);
     const wallSeconds = (Date.now() - started) / 1000;
     if (process.env.BENCH_LOG_LEVEL) {

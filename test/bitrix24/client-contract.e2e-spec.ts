@@ -1,4 +1,6 @@
-import { Bitrix24Client, Bitrix24Error, type BatchCommand, type CommandResult } from '@app/bitrix24';
+import type { BatchCommand, CommandResult } from '../../libs/connectors/bitrix24/src/client/batch-result';
+import { Bitrix24Client } from '../../libs/connectors/bitrix24/src/client/bitrix24-client';
+import { Bitrix24Error } from '../../libs/connectors/bitrix24/src/client/bitrix24-error';
 import { bitrix24FixtureJson, createTestEnvironment, TestEnvironment } from '@app/testing';
 import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
 import { withWorkerOpsPort0 } from './bitrix24-harness';

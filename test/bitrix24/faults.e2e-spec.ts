@@ -50,7 +50,7 @@ describe('Bitrix24: 2,000 creates and updates through two worker processes, 30 %
     });
     ({ api, db } = middleware);
     for (let index = 0; index < 2; index++) {
-      workers.push(AppProcess.start('worker', middleware.env.env));
+      workers.push(AppProcess.start('testWorker', middleware.env.env));
     }
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Consuming destinations/)));
   });

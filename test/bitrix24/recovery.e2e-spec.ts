@@ -1,8 +1,9 @@
 import { AppConfig } from '@app/core';
-import { Bitrix24Client, OfflineQueueDrain } from '@app/bitrix24';
 import { FakeBitrix24, RunningHttpApp, tokenFor, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { startWorker } from '../../apps/worker/src/worker';
+import { Bitrix24Client } from '../../libs/connectors/bitrix24/src/client/bitrix24-client';
+import { OfflineQueueDrain } from '../../libs/connectors/bitrix24/src/inbound/offline-drain';
 import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 import {
   DELIVERY_CATEGORY,

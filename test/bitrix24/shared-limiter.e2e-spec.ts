@@ -48,7 +48,7 @@ describe('Bitrix24: two worker processes share the portal quota', () => {
       items: Array.from({ length: CHANGES }, (_, index) => ({ entityTypeId: DELIVERY_TYPE, title: `Seeded ${index}` })),
     });
     for (let index = 0; index < 2; index++) {
-      workers.push(AppProcess.start('worker', middleware.env.env));
+      workers.push(AppProcess.start('testWorker', middleware.env.env));
     }
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Consuming destinations/)));
   });

@@ -11,8 +11,9 @@ import {
 import { DELIVERY_TYPE, FAKE_SMART_PROCESSES, webhookEnv } from '../bitrix24/bitrix24-harness';
 
 /**
- * One correlation id and one trace across real processes, as production runs them (OpenTelemetry loaded first):
- * a Bitrix24 event posted to the API → inbox → outbox → worker job → the REST call that re-reads the entity.
+ * One correlation id and one trace across real processes, as production runs them (OpenTelemetry loaded first; the
+ * worker registers the tests' entity kinds, as a domain lib would): a Bitrix24 event posted to the API → inbox →
+ * outbox → worker job → the REST call that re-reads the entity.
  */
 describe('X-Request-Id and W3C trace context from an incoming request to an outbound call', () => {
   let fake: FakeBitrix24;
@@ -34,10 +35,10 @@ describe('X-Request-Id and W3C trace context from an incoming request to an outb
     });
     const port = await freePort();
     const api = AppProcess.start('api', { ...env.env, PORT: String(port) }, { telemetry: true });
-    const worker = AppProcess.start('worker', env.env, { telemetry: true });
+    const worker = AppProcess.start('testWorker', env.env, { telemetry: true });
     processes.push(api, worker);
     await api.waitForOutput(/API listening/);
-    await worker.waitForOutput(/Worker started/);
+    await worker.waitForOutput(/Test worker \d+ started/);
 
     const traceId = randomBytes(16).toString('hex');
     const requestId = `corr-${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/core';
-import { createTestEnvironment, listen, RunningHttpApp, TestEnvironment } from '@app/testing';
+import { Bitrix24TestKindsModule, createTestEnvironment, listen, RunningHttpApp, TestEnvironment } from '@app/testing';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
@@ -7,7 +7,10 @@ import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
 
 type Modules = readonly (Type<unknown> | DynamicModule)[];
 
-/** The API and a worker in the test's process, over a fresh test environment. */
+/**
+ * The API and a worker in the test's process, over a fresh test environment. Both register the entity kinds the
+ * tests' Bitrix24 mappings use, as the domain libs will.
+ */
 export interface InProcessMiddleware {
   readonly env: TestEnvironment;
   readonly config: AppConfig;
@@ -26,10 +29,14 @@ export async function startInProcessMiddleware(
 ): Promise<InProcessMiddleware> {
   const env = await createTestEnvironment({ env: options.env });
   const config = env.config();
-  const api = await listen(await createApiApplication(config, { imports: options.apiImports }));
+  const api = await listen(
+    await createApiApplication(config, { imports: [Bitrix24TestKindsModule, ...(options.apiImports ?? [])] }),
+  );
   const workers: RunningWorker[] = [];
   const start = async (imports: Modules = options.workerImports ?? []): Promise<RunningWorker> => {
-    const worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, { imports });
+    const worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, {
+      imports: [Bitrix24TestKindsModule, ...imports],
+    });
     workers.push(worker);
     return worker;
   };

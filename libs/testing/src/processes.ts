@@ -7,7 +7,7 @@ const REPO_ROOT = findRepoRoot(__dirname);
 export const APP_ENTRYPOINTS = {
   api: join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
   worker: join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js'),
-  /** The worker plus the recording test consumer (libs/testing/src/events/test-worker.main.ts). */
+  /** The worker plus what the tests register (libs/testing/src/events/test-worker.main.ts). */
   testWorker: join(REPO_ROOT, 'dist', 'libs', 'testing', 'src', 'events', 'test-worker.main.js'),
 } as const;
 

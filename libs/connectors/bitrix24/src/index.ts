@@ -1,34 +1,21 @@
 // Registers the connector's configuration section (`config.bitrix24`) with core's loader before anything loads it.
 import './bitrix24.config';
 
-export * from './bitrix24.constants';
+// The connector's public surface: its modules, its ports and the types they use. Everything else (the REST client,
+// the mapping, the adapters) stays inside; tests reach internals through relative paths.
 export * from './bitrix24.module';
-export * from './client/batch-result';
-export * from './client/bitrix24-client';
-export * from './client/bitrix24-error';
-export { oauthTokenUrl } from './client/credentials';
-export * from './inbound/event-payload';
-export * from './inbound/inbound-change.port';
-export { OfflineQueueDrain } from './inbound/offline-drain';
-export { Reconciler } from './inbound/reconciler';
-export * from './mapping/bitrix24-mapping';
-export type { UpsertRequest } from './mapping/entity-codec';
-export * from './sync/bitrix24-gateways';
-export { CourierDirectory, type Courier } from './sync/courier-directory';
-export type { UpsertResult } from './sync/upsert-batcher';
-export { parseRequest as parseUpsertRequest } from './sync/upsert.consumer';
+export { Bitrix24Module } from './kinds/entity-kinds';
+export * from './ports/courier-directory.port';
+export * from './ports/crm-item-gateway.port';
+export * from './ports/entity-kind.port';
+export * from './ports/inbound-change.port';
+export * from './ports/product-catalog-gateway.port';
+export * from './ports/upsert.port';
 
 import { Bitrix24OAuthInstallationEntity } from './client/oauth-token.entity';
 import { Bitrix24InboundChangeEntity } from './inbound/inbound-change.entity';
 import { Bitrix24SyncCursorEntity } from './inbound/sync-cursor.entity';
 import { Bitrix24EntityLinkEntity } from './sync/entity-link.entity';
-
-export {
-  Bitrix24EntityLinkEntity,
-  Bitrix24InboundChangeEntity,
-  Bitrix24OAuthInstallationEntity,
-  Bitrix24SyncCursorEntity,
-};
 
 /** Entities owned by the Bitrix24 connector; migrations/schema.ts lists every lib's. */
 export const BITRIX24_ENTITIES: (new () => unknown)[] = [

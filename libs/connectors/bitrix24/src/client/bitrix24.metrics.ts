@@ -10,6 +10,7 @@ export class Bitrix24Metrics {
   readonly operatingSeconds: Gauge<'method'>;
   readonly circuitState: Gauge<'portal'>;
   readonly inbound: Counter<'event' | 'outcome'>;
+  readonly inboundChanges: Counter<'kind' | 'outcome'>;
 
   constructor(metrics: MetricsService) {
     this.calls = metrics.counter({
@@ -37,6 +38,11 @@ export class Bitrix24Metrics {
       name: 'bitrix24_inbound_events_total',
       help: 'Outbound-webhook calls received from Bitrix24 by event and outcome (accepted, duplicate, refused)',
       labelNames: ['event', 'outcome'],
+    });
+    this.inboundChanges = metrics.counter({
+      name: 'bitrix24_inbound_changes_total',
+      help: 'Changes made in Bitrix24 passed on by kind and outcome: handled by a domain module, or unhandled (recorded)',
+      labelNames: ['kind', 'outcome'],
     });
   }
 }

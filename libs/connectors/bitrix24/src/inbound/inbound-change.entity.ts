@@ -1,8 +1,9 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * What the default inbound adapter records until a domain module implements {@link Bitrix24InboundPort}: every
- * change the connector would hand to the domain, so nothing learnt from Bitrix24 is lost meanwhile.
+ * Changes of an entity kind no domain module handles (no `@Bitrix24InboundHandler` for it in the worker): every
+ * change the connector would have handed to the domain, so nothing learnt from Bitrix24 is lost meanwhile. Listed by
+ * GET /api/v1/admin/bitrix24/unhandled-changes.
  */
 @Entity({ name: 'bitrix24_inbound_changes' })
 @Index('idx_bitrix24_inbound_changes_entity', ['kind', 'bitrixId'])

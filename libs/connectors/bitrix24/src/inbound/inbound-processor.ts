@@ -2,17 +2,19 @@ import { AppConfig } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { Bitrix24Client } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
-import { crmMappingOfType } from '../mapping/bitrix24-mapping';
+import { catalogMapping, crmMappingOfType } from '../mapping/bitrix24-mapping';
 import { EntityCodec, idOf, type RemoteEntity, type WritableMapping } from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
+import type { InboundChange, InboundSource } from '../ports/inbound-change.port';
 import { EntityLinkRepository } from '../sync/entity-link.repository';
 import type { EventSubject } from './event-payload';
-import { Bitrix24InboundPort, type InboundSource } from './inbound-change.port';
+import { InboundHandlers } from './inbound-handlers';
 
 /**
  * Turns "entity X changed" into an applied change: events carry only ids, so the entity is re-read through REST
- * with our own credentials, and handed to the domain only when it is newer than what we hold and differs from it,
- * which also filters out our own writes coming back (their hash was recorded from the write's answer).
+ * with our own credentials, and handed to its kind's handler only when it is newer than what we hold and differs
+ * from it, which also filters out our own writes coming back (their hash was recorded from the write's answer).
+ * Outcomes start with `applied`, `unhandled` (no handler: recorded) or `ignored`.
  */
 @Injectable()
 export class InboundProcessor {
@@ -21,7 +23,7 @@ export class InboundProcessor {
     private readonly client: Bitrix24Client,
     private readonly links: EntityLinkRepository,
     private readonly mappings: Bitrix24MappingProvider,
-    private readonly port: Bitrix24InboundPort,
+    private readonly handlers: InboundHandlers,
   ) {}
 
   codecFor(subject: EventSubject): EntityCodec | undefined {
@@ -29,8 +31,7 @@ export class InboundProcessor {
     if (subject.type === 'crm') {
       mapping = crmMappingOfType(this.mappings.mapping, subject.entityTypeId);
     } else if (subject.type === 'product') {
-      const product = this.mappings.mapping.entities.product;
-      mapping = product?.representation === 'catalog_product' ? product : undefined;
+      mapping = catalogMapping(this.mappings.mapping);
     }
     return mapping ? new EntityCodec(mapping, this.config.bitrix24.originatorId) : undefined;
   }
@@ -87,7 +88,7 @@ export class InboundProcessor {
       return link.writtenHash === hash ? 'ignored: our own write' : 'ignored: no change';
     }
     const ours = codec.toOurs(entity);
-    await this.port.apply({
+    const outcome = await this.passOn({
       kind,
       externalId: link?.externalId ?? externalId,
       bitrixId,
@@ -105,13 +106,13 @@ export class InboundProcessor {
       remoteUpdatedAt,
       hash,
     );
-    return 'applied';
+    return outcome;
   }
 
   private async applyDeleted(codec: EntityCodec, bitrixId: string, source: InboundSource): Promise<string> {
     const kind = codec.mapping.kind;
     const link = await this.links.byBitrixId(kind, bitrixId);
-    await this.port.apply({
+    const outcome = await this.passOn({
       kind,
       externalId: link?.externalId,
       bitrixId,
@@ -123,6 +124,12 @@ export class InboundProcessor {
     if (link) {
       await this.links.markAbsent(kind, [link.externalId]);
     }
-    return 'applied: deleted';
+    return `${outcome} (deleted)`;
+  }
+
+  private async passOn(change: InboundChange): Promise<string> {
+    return (await this.handlers.dispatch(change)) === 'handled'
+      ? 'applied'
+      : `unhandled: no inbound handler for ${change.kind}, recorded for the admin API`;
   }
 }

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { BITRIX24_INBOX_DESTINATION } from '../bitrix24.constants';
 import { Bitrix24Credentials } from '../client/credentials';
 import { subjectOf } from './event-payload';
-import type { InboundSource } from './inbound-change.port';
+import type { InboundSource } from '../ports/inbound-change.port';
 import { InboundProcessor } from './inbound-processor';
 import { OfflineQueueDrain } from './offline-drain';
 

@@ -35,7 +35,10 @@ export class Reconciler {
     private readonly cursors: SyncCursors,
   ) {}
 
-  /** Returns how many changes were applied; concurrent calls in this process share one run. */
+  /**
+   * Returns how many missed changes were passed on (to their handler, or recorded as unhandled); concurrent calls in
+   * this process share one run.
+   */
   run(): Promise<number> {
     this.running ??= this.runOnce().finally(() => (this.running = undefined));
     return this.running;
@@ -77,7 +80,7 @@ export class Reconciler {
             ];
       for (const row of rows) {
         const outcome = await this.processor.applyRemote(codec, row, 'reconcile');
-        applied += outcome === 'applied' ? 1 : 0;
+        applied += outcome.startsWith('ignored') ? 0 : 1;
         cursor = { time: String(row[timeField]), id: Number(row.id) };
       }
       await this.cursors.set(name, { ...cursor, lastRunAt: new Date().toISOString() });
@@ -86,7 +89,7 @@ export class Reconciler {
       }
     }
     if (applied > 0) {
-      this.logger.log(`Reconcile applied ${applied} missed ${codec.mapping.kind} change(s)`);
+      this.logger.log(`Reconcile passed on ${applied} missed ${codec.mapping.kind} change(s)`);
     }
     return applied;
   }

@@ -1,5 +1,17 @@
+import type { Bitrix24EntityKind } from '../ports/entity-kind.port';
 import { loadMappingFile, MappingValidationError, validateMapping } from './bitrix24-mapping';
 import { EntityCodec } from './entity-codec';
+
+/** What the domain libs register; the connector itself knows only the representations. */
+const KINDS: Bitrix24EntityKind[] = [
+  { name: 'delivery', representation: 'smart_process' },
+  { name: 'instant_order', representation: 'smart_process' },
+  { name: 'return', representation: 'smart_process' },
+  { name: 'company', representation: 'company' },
+  { name: 'contact', representation: 'contact' },
+  { name: 'product', representation: 'catalog_product' },
+  { name: 'courier', representation: 'user' },
+];
 
 const VALID = {
   entities: {
@@ -18,9 +30,9 @@ const VALID = {
   },
 };
 
-function problemsOf(raw: unknown): readonly string[] {
+function problemsOf(raw: unknown, kinds: readonly Bitrix24EntityKind[] = KINDS): readonly string[] {
   try {
-    validateMapping(raw);
+    validateMapping(raw, kinds);
   } catch (error) {
     if (error instanceof MappingValidationError) {
       return error.problems;
@@ -32,7 +44,7 @@ function problemsOf(raw: unknown): readonly string[] {
 
 describe('Bitrix24 mapping', () => {
   it('accepts a complete mapping and fills in the fixed CRM types and id schemes', () => {
-    const mapping = validateMapping(VALID);
+    const mapping = validateMapping(VALID, KINDS);
     expect(mapping.entities.delivery).toMatchObject({
       representation: 'crm_item',
       entityTypeId: 1036,
@@ -69,17 +81,50 @@ describe('Bitrix24 mapping', () => {
       'entities.company.stages: companies have no stages',
       'entities.product.iblockId: a positive integer is required',
       'entities.courier.externalIdField: a user field code such as UF_USR_1C_ID is required',
-      'entities.lorry: unknown entity (known: delivery, instant_order, return, company, contact, product, courier)',
     ]);
     expect(problemsOf('just text')).toEqual(['the document needs an `entities` object']);
+    expect(problemsOf({ entities: { product: { iblockId: 23, stages: {} } } })).toEqual([
+      'entities.product.stages: unknown key (allowed: fields, iblockId)',
+    ]);
+  });
+
+  it('maps any registered kind by its representation, and ignores (lists) entries for kinds nobody registered', () => {
+    const mapping = validateMapping(
+      { entities: { counterparty: { fields: { name: 'title' } }, lorry: { wheels: 6 } } },
+      [{ name: 'counterparty', representation: 'company' }],
+    );
+    expect(mapping.entities.counterparty).toMatchObject({ entityTypeId: 4, externalId: 'originId' });
+    expect(mapping.ignoredKinds).toEqual(['lorry']);
+    expect(mapping.entities).not.toHaveProperty('lorry');
+  });
+
+  it('refuses two kinds where an event or a port could not tell them apart', () => {
+    expect(
+      problemsOf({
+        entities: {
+          delivery: { entityTypeId: 1036 },
+          return: { entityTypeId: 1036 },
+          product: { iblockId: 23 },
+          courier: { externalIdField: 'UF_USR_1C_ID' },
+        },
+      }),
+    ).toEqual([
+      'entities.return.entityTypeId: delivery is already mapped to CRM type 1036, which can hold one kind only',
+    ]);
+    expect(
+      problemsOf({ entities: { product: { iblockId: 23 }, spare_part: { iblockId: 24 } } }, [
+        ...KINDS,
+        { name: 'spare_part', representation: 'catalog_product' },
+      ]),
+    ).toEqual(['entities.spare_part: product is already mapped to catalog products, which can hold one kind only']);
   });
 
   it('refuses a file it cannot read, which stops the process at boot', () => {
-    expect(() => loadMappingFile('/nonexistent/bitrix24-mapping.yaml')).toThrow(MappingValidationError);
+    expect(() => loadMappingFile('/nonexistent/bitrix24-mapping.yaml', KINDS)).toThrow(MappingValidationError);
   });
 
   describe('codec', () => {
-    const mapping = validateMapping(VALID);
+    const mapping = validateMapping(VALID, KINDS);
     const delivery = new EntityCodec(mapping.entities.delivery as never, 'mastermobile');
     const company = new EntityCodec(mapping.entities.company as never, 'mastermobile');
 

@@ -1,19 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { BatchCommand } from '../client/batch-result';
-import type { CrmItemMapping, EntityMapping, ProductMapping, WritableKind } from './bitrix24-mapping';
+import type { UpsertRequest } from '../ports/upsert.port';
+import type { CrmItemMapping, EntityMapping, ProductMapping } from './bitrix24-mapping';
 
 export type WritableMapping = CrmItemMapping | ProductMapping;
-
-/** What the domain asks for: our entity, our field names, our status. */
-export interface UpsertRequest {
-  readonly kind: WritableKind;
-  /** Our stable id (the 1C GUID or our own UUID); stored on the Bitrix24 side for the no-duplicate lookup. */
-  readonly externalId: string;
-  /** Our field names, mapped to Bitrix24 codes by the mapping file; fields it does not map are not sent. */
-  readonly fields: Readonly<Record<string, unknown>>;
-  /** Our status, mapped to a stage (smart processes only). */
-  readonly status?: string;
-}
 
 /** A Bitrix24 entity as the REST answers show it. */
 export type RemoteEntity = Record<string, unknown>;

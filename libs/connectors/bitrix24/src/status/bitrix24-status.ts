@@ -10,6 +10,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { portalCircuitName } from '../client/circuit-breaker';
 import { Bitrix24Credentials } from '../client/credentials';
+import { Bitrix24EntityKinds } from '../kinds/entity-kinds';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
 import { SyncCursors } from '../inbound/sync-cursors';
 
@@ -25,6 +26,7 @@ export class Bitrix24StatusProvider implements OnModuleInit {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly credentials: Bitrix24Credentials,
     private readonly mappings: Bitrix24MappingProvider,
+    private readonly kinds: Bitrix24EntityKinds,
     private readonly cursors: SyncCursors,
   ) {}
 
@@ -59,10 +61,13 @@ export class Bitrix24StatusProvider implements OnModuleInit {
         { ...cursor.value, updatedAt: cursor.updatedAt.toISOString() },
       ]),
     );
-    const mapped = Object.keys(this.mappings.mapping.entities);
+    const { entities, ignoredKinds } = this.mappings.mapping;
     const problems: string[] = [];
     if (!this.mappings.loaded) {
       problems.push('no mapping file (BITRIX24_MAPPING_FILE): jobs wait');
+    }
+    if (ignoredKinds.length > 0) {
+      problems.push(`the mapping file maps kinds no module registered, ignored: ${ignoredKinds.join(', ')}`);
     }
     if (settings.authMode === 'oauth' && !installations.some((installation) => installation.status === 'active')) {
       problems.push('the local application is not installed (or must be re-installed)');
@@ -84,7 +89,8 @@ export class Bitrix24StatusProvider implements OnModuleInit {
         authMode: settings.authMode,
         portal,
         rate: { burst: settings.rate.burst, perSecond: settings.rate.perSecond },
-        mappedEntities: mapped,
+        mappedEntities: Object.keys(entities),
+        entityKinds: this.kinds.all.map((kind) => ({ ...kind, mapped: kind.name in entities })),
         circuitBreakers: breakers,
         pausedMethods,
         installations,

@@ -2,29 +2,10 @@ import { AppConfig } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { Bitrix24Client } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
-import type { UserMapping } from '../mapping/bitrix24-mapping';
+import { userMapping, type UserMapping } from '../mapping/bitrix24-mapping';
 import { idOf } from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
-
-/** A courier as a portal user: the user id, our id from the mapped user field, and the mapped fields. */
-export interface Courier {
-  readonly bitrixUserId: string;
-  /** Our (1C) courier id from `externalIdField`; absent for users not linked to a courier yet. */
-  readonly externalId?: string;
-  readonly active: boolean;
-  /** Our field names, mapped back from the user's fields. */
-  readonly fields: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Port: couriers are Bitrix24 users (`user.get`); the connector never creates them. Reads are keyset-paged and
- * retried; errors are IntegrationErrors.
- */
-export abstract class CourierDirectory {
-  /** Active users that carry a courier id in the mapped user field. */
-  abstract listCouriers(): Promise<Courier[]>;
-  abstract findByExternalId(externalId: string): Promise<Courier | undefined>;
-}
+import { CourierDirectory, type Courier } from '../ports/courier-directory.port';
 
 @Injectable()
 export class Bitrix24CourierDirectory extends CourierDirectory {
@@ -63,9 +44,9 @@ export class Bitrix24CourierDirectory extends CourierDirectory {
   }
 
   private mapping(): UserMapping {
-    const mapping = this.mappings.mapping.entities.courier;
-    if (this.config.bitrix24.authMode === 'unconfigured' || mapping?.representation !== 'user') {
-      throw new Bitrix24Error('unavailable', 'BITRIX24_NOT_MAPPED', 'Couriers have no Bitrix24 mapping', {
+    const mapping = userMapping(this.mappings.mapping);
+    if (this.config.bitrix24.authMode === 'unconfigured' || !mapping) {
+      throw new Bitrix24Error('unavailable', 'BITRIX24_NOT_MAPPED', 'No entity kind is mapped as portal users', {
         outcome: 'not_sent',
         retryAt: new Date(Date.now() + 5 * 60_000),
       });

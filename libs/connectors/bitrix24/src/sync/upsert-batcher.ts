@@ -4,18 +4,20 @@ import type { BatchCommand, CommandResult } from '../client/batch-result';
 import { Bitrix24Client, MAX_BATCH_COMMANDS } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
 import { sleep } from '../client/rate-limiter';
-import type { WritableKind } from '../mapping/bitrix24-mapping';
-import { EntityCodec, idOf, isWritable, UnmappedStatusError, type UpsertRequest } from '../mapping/entity-codec';
+import { Bitrix24EntityKinds } from '../kinds/entity-kinds';
+import { EntityCodec, idOf, isWritable, UnmappedStatusError } from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
+import type { Bitrix24Representation } from '../ports/entity-kind.port';
+import type { UpsertRequest, UpsertResult } from '../ports/upsert.port';
 import { EntityLinkRepository, type WriteOutcome } from './entity-link.repository';
 
-export interface UpsertResult {
-  readonly kind: WritableKind;
-  readonly externalId: string;
-  readonly bitrixId: string;
-  /** True when this call created the entity (or found the one an earlier, unanswered attempt created). */
-  readonly created: boolean;
-}
+/** What the outbox consumer writes; each gateway narrows it to its own representations. Portal users are read only. */
+export const WRITTEN_REPRESENTATIONS: readonly Bitrix24Representation[] = [
+  'smart_process',
+  'company',
+  'contact',
+  'catalog_product',
+];
 
 interface Pending {
   readonly request: UpsertRequest;
@@ -45,22 +47,34 @@ export class UpsertBatcher {
   private running = 0;
   /** Entities a runner is writing now; see takeDistinct. */
   private readonly writing = new Set<string>();
-  private readonly codecs = new Map<WritableKind, EntityCodec>();
+  private readonly codecs = new Map<string, EntityCodec>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly client: Bitrix24Client,
     private readonly links: EntityLinkRepository,
+    private readonly kinds: Bitrix24EntityKinds,
     mappings: Bitrix24MappingProvider,
   ) {
     for (const mapping of Object.values(mappings.mapping.entities)) {
       if (isWritable(mapping)) {
-        this.codecs.set(mapping.kind as WritableKind, new EntityCodec(mapping, config.bitrix24.originatorId));
+        this.codecs.set(mapping.kind, new EntityCodec(mapping, config.bitrix24.originatorId));
       }
     }
   }
 
-  codecFor(kind: WritableKind): EntityCodec {
+  private codecFor(kind: string, representations: readonly Bitrix24Representation[]): EntityCodec {
+    const registered = this.kinds.get(kind);
+    if (!registered || !representations.includes(registered.representation)) {
+      throw new Bitrix24Error(
+        'permanent',
+        'BITRIX24_INVALID_REQUEST',
+        registered
+          ? `${kind} is a ${registered.representation} kind, which this request cannot write`
+          : `${kind} is not a registered entity kind`,
+        { outcome: 'not_sent' },
+      );
+    }
     if (!this.client.configured) {
       throw new Bitrix24Error('unavailable', 'BITRIX24_UNCONFIGURED', 'Bitrix24 is not configured', {
         outcome: 'not_sent',
@@ -77,10 +91,14 @@ export class UpsertBatcher {
     return codec;
   }
 
-  submit(request: UpsertRequest): Promise<UpsertResult> {
+  /** Settles with the write's result or a coded error; `representations` are the kinds the caller may write. */
+  submit(
+    request: UpsertRequest,
+    representations: readonly Bitrix24Representation[] = WRITTEN_REPRESENTATIONS,
+  ): Promise<UpsertResult> {
     let codec: EntityCodec;
     try {
-      codec = this.codecFor(request.kind);
+      codec = this.codecFor(request.kind, representations);
       codec.fields(request, true);
     } catch (error) {
       return Promise.reject(asCodedError(error));

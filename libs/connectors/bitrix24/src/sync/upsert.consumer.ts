@@ -2,8 +2,7 @@ import { IntegrationError } from '@app/core';
 import { CloudEvent, EventConsumer, EventHandler } from '@app/events';
 import { Injectable } from '@nestjs/common';
 import { BITRIX24_DESTINATION, BITRIX24_UPSERT_REQUESTED } from '../bitrix24.constants';
-import { ENTITY_KINDS, type WritableKind } from '../mapping/bitrix24-mapping';
-import type { UpsertRequest } from '../mapping/entity-codec';
+import type { UpsertRequest } from '../ports/upsert.port';
 import { UpsertBatcher } from './upsert-batcher';
 
 /**
@@ -26,13 +25,14 @@ export class Bitrix24UpsertConsumer implements EventHandler<unknown> {
   }
 }
 
-export function parseRequest(data: unknown): UpsertRequest {
+/** The shape only: whether the kind is registered and written is the batcher's to say. */
+function parseRequest(data: unknown): UpsertRequest {
   if (!data || typeof data !== 'object') {
     throw invalid('data must be an object');
   }
   const { kind, externalId, fields, status } = data as Record<string, unknown>;
-  if (typeof kind !== 'string' || kind === 'courier' || !(ENTITY_KINDS as readonly string[]).includes(kind)) {
-    throw invalid(`kind must be one of ${ENTITY_KINDS.filter((k) => k !== 'courier').join(', ')}`);
+  if (typeof kind !== 'string' || kind.length === 0) {
+    throw invalid('kind must be a registered entity kind');
   }
   if (typeof externalId !== 'string' || externalId.length === 0 || externalId.length > 255) {
     throw invalid('externalId must be a string of 1-255 characters');
@@ -44,7 +44,7 @@ export function parseRequest(data: unknown): UpsertRequest {
     throw invalid('status must be a string');
   }
   return {
-    kind: kind as WritableKind,
+    kind,
     externalId,
     fields: fields as Record<string, unknown>,
     ...(status === undefined ? {} : { status }),

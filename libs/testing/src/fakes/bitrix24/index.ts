@@ -8,3 +8,5 @@ export {
   fixtureText as bitrix24FixtureText,
 } from './spec-helpers';
 export * from './port-doubles';
+export * from './test-kinds';
+export * from './bitrix24-ports.contract';

@@ -1,36 +1,44 @@
 import { IntegrationError } from '@app/core';
 import {
-  InMemoryCourierDirectory,
-  InMemoryCrmItemGateway,
-  InMemoryProductCatalogGateway,
-  RecordingInboundPort,
-} from './port-doubles';
+  BITRIX24_CONTRACT_SETUP,
+  describeCourierDirectoryContract,
+  describeCrmItemGatewayContract,
+  describeProductCatalogGatewayContract,
+} from './bitrix24-ports.contract';
+import { InMemoryCourierDirectory, InMemoryCrmItemGateway, InMemoryProductCatalogGateway } from './port-doubles';
 
+// The same contracts run against the real adapters in test/bitrix24/port-contracts.e2e-spec.ts.
 describe('Bitrix24 port doubles', () => {
-  it('upsert the same external id into the same entity, and fail on request', async () => {
-    const crm = new InMemoryCrmItemGateway();
-    const first = await crm.upsert({ kind: 'delivery', externalId: 'd-1', fields: { title: 'A' } });
-    const second = await crm.upsert({ kind: 'delivery', externalId: 'd-1', fields: { title: 'B' } });
-    expect([first.created, second.created, second.bitrixId]).toEqual([true, false, first.bitrixId]);
-    crm.failures.push(new IntegrationError('transient', 'BITRIX24_TIMEOUT', 'no answer'));
-    await expect(crm.upsert({ kind: 'company', externalId: 'c-1', fields: {} })).rejects.toMatchObject({
-      kind: 'transient',
-    });
-
-    const catalog = new InMemoryProductCatalogGateway();
-    const [one] = await catalog.upsertMany([{ externalId: 'p-1', fields: { name: 'Bread' } }]);
-    expect(one).toMatchObject({ status: 'fulfilled', value: { created: true } });
+  let crm: InMemoryCrmItemGateway;
+  let catalog: InMemoryProductCatalogGateway;
+  let couriers: InMemoryCourierDirectory;
+  beforeEach(() => {
+    crm = new InMemoryCrmItemGateway(BITRIX24_CONTRACT_SETUP);
+    catalog = new InMemoryProductCatalogGateway(BITRIX24_CONTRACT_SETUP);
+    couriers = new InMemoryCourierDirectory(BITRIX24_CONTRACT_SETUP);
   });
 
-  it('record inbound changes and serve couriers', async () => {
-    const inbound = new RecordingInboundPort();
-    await inbound.apply({ kind: 'delivery', bitrixId: '5', deleted: false, fields: { title: 'X' }, source: 'webhook' });
-    expect(inbound.changes).toHaveLength(1);
-    const directory = new InMemoryCourierDirectory([
-      { bitrixUserId: '7', externalId: 'c-7', active: true, fields: {} },
-      { bitrixUserId: '8', active: true, fields: {} },
-    ]);
-    expect((await directory.listCouriers()).map((courier) => courier.bitrixUserId)).toEqual(['7']);
-    expect(await directory.findByExternalId('c-7')).toMatchObject({ bitrixUserId: '7' });
+  describeCrmItemGatewayContract('InMemoryCrmItemGateway', () => crm);
+  describeProductCatalogGatewayContract('InMemoryProductCatalogGateway', () => catalog);
+  describeCourierDirectoryContract('InMemoryCourierDirectory', () => ({
+    directory: couriers,
+    seed: (seeded) => couriers.couriers.push(...seeded),
+  }));
+
+  it('fail on request, before anything else', async () => {
+    crm.failures.push(new IntegrationError('transient', 'BITRIX24_TIMEOUT', 'no answer'));
+    await expect(crm.upsert({ kind: 'contract_company', externalId: 'c-1', fields: {} })).rejects.toMatchObject({
+      kind: 'transient',
+    });
+    expect(crm.items.size).toBe(0);
+  });
+
+  it('refuse as the real adapters do when nothing is mapped', async () => {
+    const unmapped = { kinds: BITRIX24_CONTRACT_SETUP.kinds, mapping: { entities: {} } };
+    const [product] = await new InMemoryProductCatalogGateway(unmapped).upsertMany([{ externalId: 'p', fields: {} }]);
+    expect(product).toMatchObject({ status: 'rejected', reason: { kind: 'unavailable', code: 'BITRIX24_NOT_MAPPED' } });
+    await expect(new InMemoryCourierDirectory(unmapped).listCouriers()).rejects.toMatchObject({
+      code: 'BITRIX24_NOT_MAPPED',
+    });
   });
 });

@@ -1,10 +1,12 @@
+import { IntegrationError } from '@app/core';
 import {
-  Bitrix24InboundPort,
+  Bitrix24InboundHandler,
   CourierDirectory,
   CrmItemGateway,
   ProductCatalogGateway,
+  type Bitrix24EntityKind,
+  type Bitrix24Representation,
   type Courier,
-  type CrmKind,
   type InboundChange,
   type ProductUpsert,
   type UpsertRequest,
@@ -12,8 +14,26 @@ import {
 } from '@app/bitrix24';
 
 /**
+ * What a double needs to answer as the real adapter would: the kinds the app registers and the mapping file's
+ * content (which kinds it maps, and their stages). `describe*Contract` in libs/testing holds both to the same
+ * assertions.
+ */
+export interface Bitrix24DoubleSetup {
+  readonly kinds: readonly Bitrix24EntityKind[];
+  /** As in BITRIX24_MAPPING_FILE; the doubles read which kinds it maps, and their stages. */
+  readonly mapping: {
+    readonly entities: Readonly<Record<string, MappingEntry>>;
+  };
+}
+
+type MappingEntry = Readonly<Record<string, unknown>> & { readonly stages?: Readonly<Record<string, string>> };
+
+const CRM_ITEMS: readonly Bitrix24Representation[] = ['smart_process', 'company', 'contact'];
+
+/**
  * In-memory doubles of the Bitrix24 connector's ports, for unit tests of the domain modules that use them. They keep
- * the ports' promises: an upsert of the same external id updates the same entity, never a second one.
+ * the ports' promises and fail where the real adapters fail: an upsert of the same external id updates the same
+ * entity, never a second one; an unmapped status or kind is refused with the same error kind and code.
  */
 export class InMemoryCrmItemGateway extends CrmItemGateway {
   readonly items = new Map<string, { bitrixId: string; request: UpsertRequest }>();
@@ -22,9 +42,13 @@ export class InMemoryCrmItemGateway extends CrmItemGateway {
   readonly failures: Error[] = [];
   private nextId = 1;
 
-  upsert(request: UpsertRequest & { readonly kind: CrmKind }): Promise<UpsertResult> {
+  constructor(private readonly setup: Bitrix24DoubleSetup) {
+    super();
+  }
+
+  upsert(request: UpsertRequest): Promise<UpsertResult> {
     this.calls.push(request);
-    const failure = this.failures.shift();
+    const failure = this.failures.shift() ?? this.refusal(request);
     if (failure) {
       return Promise.reject(failure);
     }
@@ -34,29 +58,76 @@ export class InMemoryCrmItemGateway extends CrmItemGateway {
     this.items.set(key, { bitrixId, request });
     return Promise.resolve({ kind: request.kind, externalId: request.externalId, bitrixId, created: !existing });
   }
+
+  private refusal(request: UpsertRequest): Error | undefined {
+    const kind = this.setup.kinds.find((candidate) => candidate.name === request.kind);
+    if (!kind || !CRM_ITEMS.includes(kind.representation)) {
+      return refused('permanent', 'BITRIX24_INVALID_REQUEST', `${request.kind} is not a registered CRM item kind`);
+    }
+    const mapped = this.setup.mapping.entities[request.kind];
+    if (!mapped) {
+      return refused('unavailable', 'BITRIX24_NOT_MAPPED', `${request.kind} has no Bitrix24 mapping`);
+    }
+    if (request.status !== undefined && !Object.hasOwn(mapped.stages ?? {}, request.status)) {
+      return refused(
+        'permanent',
+        'BITRIX24_UNMAPPED_STATUS',
+        `Status "${request.status}" of ${request.kind} has no stage`,
+      );
+    }
+    return undefined;
+  }
 }
 
 export class InMemoryProductCatalogGateway extends ProductCatalogGateway {
   readonly products = new Map<string, { bitrixId: string; fields: Readonly<Record<string, unknown>> }>();
   private nextId = 1;
 
+  constructor(private readonly setup: Bitrix24DoubleSetup) {
+    super();
+  }
+
   upsertMany(products: readonly ProductUpsert[]): Promise<PromiseSettledResult<UpsertResult>[]> {
+    const kind = mappedKindOf(this.setup, 'catalog_product');
     return Promise.resolve(
-      products.map((product) => {
+      products.map((product): PromiseSettledResult<UpsertResult> => {
+        if (kind === undefined) {
+          return { status: 'rejected', reason: notMapped('catalog products') };
+        }
         const existing = this.products.get(product.externalId);
         const bitrixId = existing?.bitrixId ?? String(this.nextId++);
         this.products.set(product.externalId, { bitrixId, fields: product.fields });
-        return {
-          status: 'fulfilled' as const,
-          value: { kind: 'product' as const, externalId: product.externalId, bitrixId, created: !existing },
-        };
+        return { status: 'fulfilled', value: { kind, externalId: product.externalId, bitrixId, created: !existing } };
       }),
     );
   }
 }
 
-/** Collects what the connector would hand to the domain. */
-export class RecordingInboundPort extends Bitrix24InboundPort {
+export class InMemoryCourierDirectory extends CourierDirectory {
+  constructor(
+    private readonly setup: Bitrix24DoubleSetup,
+    readonly couriers: Courier[] = [],
+  ) {
+    super();
+  }
+
+  listCouriers(): Promise<Courier[]> {
+    return this.mapped(() => this.couriers.filter((courier) => courier.active && courier.externalId !== undefined));
+  }
+
+  findByExternalId(externalId: string): Promise<Courier | undefined> {
+    return this.mapped(() => this.couriers.find((courier) => courier.externalId === externalId));
+  }
+
+  private mapped<T>(read: () => T): Promise<T> {
+    return mappedKindOf(this.setup, 'user') === undefined
+      ? Promise.reject(notMapped('portal users'))
+      : Promise.resolve(read());
+  }
+}
+
+/** An inbound handler that keeps what it is given; a test's subclass says which kinds it owns. */
+export abstract class RecordingInboundHandler extends Bitrix24InboundHandler {
   readonly changes: InboundChange[] = [];
 
   apply(change: InboundChange): Promise<void> {
@@ -65,16 +136,15 @@ export class RecordingInboundPort extends Bitrix24InboundPort {
   }
 }
 
-export class InMemoryCourierDirectory extends CourierDirectory {
-  constructor(readonly couriers: Courier[] = []) {
-    super();
-  }
+function mappedKindOf(setup: Bitrix24DoubleSetup, representation: Bitrix24Representation): string | undefined {
+  return setup.kinds.find((kind) => kind.representation === representation && kind.name in setup.mapping.entities)
+    ?.name;
+}
 
-  listCouriers(): Promise<Courier[]> {
-    return Promise.resolve(this.couriers.filter((courier) => courier.active && courier.externalId !== undefined));
-  }
+function notMapped(what: string): IntegrationError {
+  return refused('unavailable', 'BITRIX24_NOT_MAPPED', `No entity kind is mapped as ${what}`);
+}
 
-  findByExternalId(externalId: string): Promise<Courier | undefined> {
-    return Promise.resolve(this.couriers.find((courier) => courier.externalId === externalId));
-  }
+function refused(kind: IntegrationError['kind'], code: string, message: string): IntegrationError {
+  return new IntegrationError(kind, code, message, { system: 'bitrix24' });
 }

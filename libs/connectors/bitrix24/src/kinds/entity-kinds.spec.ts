@@ -1,0 +1,44 @@
+import type { DiscoveryService } from '@nestjs/core';
+import type { Bitrix24EntityKind } from '../ports/entity-kind.port';
+import { Bitrix24EntityKinds, Bitrix24Module } from './entity-kinds';
+
+/** The providers `forFeature` adds, as the container would list them. */
+function registeredBy(...features: (readonly Bitrix24EntityKind[])[]): Bitrix24EntityKinds {
+  const providers = features.flatMap((kinds) => Bitrix24Module.forFeature({ kinds }).providers ?? []);
+  const discovery = {
+    getProviders: () => providers.map((provider) => ({ instance: (provider as { useValue: unknown }).useValue })),
+  };
+  return new Bitrix24EntityKinds(discovery as unknown as DiscoveryService);
+}
+
+describe('Bitrix24 entity kinds', () => {
+  it('collects what every domain module registered; the same kind twice alike is one kind', () => {
+    const kinds = registeredBy(
+      [{ name: 'delivery', representation: 'smart_process' }],
+      [
+        { name: 'company', representation: 'company' },
+        { name: 'delivery', representation: 'smart_process' },
+      ],
+    );
+    expect(kinds.all).toEqual([
+      { name: 'company', representation: 'company' },
+      { name: 'delivery', representation: 'smart_process' },
+    ]);
+    expect(kinds.get('lorry')).toBeUndefined();
+  });
+
+  it('stops the start-up on a kind registered as two representations, a bad name or an unknown representation', () => {
+    expect(() =>
+      registeredBy(
+        [{ name: 'delivery', representation: 'smart_process' }],
+        [{ name: 'delivery', representation: 'company' }],
+      ),
+    ).toThrow('Bitrix24 entity kind "delivery" is registered twice, as smart_process and as company');
+    expect(() => registeredBy([{ name: 'Delivery', representation: 'smart_process' }])).toThrow(
+      /Bitrix24 entity kind "Delivery": use lower-case letters/,
+    );
+    expect(() => registeredBy([{ name: 'deal', representation: 'deal' as never }])).toThrow(
+      /unknown representation "deal"/,
+    );
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * How one of our entity kinds lives in Bitrix24. The connector knows these representations and nothing of the domain:
+ * - `smart_process`: a smart-process item (`crm.item.*`, `entityTypeId` >= 128), our id in `xmlId`, statuses as
+ *   stages;
+ * - `company`, `contact`: CRM items of the fixed types 4 and 3, our id in `originId` under our `originatorId`;
+ * - `catalog_product`: a product of the catalog (`catalog.product.*`), our id in `xmlId`;
+ * - `user`: a portal user (`user.get`) linked by a user field; read, never written.
+ */
+export const BITRIX24_REPRESENTATIONS = ['smart_process', 'company', 'contact', 'catalog_product', 'user'] as const;
+export type Bitrix24Representation = (typeof BITRIX24_REPRESENTATIONS)[number];
+
+/**
+ * One of our entity kinds (a delivery, a counterparty…), registered by the domain lib that owns it with
+ * `Bitrix24Module.forFeature({ kinds })`. The mapping file maps registered kinds only; its key is `name`, which also
+ * names the kind in upsert requests, inbound changes and `@Bitrix24InboundHandler({ kinds })`.
+ */
+export interface Bitrix24EntityKind {
+  /** Lower-case letters, digits and `_`, e.g. `delivery`, `instant_order`. */
+  readonly name: string;
+  readonly representation: Bitrix24Representation;
+}

@@ -1,0 +1,35 @@
+import type { NewEvent } from '@app/events';
+import { BITRIX24_DESTINATION, BITRIX24_UPSERT_REQUESTED } from '../bitrix24.constants';
+
+/** What the domain asks for: our entity, our field names, our status. */
+export interface UpsertRequest {
+  /** A registered entity kind ({@link Bitrix24EntityKind}) that the connector writes. */
+  readonly kind: string;
+  /** Our stable id (the 1C GUID or our own UUID); stored on the Bitrix24 side for the no-duplicate lookup. */
+  readonly externalId: string;
+  /** Our field names, mapped to Bitrix24 codes by the mapping file; fields it does not map are not sent. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Our status, mapped to a stage (smart processes only). */
+  readonly status?: string;
+}
+
+export interface UpsertResult {
+  readonly kind: string;
+  readonly externalId: string;
+  readonly bitrixId: string;
+  /** True when this call created the entity (or found the one an earlier, unanswered attempt created). */
+  readonly created: boolean;
+}
+
+/**
+ * The outbox event a domain module publishes (with EventPublisher, in the transaction of its change) to have an
+ * entity written to Bitrix24 by the worker. One subject per entity keeps its writes in order.
+ */
+export function bitrix24UpsertEvent(request: UpsertRequest): NewEvent<UpsertRequest> {
+  return {
+    destination: BITRIX24_DESTINATION,
+    type: BITRIX24_UPSERT_REQUESTED,
+    subject: `${request.kind}:${request.externalId}`,
+    data: request,
+  };
+}
