@@ -7,9 +7,6 @@ export * from './dead-letters/dead-letter.entity';
 export * from './dead-letters/dead-letter.service';
 export * from './events-worker.module';
 export * from './events.module';
-export * from './feed/event-feed.controller';
-export * from './feed/event-feed.service';
-export * from './feed/feed-cursor.entity';
 export * from './inbox/inbox-event.entity';
 export * from './inbox/inbox.service';
 export * from './outbox/event-publisher';
@@ -18,14 +15,7 @@ export * from './relay/outbox-relay';
 
 import { ProcessedEventEntity } from './consumers/processed-event.entity';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
-import { FeedCursorEntity } from './feed/feed-cursor.entity';
 import { InboxEventEntity } from './inbox/inbox-event.entity';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
 
-export const EVENTS_ENTITIES = [
-  OutboxEventEntity,
-  ProcessedEventEntity,
-  DeadLetterEntity,
-  InboxEventEntity,
-  FeedCursorEntity,
-];
+export const EVENTS_ENTITIES = [OutboxEventEntity, ProcessedEventEntity, DeadLetterEntity, InboxEventEntity];

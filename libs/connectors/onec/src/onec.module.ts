@@ -12,6 +12,8 @@ import { ExchangeController } from './exchange/exchange.controller';
 import { ExchangeService } from './exchange/exchange.service';
 import { SaleExchangeService } from './exchange/sale-exchange.service';
 import { SessionLeases } from './exchange/session-leases';
+import { EventFeedController } from './feed/event-feed.controller';
+import { EventFeedService } from './feed/event-feed.service';
 import { OnecCircuitBreaker } from './http-service/onec-circuit-breaker';
 import { OnecHttpServiceClient } from './http-service/onec-http-service.client';
 import { OnecPushConsumer } from './http-service/onec-push.consumer';
@@ -23,13 +25,14 @@ import { OnecConnectorStatus } from './status/onec-connector-status';
 
 /**
  * The API side of the 1C connector: the CommerceML exchange endpoint (`/api/v1/exchange/1c` and
- * `/bitrix/admin/1c_exchange.php`), the exchange-session admin list, and the connector status. Domain modules
+ * `/bitrix/admin/1c_exchange.php`), the pull feed of the `onec` destination's events (`/api/v1/events`), the
+ * exchange-session admin list, and the connector status. Domain modules
  * plug into its ports by providing classes that extend `CatalogImportSink`, `OnecSaleOrdersContribution` or
  * `OnecSaleDocumentsContribution` anywhere in the app (see `ExchangePorts`).
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [ExchangeController, ExchangeSessionsController],
+  controllers: [ExchangeController, EventFeedController, ExchangeSessionsController],
   providers: [
     OnecMetrics,
     ExchangePorts,
@@ -43,6 +46,7 @@ import { OnecConnectorStatus } from './status/onec-connector-status';
     ExchangeImportService,
     SaleExchangeService,
     ExchangeService,
+    EventFeedService,
     ExchangeJanitor,
     OnecConnectorStatus,
   ],

@@ -1,5 +1,6 @@
-import { CloudEvent, EventConsumer, EventHandler, ONEC_DESTINATION } from '@app/events';
+import { CloudEvent, EventConsumer, EventHandler } from '@app/events';
 import { Injectable } from '@nestjs/common';
+import { ONEC_DESTINATION } from '../onec-destination';
 import { OnecPushPort } from '../ports/onec-push.port';
 
 /**

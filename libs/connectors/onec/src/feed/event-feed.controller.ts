@@ -3,10 +3,8 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ONEC_DESTINATION } from '../onec-destination';
 import { EventFeedService } from './event-feed.service';
-
-/** 1C's feed: the events addressed to the `onec` destination. */
-export const ONEC_DESTINATION = 'onec';
 
 export class FeedQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -38,7 +36,7 @@ export class FeedEventDto {
   @ApiProperty({ format: 'date-time' }) time!: string;
   @ApiProperty({ example: 'application/json' }) datacontenttype!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;
-  @ApiProperty({ example: 'onec' }) destination!: string;
+  @ApiProperty({ example: ONEC_DESTINATION }) destination!: string;
   @ApiPropertyOptional() entityversion?: number;
   @ApiPropertyOptional() requestid?: string;
   @ApiPropertyOptional() traceparent?: string;

@@ -1,9 +1,7 @@
 import { AppError, invalidCursor, isNonNegativeBigint, UnitOfWork } from '@app/core';
+import { CloudEvent, OutboxEventEntity, toCloudEvent } from '@app/events';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { CloudEvent } from '../cloud-event';
-import { toCloudEvent } from '../outbox/event-publisher';
-import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { FeedCursorEntity } from './feed-cursor.entity';
 
 export interface FeedPosition {
