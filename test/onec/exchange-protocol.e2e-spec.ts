@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
-import { ExchangeJanitor } from '../../libs/connectors/onec/src/exchange/exchange-janitor';
+import { ExchangeJanitor, PurgeExchangeSessionsJob } from '@app/onec';
 import {
   basic,
   EXCHANGE_LOGIN,
@@ -181,7 +181,7 @@ describe('the exchange protocol, as 1C-Bitrix speaks it', () => {
     expect(log.every((row) => row.outcome === 'success')).toBe(true);
   });
 
-  it('ends idle sessions and cleans their work area', async () => {
+  it('ends idle sessions, cleans their work area (in the worker), and forgets them after 30 days', async () => {
     const client = harness.client();
     await client.runCatalogExchange({ files: [{ name: 'import0_1.xml', path: CATALOG }] });
     const [done] = await harness.db.query<{ id: string }[]>(
@@ -198,23 +198,41 @@ describe('the exchange protocol, as 1C-Bitrix speaks it', () => {
       `UPDATE onec_exchange_sessions SET expires_at = now() - interval '1 second' WHERE id = ANY($1)`,
       [[done.id, waiting.id]],
     );
-    const janitor = harness.api.app.get(ExchangeJanitor);
-    await janitor.sweep();
-    const states = await harness.db.query<{ id: string; state: string }[]>(
-      'SELECT id, state FROM onec_exchange_sessions WHERE id = ANY($1)',
-      [[done.id, waiting.id]],
-    );
-    expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({
-      [done.id]: 'completed',
-      [waiting.id]: 'expired',
-    });
-    await harness.db.query(
-      `UPDATE onec_exchange_sessions SET finished_at = now() - interval '2 hours' WHERE id = ANY($1)`,
-      [[done.id, waiting.id]],
-    );
-    await janitor.sweep();
-    expect(existsSync(join(harness.workDir, waiting.id))).toBe(false);
-    expect(existsSync(join(harness.workDir, done.id))).toBe(false);
+    // The worker also runs these jobs on its own schedule; the explicit runs below make the test not wait for it.
+    const worker = await harness.startWorker();
+    try {
+      const janitor = worker.app.get(ExchangeJanitor);
+      const signal = new AbortController().signal;
+      await janitor.run(signal);
+      const states = await harness.db.query<{ id: string; state: string }[]>(
+        'SELECT id, state FROM onec_exchange_sessions WHERE id = ANY($1)',
+        [[done.id, waiting.id]],
+      );
+      expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({
+        [done.id]: 'completed',
+        [waiting.id]: 'expired',
+      });
+      await harness.db.query(
+        `UPDATE onec_exchange_sessions SET finished_at = now() - interval '2 hours' WHERE id = ANY($1)`,
+        [[done.id, waiting.id]],
+      );
+      await janitor.run(signal);
+      expect(existsSync(join(harness.workDir, waiting.id))).toBe(false);
+      expect(existsSync(join(harness.workDir, done.id))).toBe(false);
+
+      await harness.db.query(
+        `UPDATE onec_exchange_sessions SET finished_at = now() - interval '31 days' WHERE id = $1`,
+        [done.id],
+      );
+      await worker.app.get(PurgeExchangeSessionsJob).run(signal);
+      const left = await harness.db.query<{ id: string }[]>(
+        'SELECT id FROM onec_exchange_sessions WHERE id = ANY($1)',
+        [[done.id, waiting.id]],
+      );
+      expect(left).toEqual([{ id: waiting.id }]);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('reports itself in the connector status and in metrics', async () => {

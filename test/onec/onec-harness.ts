@@ -17,6 +17,7 @@ import {
 import iconv from 'iconv-lite';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
+import { RunningWorker, startWorker } from '../../apps/worker/src/worker';
 
 export const EXCHANGE_LOGIN = '1c-exchange';
 export const EXCHANGE_PASSWORD = 'exchange-password-for-tests';
@@ -83,6 +84,8 @@ export interface OnecHarness {
   restart(): Promise<void>;
   /** A second API replica on the same database and work area. */
   startReplica(): Promise<RunningHttpApp>;
+  /** A worker on the same database and work area (it runs the exchange's recurring jobs). */
+  startWorker(): Promise<RunningWorker>;
   adminGet<T>(path: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -97,12 +100,13 @@ export async function startOnecHarness(
 ): Promise<OnecHarness> {
   const env = await createTestEnvironment();
   const workDir = await mkdtemp(join(tmpdir(), 'onec-exchange-'));
-  const config = env.config({
+  const settings = {
     ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
     ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
     ONEC_EXCHANGE_WORK_DIR: workDir,
     ...overrides,
-  });
+  };
+  const config = env.config(settings);
   const start = async () => {
     const api = await listen(
       await createApiApplication(config, { imports: recording ? [RecordingOnecPortsModule] : [] }),
@@ -131,6 +135,7 @@ export async function startOnecHarness(
       harness.db = next.db;
     },
     startReplica: async () => (await start()).api,
+    startWorker: () => startWorker(env.config({ ...settings, WORKER_OPS_PORT: '0' })),
     adminGet: async <T>(path: string) => {
       const response = await fetch(`${harness.api.url}${path}`, { headers: admin });
       if (response.status !== 200) {

@@ -51,6 +51,9 @@ import { IntegrationLogEntity } from './integration-log/integration-log.entity';
 /** Entities owned by the core lib; the schema (migrations/schema.ts) lists every lib's. */
 export const CORE_ENTITIES = [IdempotencyKeyEntity, IntegrationLogEntity, AdminAuditEntity];
 export * from './health/ops-server';
+export * from './maintenance/core-jobs';
 export * from './maintenance/maintenance.module';
-export * from './maintenance/maintenance.processor';
+export { MAINTENANCE_QUEUE } from './maintenance/recurring-job-registry';
+export * from './maintenance/recurring-job';
+export * from './maintenance/retention-purge-job';
 export * from './resilience/replicated-circuit-breaker';

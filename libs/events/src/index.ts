@@ -12,6 +12,8 @@ export * from './inbox/inbox.service';
 export * from './outbox/event-publisher';
 export * from './outbox/outbox-event.entity';
 export * from './relay/outbox-relay';
+export * from './relay/reconcile-dispatched.job';
+export * from './retention/purge-events.job';
 
 import { ProcessedEventEntity } from './consumers/processed-event.entity';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';

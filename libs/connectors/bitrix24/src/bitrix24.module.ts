@@ -8,7 +8,6 @@ import { Bitrix24Credentials } from './client/credentials';
 import { OperatingBudget } from './client/operating-budget';
 import { PortalRateLimiter } from './client/rate-limiter';
 import { Bitrix24Transport } from './client/transport';
-import { Bitrix24Scheduler } from './inbound/bitrix24-scheduler';
 import { EventVerifier } from './inbound/event-verifier';
 import { InboundHandlers } from './inbound/inbound-handlers';
 import { InboundProcessor } from './inbound/inbound-processor';
@@ -16,6 +15,7 @@ import { Bitrix24InboxConsumer } from './inbound/inbox.consumer';
 import { Bitrix24InstallController } from './inbound/install.controller';
 import { OfflineQueueDrain } from './inbound/offline-drain';
 import { Reconciler } from './inbound/reconciler';
+import { Bitrix24OfflineDrainJob, Bitrix24ReconcileJob } from './inbound/recovery-jobs';
 import { SyncCursors } from './inbound/sync-cursors';
 import { UnhandledInboundChanges } from './inbound/unhandled-changes';
 import { Bitrix24UnhandledChangesController } from './inbound/unhandled-changes.controller';
@@ -78,7 +78,8 @@ export class Bitrix24HttpModule {}
     OfflineQueueDrain,
     Reconciler,
     Bitrix24InboxConsumer,
-    Bitrix24Scheduler,
+    Bitrix24OfflineDrainJob,
+    Bitrix24ReconcileJob,
   ],
   exports: [CrmItemGateway, ProductCatalogGateway, CourierDirectory],
 })

@@ -4,6 +4,8 @@ import './bitrix24.config';
 // The connector's public surface: its modules, its ports and the types they use. Everything else (the REST client,
 // the mapping, the adapters) stays inside; tests reach internals through relative paths.
 export * from './bitrix24.module';
+// Its recurring jobs, for the worker's list (apps/worker/src/recurring-jobs.ts).
+export { Bitrix24OfflineDrainJob, Bitrix24ReconcileJob } from './inbound/recovery-jobs';
 export { Bitrix24Module } from './kinds/entity-kinds';
 export * from './ports/courier-directory.port';
 export * from './ports/crm-item-gateway.port';

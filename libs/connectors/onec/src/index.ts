@@ -6,6 +6,8 @@ import './onec.config';
 export * from './onec.module';
 // The destination domain modules publish 1C's events to (from their infrastructure/, like any connector import).
 export * from './onec-destination';
+// Its recurring jobs, for the worker's list (apps/worker/src/recurring-jobs.ts).
+export { ExchangeJanitor, PurgeExchangeSessionsJob } from './exchange/exchange-janitor';
 export * from './ports/catalog-import-sink.port';
 export * from './ports/onec-push.port';
 export * from './ports/sale-documents-contribution.port';

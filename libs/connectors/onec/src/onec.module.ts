@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ArchiveUnpacker } from './exchange/archive-unpacker';
 import { ExchangeAuthService } from './exchange/exchange-auth.service';
 import { ExchangeImportService } from './exchange/exchange-import.service';
-import { ExchangeJanitor } from './exchange/exchange-janitor';
+import { ExchangeJanitor, PurgeExchangeSessionsJob } from './exchange/exchange-janitor';
 import { ExchangeSessionStore } from './exchange/exchange-session.store';
 import { ExchangeSessionsController } from './exchange/exchange-sessions.controller';
 import { ExchangeUploadService } from './exchange/exchange-upload.service';
@@ -47,7 +47,6 @@ import { OnecConnectorStatus } from './status/onec-connector-status';
     SaleExchangeService,
     ExchangeService,
     EventFeedService,
-    ExchangeJanitor,
     OnecConnectorStatus,
   ],
 })
@@ -55,11 +54,16 @@ export class OnecHttpModule {}
 
 /**
  * The worker side of the 1C connector: the client of 1C's HTTP service (the {@link OnecPushPort}) and, only when
- * `ONEC_HTTP_BASE_URL` is set, the consumer that pushes the `onec` destination's events with it.
+ * `ONEC_HTTP_BASE_URL` is set, the consumer that pushes the `onec` destination's events with it; and the
+ * exchange's recurring jobs (ending idle sessions and cleaning their folders, forgetting old sessions).
  */
 @Module({
   providers: [
     OnecMetrics,
+    // The worker mounts the exchange work area as the API does (k8s/worker-deployment.yaml).
+    ExchangeWorkArea,
+    ExchangeJanitor,
+    PurgeExchangeSessionsJob,
     OnecCircuitBreaker,
     OnecHttpServiceClient,
     { provide: OnecPushPort, useExisting: OnecHttpServiceClient },

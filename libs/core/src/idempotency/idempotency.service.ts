@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { RequestContext } from '../context/request-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AppError, ErrorCategory } from '../errors/app-error';
+import { deleteInBatches } from '../maintenance/retention-purge-job';
 import { advisoryLockKey } from './canonical-json';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
@@ -117,19 +118,12 @@ export class IdempotencyService {
   }
 
   /** Deletes expired keys in batches so a large backlog never holds a long lock. Returns how many went. */
-  async purgeExpired(batchSize = 5_000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const result = await this.unitOfWork.manager.query<[unknown[], number]>(
-        `DELETE FROM idempotency_keys WHERE ctid IN (
-           SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT $1)`,
-        [batchSize],
-      );
-      const deleted = result[1];
-      total += deleted;
-      if (deleted < batchSize) {
-        return total;
-      }
-    }
+  purgeExpired(options?: { batchSize?: number; signal?: AbortSignal }): Promise<number> {
+    return deleteInBatches(
+      this.unitOfWork.manager,
+      `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT $1)`,
+      [],
+      options,
+    );
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { RequestContext } from '../context/request-context';
 import { redactSecrets, redactText, redactUrl } from '../logging/redaction';
+import { deleteInBatches } from '../maintenance/retention-purge-job';
 import { IntegrationDirection, IntegrationLogEntity, IntegrationOutcome } from './integration-log.entity';
 
 export interface IntegrationLogRecord {
@@ -68,19 +69,14 @@ export class IntegrationLogService {
   }
 
   /** Deletes rows older than the retention period in batches; returns how many went. */
-  async purgeExpired(batchSize = 10_000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [, deleted] = await this.dataSource.query<[unknown[], number]>(
-        `DELETE FROM integration_log WHERE id IN (
-           SELECT id FROM integration_log WHERE occurred_at < now() - make_interval(days => $1) LIMIT $2)`,
-        [this.config.integrationLog.retentionDays, batchSize],
-      );
-      total += deleted;
-      if (deleted < batchSize) {
-        return total;
-      }
-    }
+  purgeExpired(options?: { batchSize?: number; signal?: AbortSignal }): Promise<number> {
+    return deleteInBatches(
+      this.dataSource,
+      `DELETE FROM integration_log WHERE id IN (
+         SELECT id FROM integration_log WHERE occurred_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [this.config.integrationLog.retentionDays],
+      { batchSize: 10_000, ...options },
+    );
   }
 
   private serialise(body: unknown): string | null {

@@ -1,10 +1,32 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
-import { MAINTENANCE_QUEUE, MaintenanceProcessor } from './maintenance.processor';
-import { MaintenanceScheduler } from './maintenance.scheduler';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { HeartbeatJob, PurgeIdempotencyKeysJob, PurgeIntegrationLogJob } from './core-jobs';
+import { RecurringJob } from './recurring-job';
+import { LISTED_RECURRING_JOBS, MAINTENANCE_QUEUE, RecurringJobRegistry } from './recurring-job-registry';
+import { RecurringJobScheduler } from './recurring-job-scheduler';
+import { RecurringJobWorker } from './recurring-job-worker';
 
-@Module({
-  imports: [BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
-  providers: [MaintenanceProcessor, MaintenanceScheduler],
-})
-export class MaintenanceModule {}
+/** The worker's one way to run recurring work: BullMQ job schedulers, one run of a job at a time across replicas. */
+@Module({})
+export class MaintenanceModule {
+  /**
+   * `jobs`: every recurring job the worker runs, listed in `apps/worker/src/recurring-jobs.ts`. Each lib provides
+   * its own in its worker module (core's are provided here).
+   */
+  static forRoot(jobs: readonly Type<RecurringJob>[]): DynamicModule {
+    return {
+      module: MaintenanceModule,
+      imports: [DiscoveryModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
+      providers: [
+        HeartbeatJob,
+        PurgeIdempotencyKeysJob,
+        PurgeIntegrationLogJob,
+        { provide: LISTED_RECURRING_JOBS, useValue: jobs },
+        RecurringJobRegistry,
+        RecurringJobScheduler,
+        RecurringJobWorker,
+      ],
+    };
+  }
+}

@@ -1,45 +1,39 @@
-import { AppConfig, UnitOfWork } from '@app/core';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  AppConfig,
+  deleteInBatches,
+  MetricsService,
+  RecurringJob,
+  RecurringJobSummary,
+  RetentionPurgeJob,
+  UnitOfWork,
+} from '@app/core';
+import { Injectable } from '@nestjs/common';
 import { ExchangeWorkArea } from './exchange-work-area';
 
-const SWEEP_EVERY_MS = 60_000;
 /** Finished sessions stay listed in the admin API this long. */
 const KEEP_SESSIONS_DAYS = 30;
 
 /**
- * Ends idle sessions (`completed` when everything they received was imported, else `expired`), deletes their
+ * Ends idle sessions (`completed` when everything they received was imported, else `expired`) and deletes their
  * folders once they have been finished for a session TTL (kept that long for a look at what a failed exchange
- * uploaded), and forgets sessions after 30 days. Every API replica sweeps; each statement is idempotent.
+ * uploaded). Runs in the worker, which mounts the exchange work area too.
  */
 @Injectable()
-export class ExchangeJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ExchangeJanitor.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping: Promise<void> | null = null;
+export class ExchangeJanitor extends RecurringJob {
+  readonly name = 'onec-exchange-janitor';
+  readonly everyMs = 60_000;
 
   constructor(
     private readonly config: AppConfig,
     private readonly unitOfWork: UnitOfWork,
     private readonly workArea: ExchangeWorkArea,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep()
-        .catch((error: unknown) => this.logger.warn(`Exchange sweep failed: ${String(error)}`))
-        .finally(() => (this.sweeping = null));
-    }, SWEEP_EVERY_MS);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
-  }
-
-  async sweep(): Promise<void> {
+  async run(signal: AbortSignal): Promise<RecurringJobSummary> {
     const manager = this.unitOfWork.manager;
-    await manager.query(
+    const [, ended] = await manager.query<[unknown[], number]>(
       `UPDATE onec_exchange_sessions s
           SET state = CASE
                 WHEN s.initialized AND NOT EXISTS (
@@ -56,12 +50,41 @@ export class ExchangeJanitor implements OnApplicationBootstrap, OnApplicationShu
         LIMIT 100`,
       [this.config.onec.exchange.sessionTtlSeconds],
     );
+    let removed = 0;
     for (const { id } of stale) {
+      if (signal.aborted) {
+        break;
+      }
       await this.workArea.remove(id);
       await manager.query('UPDATE onec_exchange_sessions SET work_area_removed_at = now() WHERE id = $1', [id]);
+      removed += 1;
     }
-    await manager.query(`DELETE FROM onec_exchange_sessions WHERE finished_at < now() - make_interval(days => $1)`, [
-      KEEP_SESSIONS_DAYS,
-    ]);
+    return { ended, foldersRemoved: removed };
+  }
+}
+
+/** Forgets exchange sessions (and their file rows) 30 days after they finished. */
+@Injectable()
+export class PurgeExchangeSessionsJob extends RetentionPurgeJob {
+  readonly name = 'purge-onec-exchange-sessions';
+  readonly everyMs = 60 * 60_000;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    metrics: MetricsService,
+  ) {
+    super(metrics);
+  }
+
+  protected async purge(signal: AbortSignal) {
+    return {
+      onec_exchange_sessions: await deleteInBatches(
+        this.unitOfWork.manager,
+        `DELETE FROM onec_exchange_sessions WHERE id IN (SELECT id FROM onec_exchange_sessions
+           WHERE finished_at < now() - make_interval(days => $1) LIMIT $2)`,
+        [KEEP_SESSIONS_DAYS],
+        { signal },
+      ),
+    };
   }
 }

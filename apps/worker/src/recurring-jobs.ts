@@ -1,0 +1,26 @@
+import { Bitrix24OfflineDrainJob, Bitrix24ReconcileJob } from '@app/bitrix24';
+import { HeartbeatJob, PurgeIdempotencyKeysJob, PurgeIntegrationLogJob, type RecurringJob } from '@app/core';
+import { PurgeEventsJob, ReconcileDispatchedEventsJob } from '@app/events';
+import { ExchangeJanitor, PurgeExchangeSessionsJob } from '@app/onec';
+import type { Type } from '@nestjs/common';
+
+/**
+ * Every recurring job the worker runs: one BullMQ job scheduler each, one run at a time across replicas. Each lib
+ * provides its jobs in its worker module; docs/operations.md ("Recurring jobs") says what each does and what
+ * happens if it stops. The worker refuses to start with a job provided but missing here.
+ */
+export const RECURRING_JOBS: readonly Type<RecurringJob>[] = [
+  // core
+  HeartbeatJob,
+  PurgeIdempotencyKeysJob,
+  PurgeIntegrationLogJob,
+  // events
+  ReconcileDispatchedEventsJob,
+  PurgeEventsJob,
+  // Bitrix24 connector (one of the two runs, by BITRIX24_AUTH_MODE)
+  Bitrix24OfflineDrainJob,
+  Bitrix24ReconcileJob,
+  // 1C connector
+  ExchangeJanitor,
+  PurgeExchangeSessionsJob,
+];
