@@ -549,17 +549,21 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it('put the 1C exchange work area on a ReadWriteMany volume every API replica mounts', () => {
-    // 1C's calls of one exchange (upload parts, repeated imports) may land on any replica, and an import resumes
-    // after a restart only if its files survive: a per-pod folder would break both once there are two replicas.
+  it('put the 1C exchange work area on one ReadWriteMany volume every API and worker pod mounts', () => {
+    // 1C's calls of one exchange (upload parts, repeated imports) may land on any API replica, and an import resumes
+    // after a restart only if its files survive: a per-pod folder would break both once there are two replicas. The
+    // exchange janitor, a recurring job any worker may run, deletes the folders of finished sessions.
     const workDir = deployedValue('ONEC_EXCHANGE_WORK_DIR');
-    const mount = appContainer(apiDeployment).volumeMounts?.find((candidate) =>
-      workDir.startsWith(candidate.mountPath),
-    );
-    expect(mount).toBeDefined();
-    const volume = podTemplate(apiDeployment).spec.volumes?.find((candidate) => candidate.name === mount?.name);
-    const claim = named('PersistentVolumeClaim', volume?.persistentVolumeClaim?.claimName ?? '');
-    expect(claim.spec?.accessModes).toEqual(['ReadWriteMany']);
+    const claims = [apiDeployment, workerDeployment].map((deployment) => {
+      const mount = appContainer(deployment).volumeMounts?.find((candidate) => workDir.startsWith(candidate.mountPath));
+      const volume = podTemplate(deployment).spec.volumes?.find((candidate) => candidate.name === mount?.name);
+      return { deployment: deployment.metadata.name, claim: volume?.persistentVolumeClaim?.claimName };
+    });
+    expect(claims).toEqual([
+      { deployment: 'mastermobile-api', claim: expect.any(String) },
+      { deployment: 'mastermobile-worker', claim: claims[0].claim },
+    ]);
+    expect(named('PersistentVolumeClaim', claims[0].claim ?? '').spec?.accessModes).toEqual(['ReadWriteMany']);
   });
 
   it('feed every app container the ConfigMap and the Secret', () => {
@@ -718,6 +722,20 @@ describe('docker compose', () => {
     expect(opsServerRoutes()).toContain(worker.pathname);
     expect(worker.port).toBe(composeValue('worker', 'WORKER_OPS_PORT'));
     expect(services.migrate?.healthcheck?.disable).toBe(true);
+  });
+
+  it('shares the 1C exchange work area between api and worker on a named volume', () => {
+    const mounts = ['api', 'worker'].map((name) => {
+      const workDir = composeValue(name, 'ONEC_EXCHANGE_WORK_DIR');
+      const volume = services[name]?.volumes?.find((candidate) => workDir.startsWith(candidate.split(':')[1] ?? '-'));
+      return { name, volume: volume?.split(':')[0] };
+    });
+    expect(mounts).toEqual([
+      { name: 'api', volume: expect.stringMatching(/^[a-z][\w-]*$/) },
+      { name: 'worker', volume: mounts[0].volume },
+    ]);
+    // The image creates the mount point for the app user, so a fresh named volume is writable by it.
+    expect(read('docker/Dockerfile')).toContain(`chown 1000:1000 ${composeValue('api', 'ONEC_EXCHANGE_WORK_DIR')}`);
   });
 
   it('waits longer than the shutdown timeout before killing an app container', () => {
