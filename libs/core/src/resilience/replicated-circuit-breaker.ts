@@ -100,6 +100,8 @@ export class ReplicatedCircuitBreaker {
   /** Starts publishing this replica's state; call once the remote is configured. */
   start(): void {
     void this.publish();
+    // Per process, not a recurring job: each replica publishes its own breaker's state (with an expiry), so every
+    // replica must run it.
     this.timer = setInterval(() => void this.publish(), PUBLISH_EVERY_MS);
     this.timer.unref();
   }

@@ -56,6 +56,7 @@ export class ExchangeImportService implements OnModuleInit, BeforeApplicationShu
   ) {}
 
   onModuleInit(): void {
+    // Per process, not a recurring job: it discards the idle import runs (open parsers) held in this process's memory.
     this.evictor = setInterval(() => this.evictIdleRuns(), 60_000);
     this.evictor.unref();
   }

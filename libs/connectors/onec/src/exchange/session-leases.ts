@@ -38,6 +38,8 @@ export class SessionLeases implements BeforeApplicationShutdown {
       raced.holders += 1;
       return true;
     }
+    // Per process, not a recurring job: the lease belongs to this process's import run and is renewed only while it
+    // lives, so a crashed replica's lease lapses and another replica resumes the session.
     const timer = setInterval(() => {
       this.store
         .acquireLease(sessionId, this.leaseMs)
