@@ -8,7 +8,7 @@ export interface RecurringJobData {
   readonly trigger?: 'start';
 }
 
-export const RECURRING_RUN_OPTIONS = {
+const RECURRING_RUN_OPTIONS = {
   // A failed run is tried again soon (recovery matters most right after a restart), not a whole period later.
   attempts: 3,
   backoff: { type: 'exponential', delay: 10_000 },
@@ -47,7 +47,7 @@ export class RecurringJobScheduler implements OnApplicationBootstrap, OnApplicat
   }
 
   /** Concurrent calls (start-up and a reconnect) collapse into one more pass. */
-  register(): Promise<void> {
+  private register(): Promise<void> {
     if (this.registering) {
       this.registerAgain = true;
       return this.registering;

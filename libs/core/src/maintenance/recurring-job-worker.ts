@@ -8,7 +8,7 @@ import { REDIS_CLIENT } from '../redis/redis.module';
 import { RecurringJob, RecurringJobSummary } from './recurring-job';
 import { MAINTENANCE_QUEUE, RecurringJobRegistry } from './recurring-job-registry';
 import { RecurringJobData } from './recurring-job-scheduler';
-import { RunLocks } from './run-lock';
+import { HeldRunLock, RunLocks } from './run-lock';
 
 /** A run renews its lock a few times per this period; a dead runner's lock lapses after it. */
 const RUN_LOCK_TTL_MS = 30_000;
@@ -101,10 +101,7 @@ export class RecurringJobWorker implements OnApplicationBootstrap, BeforeApplica
     });
   }
 
-  private async runHolding(
-    job: RecurringJob,
-    lock: { readonly signal: AbortSignal; release(): Promise<void> },
-  ): Promise<RecurringJobSummary> {
+  private async runHolding(job: RecurringJob, lock: HeldRunLock): Promise<RecurringJobSummary> {
     const stopTimer = this.duration.startTimer({ job: job.name });
     try {
       const summary = await job.run(AbortSignal.any([lock.signal, this.shutdown.signal]));
