@@ -1,17 +1,10 @@
+import { TEST_ENTITY_KINDS } from '@app/testing';
 import type { Bitrix24EntityKind } from '../ports/entity-kind.port';
 import { loadMappingFile, MappingValidationError, validateMapping } from './bitrix24-mapping';
 import { EntityCodec } from './entity-codec';
 
 /** What the domain libs register; the connector itself knows only the representations. */
-const KINDS: Bitrix24EntityKind[] = [
-  { name: 'delivery', representation: 'smart_process' },
-  { name: 'instant_order', representation: 'smart_process' },
-  { name: 'return', representation: 'smart_process' },
-  { name: 'company', representation: 'company' },
-  { name: 'contact', representation: 'contact' },
-  { name: 'product', representation: 'catalog_product' },
-  { name: 'courier', representation: 'user' },
-];
+const KINDS = TEST_ENTITY_KINDS;
 
 const VALID = {
   entities: {
