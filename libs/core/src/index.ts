@@ -10,6 +10,7 @@ export * from './config/env-reader';
 export { ConfigModule } from './config/config.module';
 export * from './connectors/connector-status';
 export * from './connectors/connectors.controller';
+export * from './connectors/port-adapters';
 export * from './connectors/port-bindings';
 export * from './context/request-context';
 export * from './core.module';

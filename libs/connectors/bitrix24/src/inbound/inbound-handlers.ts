@@ -1,4 +1,11 @@
-import { AppConfig, PortBindingError, PortBindings, type PortBinding } from '@app/core';
+import {
+  adapterName,
+  AppConfig,
+  PortBindingError,
+  PortBindings,
+  providersExtending,
+  type PortBinding,
+} from '@app/core';
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Bitrix24Metrics } from '../client/bitrix24.metrics';
@@ -35,7 +42,7 @@ export class InboundHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const handlers = this.provided();
+    const handlers = providersExtending(this.discovery, Bitrix24InboundHandler);
     this.byKind = ownersByKind(handlers, this.kinds);
     const unowned = this.kinds.all.filter((kind) => !this.byKind.has(kind.name)).map((kind) => kind.name);
     if (unowned.length > 0 && handlers.length > 0) {
@@ -71,38 +78,16 @@ export class InboundHandlers implements OnModuleInit {
       configured && Object.values(this.mappings.mapping.entities).some((mapping) => mapping.representation !== 'user');
     return [
       ...outbound.flatMap(([port, adapter]) =>
-        adapter ? [{ port, adapter: nameOf(adapter), default: false, inUse: configured }] : [],
+        adapter ? [{ port, adapter: adapterName(adapter), default: false, inUse: configured }] : [],
       ),
       {
         port: 'Bitrix24InboundHandler',
         adapter: handlers.length > 0 ? InboundHandlers.name : UnhandledInboundChanges.name,
         default: handlers.length === 0,
         inUse: inboundInUse,
-        contributions: handlers.map((handler) => ({ adapter: nameOf(handler), keys: handler.kinds })),
+        contributions: handlers.map((handler) => ({ adapter: adapterName(handler), keys: handler.kinds })),
       },
     ];
-  }
-
-  /** Every distinct singleton handler among the app's providers, in module order. */
-  private provided(): Bitrix24InboundHandler[] {
-    const found = new Set<Bitrix24InboundHandler>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const prototype: unknown = (wrapper.metatype as { prototype?: unknown } | null)?.prototype;
-      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
-        if (prototype instanceof Bitrix24InboundHandler) {
-          throw new PortBindingError([
-            `${wrapper.name} extends Bitrix24InboundHandler but is request-scoped or transient; ` +
-              'the connector needs one instance for the whole app',
-          ]);
-        }
-        continue;
-      }
-      const instance: unknown = wrapper.instance;
-      if (instance instanceof Bitrix24InboundHandler) {
-        found.add(instance);
-      }
-    }
-    return [...found];
   }
 }
 
@@ -115,18 +100,18 @@ export function ownersByKind(
   const problems: string[] = [];
   for (const handler of handlers) {
     if (handler.kinds.length === 0) {
-      problems.push(`Bitrix24InboundHandler ${nameOf(handler)} owns no entity kind, so it would never be used`);
+      problems.push(`Bitrix24InboundHandler ${adapterName(handler)} owns no entity kind, so it would never be used`);
     }
     for (const kind of handler.kinds) {
       const owner = owners.get(kind);
       if (!kinds.get(kind)) {
         problems.push(
-          `Bitrix24InboundHandler ${nameOf(handler)} handles entity kind "${kind}", which no module registered ` +
+          `Bitrix24InboundHandler ${adapterName(handler)} handles entity kind "${kind}", which no module registered ` +
             '(Bitrix24Module.forFeature)',
         );
       } else if (owner) {
         problems.push(
-          `Bitrix24InboundHandler: entity kind "${kind}" is claimed by both ${nameOf(owner)} and ${nameOf(handler)}; ` +
+          `Bitrix24InboundHandler: entity kind "${kind}" is claimed by both ${adapterName(owner)} and ${adapterName(handler)}; ` +
             'each kind has one owner',
         );
       } else {
@@ -138,8 +123,4 @@ export function ownersByKind(
     throw new PortBindingError(problems);
   }
   return owners;
-}
-
-function nameOf(instance: object): string {
-  return instance.constructor.name;
 }

@@ -1,4 +1,4 @@
-import { PortBindingError, type PortContribution } from '@app/core';
+import { adapterName, PortBindingError, type PortContribution } from '@app/core';
 
 /** 1C pads and re-cases what it writes (`Заказ товара `, `Заказ Товара`): types are compared folded. */
 export function documentTypeKey(operation: string): string {
@@ -19,13 +19,13 @@ export class DocumentTypeOwners<T extends { readonly documentTypes: readonly str
     const problems: string[] = [];
     for (const contribution of contributions) {
       if (contribution.documentTypes.length === 0) {
-        problems.push(`${port} ${nameOf(contribution)} owns no document type, so it would never be used`);
+        problems.push(`${port} ${adapterName(contribution)} owns no document type, so it would never be used`);
       }
       for (const type of contribution.documentTypes) {
         const owner = this.byKey.get(documentTypeKey(type));
         if (owner && owner !== contribution) {
           problems.push(
-            `${port}: document type "${type}" is claimed by both ${nameOf(owner)} and ${nameOf(contribution)}; ` +
+            `${port}: document type "${type}" is claimed by both ${adapterName(owner)} and ${adapterName(contribution)}; ` +
               'each 1C document type has one owner',
           );
         }
@@ -43,14 +43,10 @@ export class DocumentTypeOwners<T extends { readonly documentTypes: readonly str
 
   describe(): PortContribution[] {
     return this.contributions.map((contribution) => ({
-      adapter: nameOf(contribution),
+      adapter: adapterName(contribution),
       keys: contribution.documentTypes,
     }));
   }
-}
-
-export function nameOf(instance: object): string {
-  return instance.constructor.name;
 }
 
 /** Adds `value` to the list under `key`, keeping the order values arrive in. */

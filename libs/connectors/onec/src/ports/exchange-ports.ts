@@ -1,16 +1,14 @@
-import { AppConfig, PortBindingError, PortBindings } from '@app/core';
+import { adapterName, AppConfig, PortBindingError, PortBindings, providersExtending } from '@app/core';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { CatalogImportSink } from './catalog-import-sink.port';
-import { DocumentTypeOwners, nameOf } from './document-type-owners';
+import { DocumentTypeOwners } from './document-type-owners';
 import { LoggingCatalogImportSink } from './logging-catalog-import-sink';
 import { OnecSaleDocumentsContribution } from './sale-documents-contribution.port';
 import { SaleDocumentsSink } from './sale-documents-sink';
 import { OnecSaleOrdersContribution } from './sale-orders-contribution.port';
 import { SaleOrdersSource } from './sale-orders-source';
 import { UnroutedSaleDocuments } from './unrouted-sale-documents';
-
-type PortClass<T> = abstract new (...args: never[]) => T;
 
 /**
  * The ports the exchange talks to, resolved once the app's providers exist. A domain module plugs in by providing
@@ -33,17 +31,20 @@ export class ExchangePorts implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const catalogSinks = this.provided(CatalogImportSink);
+    const catalogSinks = providersExtending(this.discovery, CatalogImportSink);
     if (catalogSinks.length > 1) {
       throw new PortBindingError([
         `Port CatalogImportSink of the onec connector has one owner (master data), but ${catalogSinks.length} ` +
-          `adapters are bound: ${catalogSinks.map(nameOf).join(', ')}`,
+          `adapters are bound: ${catalogSinks.map(adapterName).join(', ')}`,
       ]);
     }
-    const orders = new DocumentTypeOwners('OnecSaleOrdersContribution', this.provided(OnecSaleOrdersContribution));
+    const orders = new DocumentTypeOwners(
+      'OnecSaleOrdersContribution',
+      providersExtending(this.discovery, OnecSaleOrdersContribution),
+    );
     const documents = new DocumentTypeOwners(
       'OnecSaleDocumentsContribution',
-      this.provided(OnecSaleDocumentsContribution),
+      providersExtending(this.discovery, OnecSaleDocumentsContribution),
     );
     this.catalog = catalogSinks[0] ?? new LoggingCatalogImportSink();
     this.saleOrders = new SaleOrdersSource(orders);
@@ -52,36 +53,14 @@ export class ExchangePorts implements OnModuleInit {
     // Without an exchange account every exchange call is refused, so nothing reaches the ports.
     const inUse = this.config.onec.exchange.account !== undefined;
     this.bindings.report('onec', [
-      { port: 'CatalogImportSink', adapter: nameOf(this.catalog), default: catalogSinks.length === 0, inUse },
+      { port: 'CatalogImportSink', adapter: adapterName(this.catalog), default: catalogSinks.length === 0, inUse },
       ...[orders, documents].map((owners, index) => ({
         port: owners.port,
-        adapter: nameOf(index === 0 ? this.saleOrders : this.saleDocuments),
+        adapter: adapterName(index === 0 ? this.saleOrders : this.saleDocuments),
         default: owners.contributions.length === 0,
         inUse,
         contributions: owners.describe(),
       })),
     ]);
-  }
-
-  /** Every distinct singleton instance of `port` among the app's providers, in module order. */
-  private provided<T extends object>(port: PortClass<T>): T[] {
-    const found = new Set<T>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const prototype: unknown = (wrapper.metatype as { prototype?: unknown } | null)?.prototype;
-      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
-        if (prototype instanceof port) {
-          throw new PortBindingError([
-            `${wrapper.name} implements ${port.name} but is request-scoped or transient; ` +
-              'the 1C exchange needs one instance for the whole app',
-          ]);
-        }
-        continue;
-      }
-      const instance: unknown = wrapper.instance;
-      if (instance instanceof port) {
-        found.add(instance);
-      }
-    }
-    return [...found];
   }
 }

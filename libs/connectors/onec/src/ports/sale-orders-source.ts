@@ -1,5 +1,6 @@
+import { adapterName } from '@app/core';
 import { Logger } from '@nestjs/common';
-import { append, DocumentTypeOwners, documentTypeKey, nameOf } from './document-type-owners';
+import { append, DocumentTypeOwners, documentTypeKey } from './document-type-owners';
 import {
   OnecSaleOrdersContribution,
   PendingSaleOrder,
@@ -25,7 +26,7 @@ export class SaleOrdersSource {
       for (const order of await contribution.pending(limit)) {
         if (this.owners.ownerOf(order.document.operation) !== contribution) {
           throw new Error(
-            `${nameOf(contribution)} returned order ${order.ref.id} with ХозОперация "${order.document.operation}", ` +
+            `${adapterName(contribution)} returned order ${order.ref.id} with ХозОперация "${order.document.operation}", ` +
               `which is not one of its document types (${contribution.documentTypes.join(', ')})`,
           );
         }
