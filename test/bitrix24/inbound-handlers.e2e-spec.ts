@@ -76,7 +76,7 @@ describe('Bitrix24 inbound changes reach the domain module that owns their kind'
     admin = { authorization: `Bearer ${tokenFor(middleware.config, 'admin')}` };
     fake.addOutgoingWebhook({
       url: `${api.url}/api/v1/webhooks/bitrix24`,
-      events: ['ONCRMDYNAMICITEMADD'],
+      events: ['ONCRMDYNAMICITEMADD', 'ONCRMDYNAMICITEMUPDATE'],
       applicationToken,
     });
 
@@ -162,6 +162,29 @@ describe('Bitrix24 inbound changes reach the domain module that owns their kind'
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
+  });
+
+  it('takes every change of one entity made within the same second, however its copies meet processing', async () => {
+    const parcelId = Number(fake.items(PARCEL_TYPE).find((item) => item.title === 'Parcel 1')!.id);
+    const titles = () => worker.app.get(ParcelChanges).changes.map((change) => change.fields.title);
+    fake.uiUpdateItem(PARCEL_TYPE, parcelId, { title: 'First edit' });
+    await fake.settleDeliveries();
+    await waitFor(() => Promise.resolve(titles().at(-1) === 'First edit'), { what: 'the first edit handled' });
+    // The event of a later edit in the same second is the same body: events carry ids and whole-second `ts` only.
+    const { body } = fake.deliveries[fake.deliveries.length - 1];
+    for (const title of ['Second edit', 'Third edit']) {
+      fake.setDeliveryEnabled(false);
+      fake.uiUpdateItem(PARCEL_TYPE, parcelId, { title });
+      fake.setDeliveryEnabled(true);
+      const answer = await fetch(`${api.url}/api/v1/webhooks/bitrix24`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      expect(await answer.json()).toEqual({ status: 'duplicate' });
+      await waitFor(() => Promise.resolve(titles().at(-1) === title), { what: `${title} handled` });
+    }
+    expect(titles()).toEqual(['Parcel 1', 'First edit', 'Second edit', 'Third edit']);
   });
 
   it('shows which handler serves which kind on the admin connectors endpoint', async () => {

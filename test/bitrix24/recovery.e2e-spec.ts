@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { startWorker } from '../../apps/worker/src/worker';
 import { Bitrix24Client } from '../../libs/connectors/bitrix24/src/client/bitrix24-client';
 import { OfflineQueueDrain } from '../../libs/connectors/bitrix24/src/inbound/offline-drain';
+import { Reconciler } from '../../libs/connectors/bitrix24/src/inbound/reconciler';
+import { EntityLinkRepository } from '../../libs/connectors/bitrix24/src/sync/entity-link.repository';
 import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 import {
   DELIVERY_CATEGORY,
@@ -131,6 +133,33 @@ describe('Bitrix24 event recovery, incoming webhook + outgoing webhook: the reco
     ]);
     // The reconcile saw d-1 too, but nothing newer than what we hold: no second change.
     expect((await probe.changes()).filter((row) => row.external_id === 'd-1')).toHaveLength(1);
+  });
+
+  it('does not take our own create back before its answer is recorded, nor lose a stranger once that is overdue', async () => {
+    const worker = middleware.worker!.app;
+    const ofD3 = async () => (await probe.changes()).filter((row) => row.external_id === 'd-3');
+    // A create of ours sent, landed in Bitrix24, its answer not recorded yet (a reconcile read or an event first).
+    await worker.get(EntityLinkRepository).markCreating('delivery', ['d-3']);
+    fake.uiAddItem(DELIVERY_TYPE, { title: 'Three', xmlId: 'd-3', categoryId: DELIVERY_CATEGORY });
+    await fake.settleDeliveries();
+    await waitFor(probe.outboxDone, { what: 'the event processed' });
+    await waitFor(async () => (await probe.inboxOutcomes()).every((row) => row.status === 'processed'));
+    expect((await probe.inboxOutcomes()).at(-1)?.outcome).toBe('ignored: our own write');
+    await worker.get(Reconciler).run();
+    expect(await ofD3()).toEqual([]);
+    // The next attempt's lookup found it: paired, still ours until the write that follows records its hash.
+    const [made] = fake.items(DELIVERY_TYPE).filter((row) => row.xmlId === 'd-3');
+    await worker.get(EntityLinkRepository).found('delivery', new Map([['d-3', String(made.id)]]));
+    await worker.get(Reconciler).run();
+    expect(await ofD3()).toEqual([]);
+
+    await db.query(
+      `UPDATE bitrix24_entity_links SET updated_at = now() - interval '10 minutes' WHERE external_id = 'd-3'`,
+    );
+    await worker.get(Reconciler).run();
+    expect(await ofD3()).toEqual([
+      expect.objectContaining({ source: 'reconcile', fields: expect.objectContaining({ title: 'Three' }) }),
+    ]);
   });
 });
 

@@ -276,7 +276,7 @@ describe('event backbone (API and worker in process, real PostgreSQL and Redis)'
     const first = await inbox.receive(event);
     const second = await inbox.receive(event);
     expect(first.duplicate).toBe(false);
-    expect(second).toEqual({ inboxId: first.inboxId, duplicate: true });
+    expect(second).toEqual({ inboxId: first.inboxId, duplicate: true, copies: 2 });
     const rows = await db.query<
       {
         duplicates: number;

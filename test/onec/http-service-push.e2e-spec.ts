@@ -48,7 +48,7 @@ describe("pushes to 1C's HTTP service (API and worker in process, fake 1C HTTP s
       ONEC_HTTP_BASE_URL: fake.url,
       ONEC_HTTP_LOGIN: 'middleware',
       ONEC_HTTP_PASSWORD: 'hs-password',
-      ONEC_HTTP_TIMEOUT_MS: '300',
+      ONEC_HTTP_TIMEOUT_MS: '1000',
       ONEC_HTTP_BREAKER_FAILURES: '3',
       ONEC_HTTP_BREAKER_HALF_OPEN_AFTER_MS: '1500',
       EVENTS_BACKOFF_BASE_MS: '50',

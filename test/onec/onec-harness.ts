@@ -109,7 +109,7 @@ export async function startOnecHarness(
   const config = env.config(settings);
   const start = async () => {
     const api = await listen(
-      await createApiApplication(config, { imports: recording ? [RecordingOnecPortsModule] : [] }),
+      await createApiApplication(config, { imports: recording ? [RecordingOnecPortsModule] : [], domains: !recording }),
     );
     return { api, db: api.app.get(DataSource) };
   };

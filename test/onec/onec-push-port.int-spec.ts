@@ -38,7 +38,8 @@ describeOnecPushPortContract("OnecHttpServiceClient (the worker's port) against 
       ONEC_HTTP_BASE_URL: fake.url,
       ONEC_HTTP_LOGIN: 'middleware',
       ONEC_HTTP_PASSWORD: 'hs-password',
-      ONEC_HTTP_TIMEOUT_MS: '300',
+      // Long enough for a loaded CI machine to answer an ordinary push; the hanging case waits it out once.
+      ONEC_HTTP_TIMEOUT_MS: '2000',
       // The contract's failures are one at a time; the breaker's own behaviour is tested with the consumer.
       ONEC_HTTP_BREAKER_FAILURES: '1000',
     });

@@ -6,9 +6,8 @@ import { AppProcess, createTestEnvironment, TestEnvironment, tokenFor } from '@a
 import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import { OnecHarness, startOnecHarness } from './onec-harness';
 
+// Master data binds the catalog port in the real apps; instant orders and returns will bind the sale ports.
 const STAND_IN_LINES = [
-  'Port CatalogImportSink of the onec connector has no adapter bound: only the stand-in LoggingCatalogImportSink ' +
-    'serves it, and it handles nothing',
   'Port OnecSaleOrdersContribution of the onec connector has no adapter bound: only the stand-in SaleOrdersSource ' +
     'serves it, and it handles nothing',
   'Port OnecSaleDocumentsContribution of the onec connector has no adapter bound: only the stand-in ' +
@@ -19,7 +18,7 @@ interface ConnectorsBody {
   connectors: { name: string; ports?: { port: string; adapter: string; default: boolean; inUse: boolean }[] }[];
 }
 
-describe('the apps without a domain module bound to the 1C ports', () => {
+describe('the apps without a domain module bound to the sale ports of 1C', () => {
   let env: TestEnvironment;
   let workDir: string;
   let exchangeEnv: Record<string, string>;
@@ -61,6 +60,7 @@ describe('the apps without a domain module bound to the 1C ports', () => {
       for (const line of STAND_IN_LINES) {
         expect(lines).toContain(line);
       }
+      expect(api.logs).not.toContain('Port CatalogImportSink');
       expect(api.logs).not.toMatch(/\n\s+at /);
       expect(api.logs).not.toContain('API listening');
     });
@@ -85,7 +85,7 @@ describe('the apps without a domain module bound to the 1C ports', () => {
       expect(response.status).toBe(200);
       const onec = ((await response.json()) as ConnectorsBody).connectors.find(({ name }) => name === 'onec');
       expect(onec?.ports).toEqual([
-        { port: 'CatalogImportSink', adapter: 'LoggingCatalogImportSink', default: true, inUse: true },
+        { port: 'CatalogImportSink', adapter: 'CommerceMlCatalogSink', default: false, inUse: true },
         {
           port: 'OnecSaleOrdersContribution',
           adapter: 'SaleOrdersSource',

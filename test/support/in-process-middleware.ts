@@ -25,17 +25,29 @@ export interface InProcessMiddleware {
 }
 
 export async function startInProcessMiddleware(
-  options: { env?: Record<string, string>; apiImports?: Modules; workerImports?: Modules; worker?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    apiImports?: Modules;
+    workerImports?: Modules;
+    worker?: boolean;
+    /** The domain libs too (their e2e suites); the connectors' suites leave them out. */
+    domains?: boolean;
+  } = {},
 ): Promise<InProcessMiddleware> {
+  const domains = options.domains ?? false;
   const env = await createTestEnvironment({ env: options.env });
   const config = env.config();
   const api = await listen(
-    await createApiApplication(config, { imports: [Bitrix24TestKindsModule, ...(options.apiImports ?? [])] }),
+    await createApiApplication(config, {
+      imports: [Bitrix24TestKindsModule, ...(options.apiImports ?? [])],
+      domains,
+    }),
   );
   const workers: RunningWorker[] = [];
   const start = async (imports: Modules = options.workerImports ?? []): Promise<RunningWorker> => {
     const worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, {
       imports: [Bitrix24TestKindsModule, ...imports],
+      domains,
     });
     workers.push(worker);
     return worker;

@@ -58,3 +58,4 @@ export { MAINTENANCE_QUEUE } from './maintenance/recurring-job-registry';
 export * from './maintenance/recurring-job';
 export * from './maintenance/retention-purge-job';
 export * from './resilience/replicated-circuit-breaker';
+export * from './money/exact-decimal';

@@ -26,10 +26,13 @@ import { Bitrix24MappingProvider } from './mapping/mapping.provider';
 import { CourierDirectory } from './ports/courier-directory.port';
 import { CrmItemGateway } from './ports/crm-item-gateway.port';
 import { ProductCatalogGateway } from './ports/product-catalog-gateway.port';
+import { RemoteEntityDirectory } from './ports/remote-entity-directory.port';
 import { Bitrix24StatusProvider } from './status/bitrix24-status';
 import { BatchingCrmItemGateway, BatchingProductCatalogGateway } from './sync/batching-gateways';
 import { Bitrix24CourierDirectory } from './sync/courier-directory';
+import { EntityCodecs } from './sync/entity-codecs';
 import { EntityLinkRepository } from './sync/entity-link.repository';
+import { Bitrix24RemoteEntityDirectory } from './sync/remote-entity-directory';
 import { Bitrix24UpsertConsumer } from './sync/upsert.consumer';
 import { UpsertBatcher } from './sync/upsert-batcher';
 
@@ -69,10 +72,12 @@ export class Bitrix24HttpModule {}
     PortalCircuitBreaker,
     Bitrix24Client,
     EntityLinkRepository,
+    EntityCodecs,
     UpsertBatcher,
     { provide: CrmItemGateway, useClass: BatchingCrmItemGateway },
     { provide: ProductCatalogGateway, useClass: BatchingProductCatalogGateway },
     { provide: CourierDirectory, useClass: Bitrix24CourierDirectory },
+    { provide: RemoteEntityDirectory, useClass: Bitrix24RemoteEntityDirectory },
     Bitrix24UpsertConsumer,
     InboundProcessor,
     OfflineQueueDrain,
@@ -81,6 +86,6 @@ export class Bitrix24HttpModule {}
     Bitrix24OfflineDrainJob,
     Bitrix24ReconcileJob,
   ],
-  exports: [CrmItemGateway, ProductCatalogGateway, CourierDirectory],
+  exports: [CrmItemGateway, ProductCatalogGateway, CourierDirectory, RemoteEntityDirectory],
 })
 export class Bitrix24WorkerModule {}

@@ -12,6 +12,7 @@ export * from './ports/crm-item-gateway.port';
 export * from './ports/entity-kind.port';
 export * from './ports/inbound-change.port';
 export * from './ports/product-catalog-gateway.port';
+export * from './ports/remote-entity-directory.port';
 export * from './ports/upsert.port';
 
 import { Bitrix24OAuthInstallationEntity } from './client/oauth-token.entity';

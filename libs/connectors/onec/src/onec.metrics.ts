@@ -8,6 +8,8 @@ export class OnecMetrics {
   readonly uploadedBytes: Counter<'type'>;
   readonly recordsImported: Counter<'type' | 'kind'>;
   readonly importSliceSeconds: Histogram<'type' | 'outcome'>;
+  readonly batchDeliverySeconds: Histogram<'type'>;
+  readonly parserWaitSeconds: Counter<'type'>;
   readonly requests: Counter<'type' | 'mode' | 'status'>;
   readonly authFailures: Counter<'reason'>;
   readonly refused: Counter<'reason'>;
@@ -33,6 +35,19 @@ export class OnecMetrics {
       help: 'Duration of one mode=import step, by exchange type and what it answered',
       labelNames: ['type', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 20, 30, 60],
+    });
+    // Together they tell where an import's time goes: delivery (the ports' writes and the checkpoint) overlaps the
+    // parsing of the next batch, so parsing is the bottleneck while the wait stays near zero, the ports otherwise.
+    this.batchDeliverySeconds = metrics.histogram({
+      name: 'onec_exchange_batch_delivery_seconds',
+      help: 'Duration of one imported batch (up to 1,000 records): the ports and the checkpoint, in one transaction',
+      labelNames: ['type'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    });
+    this.parserWaitSeconds = metrics.counter({
+      name: 'onec_exchange_parser_wait_seconds_total',
+      help: 'Time the CommerceML parser had its next batch ready and waited for the previous delivery to commit',
+      labelNames: ['type'],
     });
     this.requests = metrics.counter({
       name: 'onec_exchange_requests_total',

@@ -1,14 +1,23 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IDEMPOTENT_STORED_BODY_LIMIT, IdempotencyInterceptor } from './idempotency.interceptor';
+
+export interface IdempotentOptions {
+  /**
+   * The largest response this route stores for replay, when above IDEMPOTENCY_MAX_STORED_BODY_BYTES: a bulk route's
+   * answer grows with its batch (one result per item), so it sizes its own bound.
+   */
+  readonly maxStoredBodyBytes?: number;
+}
 
 /**
  * Every state-changing business endpoint carries this: a required Idempotency-Key, replay of the first outcome
  * for 24 h, 422 on a key reused on another resource or with another body, 409 while the first request is still running.
  */
-export function Idempotent(): MethodDecorator {
+export function Idempotent(options: IdempotentOptions = {}): MethodDecorator {
   return applyDecorators(
     UseInterceptors(IdempotencyInterceptor),
+    SetMetadata(IDEMPOTENT_STORED_BODY_LIMIT, options.maxStoredBodyBytes),
     ApiHeader({
       name: 'Idempotency-Key',
       required: true,

@@ -11,6 +11,8 @@ import { ExecutionOutcome, IdempotencyService, StoredResponse } from './idempote
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+/** Metadata key of `@Idempotent({ maxStoredBodyBytes })`. */
+export const IDEMPOTENT_STORED_BODY_LIMIT = 'mastermobile:idempotent-stored-body-limit';
 
 /** Printable ASCII, as the IETF draft and Stripe allow; UUIDs are recommended to clients. */
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -38,6 +40,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
       (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     const instance = request.url.split('?')[0];
+    const maxStoredBodyBytes = Reflect.getMetadata(IDEMPOTENT_STORED_BODY_LIMIT, context.getHandler()) as
+      number | undefined;
 
     const operation = async (): Promise<ExecutionOutcome> => {
       try {
@@ -47,7 +51,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (typeof location === 'string') {
           headers.location = location;
         }
-        return { kind: 'response', status: successStatus, headers, body: JSON.stringify(result ?? null) };
+        // A handler may answer another success than its route's (201 when a create-or-return made something) by
+        // setting it on the reply; 200 is also Fastify's untouched value, so it cannot override a default of 201.
+        const chosen = reply.statusCode;
+        const status = chosen > 200 && chosen < 300 ? chosen : successStatus;
+        return { kind: 'response', status, headers, body: JSON.stringify(result ?? null) };
       } catch (error) {
         if (error instanceof AppError) {
           return {
@@ -68,7 +76,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
     };
 
-    return from(this.idempotency.execute(scope, fingerprintOf(request), operation).then((response) => send(response)));
+    return from(
+      this.idempotency
+        .execute(scope, fingerprintOf(request), operation, { maxStoredBodyBytes })
+        .then((response) => send(response)),
+    );
   }
 }
 

@@ -53,6 +53,7 @@ export class IdempotencyService {
     scope: IdempotencyScope,
     fingerprint: string,
     operation: () => Promise<ExecutionOutcome>,
+    options: { readonly maxStoredBodyBytes?: number } = {},
   ): Promise<StoredResponse> {
     return this.unitOfWork.run(async (manager) => {
       const [{ locked }] = await manager.query<{ locked: boolean }[]>(
@@ -96,7 +97,8 @@ export class IdempotencyService {
       } else {
         response = { ...outcome, replayed: false };
       }
-      if (Buffer.byteLength(response.body) > this.config.idempotency.maxStoredBodyBytes) {
+      const storedBodyLimit = Math.max(this.config.idempotency.maxStoredBodyBytes, options.maxStoredBodyBytes ?? 0);
+      if (Buffer.byteLength(response.body) > storedBodyLimit) {
         throw new AppError('IDEMPOTENT_RESPONSE_TOO_LARGE', 'internal', 'Response too large to remember');
       }
 

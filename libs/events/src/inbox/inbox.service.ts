@@ -22,6 +22,8 @@ export interface InboundEvent {
 export interface InboxReceipt {
   readonly inboxId: string;
   readonly duplicate: boolean;
+  /** How many copies of this event the inbox has seen, this one included: 1 for the first. */
+  readonly copies: number;
 }
 
 /**
@@ -38,11 +40,11 @@ export class InboxService {
 
   async receive(event: InboundEvent): Promise<InboxReceipt> {
     return this.unitOfWork.run(async (manager) => {
-      const [row] = await manager.query<{ id: string; inserted: boolean }[]>(
+      const [row] = await manager.query<{ id: string; inserted: boolean; duplicates: number }[]>(
         `INSERT INTO inbox_events (id, source, dedup_key, type, subject, payload, request_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (source, dedup_key) DO UPDATE SET duplicates = inbox_events.duplicates + 1
-         RETURNING id, (xmax = 0) AS inserted`,
+         RETURNING id, (xmax = 0) AS inserted, duplicates`,
         [
           randomUUID(),
           event.source,
@@ -61,7 +63,7 @@ export class InboxService {
           data: { inboxId: row.id, source: event.source, type: event.type },
         });
       }
-      return { inboxId: row.id, duplicate: !row.inserted };
+      return { inboxId: row.id, duplicate: !row.inserted, copies: Number(row.duplicates) + 1 };
     });
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig, currentTraceparent, RequestContext, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { CloudEvent, DESTINATION_PATTERN } from '../cloud-event';
-import { OutboxEventEntity } from './outbox-event.entity';
+import type { OutboxEventEntity } from './outbox-event.entity';
 
 export interface NewEvent<T = unknown> {
   readonly destination: string;
@@ -67,10 +67,33 @@ export class EventPublisher {
         traceparent: traceparent ?? null,
       };
     });
-    // Chunked so that one huge batch never exceeds PostgreSQL's bind-parameter limit.
-    for (let start = 0; start < rows.length; start += 1_000) {
-      await this.unitOfWork.manager.getRepository(OutboxEventEntity).insert(rows.slice(start, start + 1_000));
-    }
+    // One statement and five parameters whatever the count: bulk imports publish thousands of events per batch, and
+    // an ORM insert of that many rows (one bind parameter per value) cost a quarter of an import's CPU. The
+    // ordinality keeps the list's order in `position`, which is the order of application per subject.
+    await this.unitOfWork.manager.query(
+      `INSERT INTO outbox_events (id, destination, type, subject, data, entity_version, source, time, request_id, traceparent)
+       SELECT id, destination, type, subject, data, entity_version, $2, $3, $4, $5
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                AS (id uuid, destination text, type text, subject text, data jsonb, entity_version bigint))
+              WITH ORDINALITY AS x(id, destination, type, subject, data, entity_version, n)
+        ORDER BY n`,
+      [
+        JSON.stringify(
+          rows.map(({ id, destination, type, subject, data, entityVersion }) => ({
+            id,
+            destination,
+            type,
+            subject,
+            data,
+            entity_version: entityVersion,
+          })),
+        ),
+        this.config.events.source,
+        time,
+        requestId ?? null,
+        traceparent ?? null,
+      ],
+    );
     return rows.map((row) => toCloudEvent<T>(row));
   }
 }

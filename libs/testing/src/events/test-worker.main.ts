@@ -11,7 +11,10 @@ import { TestConsumersModule } from './test-consumers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const worker = await startWorker(config, { imports: [TestConsumersModule, Bitrix24TestKindsModule] });
+  const worker = await startWorker(config, {
+    imports: [TestConsumersModule, Bitrix24TestKindsModule],
+    domains: false,
+  });
   process.stdout.write(`Test worker ${process.pid} started (ops endpoints on port ${worker.opsPort})\n`);
   const stop = (): void => {
     void worker.close().then(() => process.exit(0));

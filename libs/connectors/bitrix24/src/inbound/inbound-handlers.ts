@@ -15,6 +15,7 @@ import { CourierDirectory } from '../ports/courier-directory.port';
 import { CrmItemGateway } from '../ports/crm-item-gateway.port';
 import { Bitrix24InboundHandler, type InboundChange } from '../ports/inbound-change.port';
 import { ProductCatalogGateway } from '../ports/product-catalog-gateway.port';
+import { RemoteEntityDirectory } from '../ports/remote-entity-directory.port';
 import { UnhandledInboundChanges } from './unhandled-changes';
 
 /**
@@ -39,6 +40,7 @@ export class InboundHandlers implements OnModuleInit {
     @Optional() private readonly crmItems?: CrmItemGateway,
     @Optional() private readonly catalog?: ProductCatalogGateway,
     @Optional() private readonly couriers?: CourierDirectory,
+    @Optional() private readonly directory?: RemoteEntityDirectory,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +74,7 @@ export class InboundHandlers implements OnModuleInit {
       ['CrmItemGateway', this.crmItems],
       ['ProductCatalogGateway', this.catalog],
       ['CourierDirectory', this.couriers],
+      ['RemoteEntityDirectory', this.directory],
     ] as const;
     // Events reach handlers only for mapped CRM items and products; portal users send none.
     const inboundInUse =

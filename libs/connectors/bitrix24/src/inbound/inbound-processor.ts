@@ -6,9 +6,15 @@ import { catalogMapping, crmMappingOfType } from '../mapping/bitrix24-mapping';
 import { EntityCodec, idOf, type RemoteEntity, type WritableMapping } from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
 import type { InboundChange, InboundSource } from '../ports/inbound-change.port';
-import { EntityLinkRepository } from '../sync/entity-link.repository';
+import { EntityLinkRepository, UNLINKED_KEY_PREFIX } from '../sync/entity-link.repository';
 import type { EventSubject } from './event-payload';
 import { InboundHandlers } from './inbound-handlers';
+
+/**
+ * How long after a create was sent its entity counts as ours though the answer is not recorded yet: beyond any
+ * request timeout; a create whose answer never comes is resolved by the lookup of its next attempt.
+ */
+const CREATE_ANSWER_WINDOW_MS = 2 * 60_000;
 
 /**
  * Turns "entity X changed" into an applied change: events carry only ids, so the entity is re-read through REST
@@ -75,22 +81,25 @@ export class InboundProcessor {
     const kind = codec.mapping.kind;
     const bitrixId = idOf(entity.id);
     const externalId = codec.externalIdOf(entity);
-    const link =
-      (await this.links.byBitrixId(kind, bitrixId)) ??
-      (externalId ? (await this.links.load(kind, [externalId])).get(externalId) : undefined);
+    const { link, key } = await this.links.owner(kind, bitrixId, externalId);
+    if (link?.state === 'creating' && Date.now() - link.updatedAt.getTime() < CREATE_ANSWER_WINDOW_MS) {
+      // Our create landed and its answer is on its way (it records the hash): an event or a reconcile read that
+      // gets here first is our own write, not a change made in Bitrix24.
+      return 'ignored: our own write';
+    }
     const remoteUpdatedAt = codec.updatedAt(entity);
     const hash = codec.contentHash(entity);
     if (link?.remoteUpdatedAt && remoteUpdatedAt && remoteUpdatedAt < link.remoteUpdatedAt) {
       return 'ignored: older than the state we hold';
     }
     if (link?.contentHash === hash) {
-      await this.links.recordSeen(kind, link.externalId, bitrixId, remoteUpdatedAt, hash);
+      await this.links.recordSeen(kind, key, bitrixId, remoteUpdatedAt, hash);
       return link.writtenHash === hash ? 'ignored: our own write' : 'ignored: no change';
     }
     const ours = codec.toOurs(entity);
     const outcome = await this.passOn({
       kind,
-      externalId: link?.externalId ?? externalId,
+      externalId: key.startsWith(UNLINKED_KEY_PREFIX) ? externalId : key,
       bitrixId,
       entityTypeId: codec.entityTypeId,
       deleted: false,
@@ -99,13 +108,7 @@ export class InboundProcessor {
       remoteUpdatedAt,
       source,
     });
-    await this.links.recordSeen(
-      kind,
-      link?.externalId ?? externalId ?? `bitrix24:${bitrixId}`,
-      bitrixId,
-      remoteUpdatedAt,
-      hash,
-    );
+    await this.links.recordSeen(kind, key, bitrixId, remoteUpdatedAt, hash);
     return outcome;
   }
 

@@ -104,13 +104,10 @@ export class Bitrix24WebhookController {
     const receipt = await this.inbox.receive({ ...stored, dedupKey });
     if (receipt.duplicate) {
       // Events carry no id and `ts` has whole seconds, so a second change of the entity within the same second looks
-      // exactly like a re-delivery. Before the first copy is processed that is harmless (processing re-reads the
-      // latest state); after it, the entity is checked once more. Processing compares with what we hold, so a true
-      // duplicate costs one re-read and changes nothing.
-      const original = await this.inbox.load(receipt.inboxId);
-      if (original?.processedAt) {
-        await this.inbox.receive({ ...stored, dedupKey: `${dedupKey}|recheck|${original.processedAt.toISOString()}` });
-      }
+      // exactly like a re-delivery (which Bitrix24 never makes: it posts once). The first copy's processing may have
+      // re-read the entity already, so every further copy is checked once more, after it (same subject, so in
+      // order), under a key of its own. Processing compares with what we hold: a true duplicate costs one re-read.
+      await this.inbox.receive({ ...stored, dedupKey: `${dedupKey}|copy ${receipt.copies}` });
     }
     const status = receipt.duplicate ? 'duplicate' : 'accepted';
     this.metrics.inbound.inc({ event: event.event, outcome: status });

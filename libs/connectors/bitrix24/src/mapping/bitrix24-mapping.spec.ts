@@ -112,6 +112,68 @@ describe('Bitrix24 mapping', () => {
     ).toEqual(['entities.spare_part: product is already mapped to catalog products, which can hold one kind only']);
   });
 
+  it('maps our list fields to multi-field types of companies and contacts, with an optional value type', () => {
+    const mapping = validateMapping(
+      {
+        entities: {
+          company: {
+            fields: { name: 'title', active: 'ufCrm_MM_ACTIVE' },
+            multiFields: { phones: 'PHONE', emails: { type: 'EMAIL', valueType: 'WORK' } },
+          },
+          contact: {
+            multiFields: {
+              phones: { type: 'PHONE', valueType: 'WORK' },
+              mobiles: { type: 'PHONE', valueType: 'MOBILE' },
+            },
+          },
+        },
+      },
+      KINDS,
+    );
+    expect(mapping.entities.company).toMatchObject({
+      fields: { name: 'title', active: 'ufCrm_MM_ACTIVE' },
+      multiFields: { phones: { type: 'PHONE' }, emails: { type: 'EMAIL', valueType: 'WORK' } },
+    });
+    expect(mapping.entities.contact).toMatchObject({
+      multiFields: { mobiles: { type: 'PHONE', valueType: 'MOBILE' } },
+    });
+    expect(validateMapping(VALID, KINDS).entities.delivery).toMatchObject({ multiFields: {} });
+  });
+
+  it('reports multi-fields it cannot write safely', () => {
+    expect(
+      problemsOf({
+        entities: {
+          company: {
+            fields: { phones: 'ufCrm_Phones', raw: 'fm' },
+            multiFields: {
+              phones: 'PHONE',
+              mobiles: { type: 'PHONE', valueType: 'MOBILE' },
+              faxes: { type: 'PHONE', valueType: 'TELEX' },
+              pager: 'PAGER',
+              emails: { type: 'EMAIL', label: 'x' },
+            },
+          },
+          contact: {
+            multiFields: { a: { type: 'EMAIL', valueType: 'HOME' }, b: { type: 'EMAIL', valueType: 'HOME' } },
+          },
+          delivery: { entityTypeId: 1036, multiFields: { phones: 'PHONE' } },
+        },
+      }),
+    ).toEqual([
+      'entities.company.fields.raw: fm is set by the connector itself and cannot be mapped',
+      'entities.company.multiFields.phones: is also a key of fields: a field of ours is a plain field or a multi-field',
+      'entities.company.multiFields.mobiles: owns the same values as "phones": give each a different valueType',
+      expect.stringMatching(
+        /^entities\.company\.multiFields\.faxes: give one of PHONE, EMAIL, WEB, IM, or \{ type, valueType \}/,
+      ),
+      expect.stringMatching(/^entities\.company\.multiFields\.pager: give one of/),
+      expect.stringMatching(/^entities\.company\.multiFields\.emails: give one of/),
+      'entities.contact.multiFields.b: owns the same values as "a": give each a different valueType',
+      'entities.delivery.multiFields: unknown key (allowed: fields, entityTypeId, categoryId, stages)',
+    ]);
+  });
+
   it('refuses a file it cannot read, which stops the process at boot', () => {
     expect(() => loadMappingFile('/nonexistent/bitrix24-mapping.yaml', KINDS)).toThrow(MappingValidationError);
   });

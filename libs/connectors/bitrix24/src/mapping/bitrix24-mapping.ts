@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { parse } from 'yaml';
 import type { Bitrix24EntityKind, Bitrix24Representation } from '../ports/entity-kind.port';
+import { MULTI_FIELD_RULE, overlaps, parseMultiField, type MultiFieldMapping } from './multi-fields';
 
 /** How our external id is stored on the Bitrix24 side, which is also how a retried create finds its entity. */
 export type ExternalIdScheme = 'xmlId' | 'originId';
@@ -33,6 +34,11 @@ export interface CrmItemMapping {
   readonly externalId: ExternalIdScheme;
   /** Our field name → the Bitrix24 field code (camelCase, user fields as `ufCrm<N>_<code>`). */
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * Our field name → the values of `fm` it holds (companies and contacts only; empty for smart processes): our
+   * side is a list of strings, written by value id (see multi-fields.ts).
+   */
+  readonly multiFields: Readonly<Record<string, MultiFieldMapping>>;
   /** Our status → Bitrix24 `stageId`; one-to-one, so a stage maps back to exactly one status. */
   readonly stages: Readonly<Record<string, string>>;
 }
@@ -151,8 +157,11 @@ export function userMapping(mapping: Bitrix24Mapping): UserMapping | undefined {
 // ---- the schema of one entry, per representation ----
 
 const FIELD_CODE = /^[A-Za-z][A-Za-z0-9_]*$/;
-/** Set by the connector itself; a mapping that wrote them would break the no-duplicate lookup. */
-const RESERVED = ['id', 'xmlId', 'originId', 'originatorId', 'entityTypeId', 'iblockId', 'stageId', 'categoryId'];
+/**
+ * Set by the connector itself; a mapping that wrote them would break the no-duplicate lookup. `fm` is written
+ * through `multiFields`, by value id.
+ */
+const RESERVED = ['id', 'xmlId', 'originId', 'originatorId', 'entityTypeId', 'iblockId', 'stageId', 'categoryId', 'fm'];
 const POSITIVE = 'a positive integer is required';
 const NON_NEGATIVE = 'a non-negative integer is required';
 
@@ -212,19 +221,46 @@ class StageEntry extends MapEntry {
   earlier?: string;
 }
 
-/** A YAML map as a list of entries; anything but a map becomes null, which fails the nested validation. */
-function MapOf(entry: new () => MapEntry, message: string): PropertyDecorator {
+class MultiFieldEntry extends MapEntry {
+  @Satisfies('multiField', (value) => parseMultiField(value) !== undefined, MULTI_FIELD_RULE)
+  target: unknown;
+
+  @IsEmpty({
+    message: ({ object }) =>
+      `owns the same values as "${(object as MultiFieldEntry).earlier}": give each a different valueType`,
+  })
+  earlier?: string;
+
+  @IsEmpty({ message: 'is also a key of fields: a field of ours is a plain field or a multi-field' })
+  alsoPlain?: true;
+}
+
+/**
+ * A YAML map as a list of entries; anything but a map becomes null, which fails the nested validation. `clashes`
+ * tells whether two targets may not share a key (equal, unless the entry type says otherwise).
+ */
+function MapOf(
+  entry: new () => MapEntry,
+  message: string,
+  clashes: (a: unknown, b: unknown) => boolean = (a, b) => a === b,
+  extra: (ours: string, entity: Record<string, unknown>) => Record<string, unknown> = () => ({}),
+): PropertyDecorator {
   return applyDecorators(
     Transform(({ obj, key }) => {
       const value = (obj as Record<string, unknown>)[key];
       if (!isObject(value)) {
         return null;
       }
-      const firstKeyOf = new Map<unknown, string>();
+      const seen: Array<[string, unknown]> = [];
       return Object.entries(value).map(([ours, target]) => {
-        const earlier = firstKeyOf.get(target);
-        firstKeyOf.set(target, earlier ?? ours);
-        return Object.assign(new entry(), { key: ours, target, earlier });
+        const earlier = seen.find(([, known]) => clashes(known, target))?.[0];
+        seen.push([ours, target]);
+        return Object.assign(new entry(), {
+          key: ours,
+          target,
+          earlier,
+          ...extra(ours, obj as Record<string, unknown>),
+        });
       });
     }),
     ValidateNested({ message }),
@@ -233,9 +269,23 @@ function MapOf(entry: new () => MapEntry, message: string): PropertyDecorator {
 
 const FieldMap = (): PropertyDecorator => MapOf(FieldEntry, 'must map our field names to Bitrix24 field codes');
 const StageMap = (): PropertyDecorator => MapOf(StageEntry, 'must map our statuses to Bitrix24 stage ids');
+const MultiFieldMap = (): PropertyDecorator =>
+  MapOf(
+    MultiFieldEntry,
+    'must map our field names to multi-field types',
+    (a, b) => {
+      const [first, second] = [parseMultiField(a), parseMultiField(b)];
+      return first !== undefined && second !== undefined && overlaps(first, second);
+    },
+    (ours, entity) => (isObject(entity.fields) && Object.hasOwn(entity.fields, ours) ? { alsoPlain: true } : {}),
+  );
 
 function record(entries: readonly MapEntry[]): Record<string, string> {
   return Object.fromEntries(entries.map((entry) => [entry.key, String(entry.target)]));
+}
+
+function multiFieldRecord(entries: readonly MultiFieldEntry[]): Record<string, MultiFieldMapping> {
+  return Object.fromEntries(entries.map((entry) => [entry.key, parseMultiField(entry.target)!]));
 }
 
 abstract class EntityEntry {
@@ -273,6 +323,7 @@ class SmartProcessEntry extends EntityEntry {
       ...(this.categoryId === undefined ? {} : { categoryId: this.categoryId }),
       externalId: 'xmlId',
       fields: record(this.fields),
+      multiFields: {},
       stages: record(this.stages),
     };
   }
@@ -282,6 +333,8 @@ class SmartProcessEntry extends EntityEntry {
 function fixedCrmType(fixed: number, plural: string): new (kind: string) => EntityEntry {
   class FixedCrmTypeEntry extends EntityEntry {
     @FieldMap() fields: FieldEntry[] = [];
+
+    @MultiFieldMap() multiFields: MultiFieldEntry[] = [];
 
     @IntegerAtLeast(1, POSITIVE)
     @Satisfies(
@@ -305,6 +358,7 @@ function fixedCrmType(fixed: number, plural: string): new (kind: string) => Enti
         ...(this.categoryId === undefined ? {} : { categoryId: this.categoryId }),
         externalId: 'originId',
         fields: record(this.fields),
+        multiFields: multiFieldRecord(this.multiFields),
         stages: {},
       };
     }

@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import type { BatchCommand } from '../client/batch-result';
 import type { UpsertRequest } from '../ports/upsert.port';
 import type { CrmItemMapping, EntityMapping, ProductMapping } from './bitrix24-mapping';
+import {
+  changes,
+  ownedValues,
+  valueKey,
+  wantedValues,
+  type MultiFieldElement,
+  type MultiFieldMapping,
+} from './multi-fields';
 
 export type WritableMapping = CrmItemMapping | ProductMapping;
 
@@ -22,15 +30,12 @@ export class EntityCodec {
     return this.mapping.representation === 'crm_item' ? this.mapping.entityTypeId : undefined;
   }
 
-  /** The Bitrix24 fields for `request`; an unknown status is a request error, not something to guess. */
-  fields(request: UpsertRequest, creating: boolean): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [ours, value] of Object.entries(request.fields)) {
-      const code = this.mapping.fields[ours];
-      if (code !== undefined && value !== undefined) {
-        out[code] = value;
-      }
-    }
+  /**
+   * The Bitrix24 fields for `request`; an unknown status is a request error, not something to guess. An update
+   * carrying multi-fields needs `existing`, the entity as the portal holds it now (see {@link needsExisting}).
+   */
+  fields(request: UpsertRequest, creating: boolean, existing?: RemoteEntity): Record<string, unknown> {
+    const out = this.mapped(request.kind, request.fields, creating ? 'creating' : (existing ?? {}));
     if (this.mapping.representation === 'catalog_product') {
       return { ...out, iblockId: this.mapping.iblockId, xmlId: request.externalId };
     }
@@ -52,6 +57,79 @@ export class EntityCodec {
     return out;
   }
 
+  /**
+   * Our fields as Bitrix24 codes; fields the mapping does not name are left out. Multi-fields become new values on
+   * a create and, on an update, the changes against the values `existing` holds (by value id); an update that
+   * would need them but was given an entity without `fm` is refused rather than sent blind, since values sent
+   * without their ids are appended.
+   */
+  mapped(
+    kind: string,
+    fields: Readonly<Record<string, unknown>>,
+    existing: RemoteEntity | 'creating',
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [ours, value] of Object.entries(fields)) {
+      const code = this.mapping.fields[ours];
+      if (code !== undefined && value !== undefined) {
+        // Flags are Y/N on the portal (`active`, boolean user fields); a batch's form encoding sends them so
+        // anyway, a JSON call must too.
+        out[code] = typeof value === 'boolean' ? (value ? 'Y' : 'N') : value;
+      }
+    }
+    const adds: MultiFieldElement[] = [];
+    const removes = new Map<string, MultiFieldElement>();
+    for (const [ours, multi] of this.multiFields) {
+      const wanted = wantedValues(kind, ours, fields[ours]);
+      if (wanted === undefined) {
+        continue;
+      }
+      const held = existing === 'creating' ? [] : ownedValues(existing, multi);
+      if (held === undefined) {
+        throw new Error(`${kind}.${ours}: the entity was read without its multi-fields (fm)`);
+      }
+      const { add, remove } = changes(multi, wanted, held);
+      adds.push(...add);
+      remove.forEach((element, id) => removes.set(id, element));
+    }
+    if (existing === 'creating' && adds.length > 0) {
+      out.fm = adds;
+    } else if (adds.length + removes.size > 0) {
+      // Keyed by value id to change one, `n<k>` to add one (a list would only ever add).
+      out.fm = Object.fromEntries([...removes, ...adds.map((element, index) => [`n${index}`, element] as const)]);
+    }
+    return out;
+  }
+
+  /** Whether updating these fields needs the entity first: multi-field values are addressed by their ids. */
+  needsExisting(fields: Readonly<Record<string, unknown>>): boolean {
+    return this.multiFields.some(([ours]) => fields[ours] !== undefined);
+  }
+
+  /**
+   * Our fields among `wanted` that the entity, in our view ({@link toOurs}), holds differently: compared as the
+   * content hash compares (numbers by value, Y/N and booleans alike, multi-fields by their values' keys), so what
+   * a write would not change is no drift. Fields the mapping does not map are not compared.
+   */
+  drift(theirs: Readonly<Record<string, unknown>>, wanted: Readonly<Record<string, unknown>>): string[] {
+    const multi = new Map(this.multiFields);
+    return Object.entries(wanted)
+      .filter(([ours, value]) => {
+        const mapping = multi.get(ours);
+        if (value === undefined || (mapping === undefined && this.mapping.fields[ours] === undefined)) {
+          return false;
+        }
+        if (mapping === undefined) {
+          return normalise(value) !== normalise(theirs[ours]);
+        }
+        const want = [
+          ...new Set(wantedValues(this.mapping.kind, ours, value)!.map((one) => valueKey(mapping.type, one))),
+        ];
+        return multiKeys(mapping, theirs[ours]) !== JSON.stringify(want.sort());
+      })
+      .map(([ours]) => ours);
+  }
+
   create(fields: Record<string, unknown>): BatchCommand {
     return this.mapping.representation === 'catalog_product'
       ? { method: 'catalog.product.add', params: { fields } }
@@ -62,6 +140,22 @@ export class EntityCodec {
     return this.mapping.representation === 'catalog_product'
       ? { method: 'catalog.product.update', params: { id: bitrixId, fields } }
       : { method: 'crm.item.update', params: { entityTypeId: this.mapping.entityTypeId, id: bitrixId, fields } };
+  }
+
+  /** The entities with these ids, whole (`select *` is the only way to get `fm`); at most a page, 50. */
+  byIds(bitrixIds: readonly string[]): BatchCommand {
+    if (this.mapping.representation === 'catalog_product') {
+      return this.list({ '@id': [...bitrixIds] }, { id: 'ASC' });
+    }
+    return {
+      method: 'crm.item.list',
+      params: {
+        entityTypeId: this.mapping.entityTypeId,
+        select: ['*', 'uf_*'],
+        filter: { '@id': [...bitrixIds] },
+        order: { id: 'ASC' },
+      },
+    };
   }
 
   get(bitrixId: string): BatchCommand {
@@ -116,9 +210,14 @@ export class EntityCodec {
     };
   }
 
+  /** The entities of a list answer (`items`, `products` for the catalog). */
+  listed(result: unknown): RemoteEntity[] {
+    return rowsOf(result, this.mapping.representation === 'catalog_product' ? 'products' : 'items');
+  }
+
   /** The rows of a lookup answer as external id → Bitrix24 id; the oldest wins if a duplicate ever slipped in. */
   lookupResult(result: unknown): Map<string, string> {
-    const rows = rowsOf(result, this.mapping.representation === 'catalog_product' ? 'products' : 'items');
+    const rows = this.listed(result);
     const found = new Map<string, string>();
     for (const row of rows) {
       const external = this.externalIdOf(row);
@@ -139,9 +238,26 @@ export class EntityCodec {
     return entity && typeof entity === 'object' ? (entity as RemoteEntity) : undefined;
   }
 
+  /**
+   * Our id of the entity, if it carries one: `originId` only under our `originatorId` (another integration's
+   * companies are not ours), and not a product's `xmlId` that is just its own id (the portal's default).
+   */
   externalIdOf(entity: RemoteEntity): string | undefined {
+    if (
+      this.mapping.externalId === 'originId' &&
+      'originatorId' in entity &&
+      entity.originatorId !== this.originatorId
+    ) {
+      return undefined;
+    }
     const value = this.mapping.externalId === 'originId' ? entity.originId : entity.xmlId;
-    return typeof value === 'string' && value !== '' ? value : undefined;
+    const own = this.mapping.representation === 'catalog_product' && value === idOf(entity.id);
+    return typeof value === 'string' && value !== '' && !own ? value : undefined;
+  }
+
+  /** Narrows a list to the entities that may carry our external id, where the portal can filter by it. */
+  get ownedFilter(): Record<string, unknown> {
+    return this.mapping.externalId === 'originId' ? { originatorId: this.originatorId } : {};
   }
 
   /** When the entity last changed on the portal (`updatedTime`, `timestampX` for products). */
@@ -160,10 +276,10 @@ export class EntityCodec {
     if (this.mapping.representation === 'crm_item' && Object.keys(this.mapping.stages).length > 0) {
       codes.push('stageId');
     }
-    const canonical = codes
-      .sort()
-      .map((code) => `${code}=${normalise(entity[code])}`)
-      .join('\n');
+    const canonical = [
+      ...codes.sort().map((code) => `${code}=${normalise(entity[code])}`),
+      ...this.multiFields.map(([ours, multi]) => `fm.${ours}=${multiKeys(multi, this.toOursMulti(entity, multi))}`),
+    ].join('\n');
     return createHash('sha256').update(canonical).digest('hex');
   }
 
@@ -175,12 +291,36 @@ export class EntityCodec {
         fields[ours] = entity[code];
       }
     }
+    for (const [ours, multi] of this.multiFields) {
+      const values = this.toOursMulti(entity, multi);
+      if (values !== undefined) {
+        fields[ours] = values;
+      }
+    }
     if (this.mapping.representation === 'crm_item' && typeof entity.stageId === 'string') {
       const status = Object.entries(this.mapping.stages).find(([, stage]) => stage === entity.stageId)?.[0];
       return { fields, ...(status === undefined ? {} : { status }) };
     }
     return { fields };
   }
+
+  /** Our multi-fields, sorted by name so hashes do not depend on the file's order. */
+  private get multiFields(): Array<[string, MultiFieldMapping]> {
+    return this.mapping.representation === 'crm_item'
+      ? Object.entries(this.mapping.multiFields).sort(([a], [b]) => a.localeCompare(b))
+      : [];
+  }
+
+  /** A multi-field in our view: the values it owns, as the portal writes them. */
+  private toOursMulti(entity: RemoteEntity, multi: MultiFieldMapping): string[] | undefined {
+    return ownedValues(entity, multi)?.map((one) => one.value);
+  }
+}
+
+/** Held values as their sorted keys, duplicates kept: copies are a difference a write removes. */
+function multiKeys(multi: MultiFieldMapping, values: unknown): string {
+  const list = Array.isArray(values) ? values.filter((one): one is string => typeof one === 'string') : [];
+  return JSON.stringify(list.map((one) => valueKey(multi.type, one)).sort());
 }
 
 export class UnmappedStatusError extends Error {

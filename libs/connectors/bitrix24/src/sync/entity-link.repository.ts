@@ -10,6 +10,9 @@ export interface WriteOutcome {
   readonly contentHash: string;
 }
 
+/** The key of a link for an entity that carries no external id of its own (created in Bitrix24, or a copy). */
+export const UNLINKED_KEY_PREFIX = 'bitrix24:';
+
 /** Reads and writes the entity mirror with set-based statements: one round trip per batch of 50. */
 @Injectable()
 export class EntityLinkRepository {
@@ -29,6 +32,27 @@ export class EntityLinkRepository {
 
   async byBitrixId(kind: string, bitrixId: string): Promise<Bitrix24EntityLinkEntity | null> {
     return this.dataSource.getRepository(Bitrix24EntityLinkEntity).findOneBy({ kind, bitrixId });
+  }
+
+  /**
+   * The link a remote entity belongs to and the key to record it under: the link holding its Bitrix24 id; else the
+   * link of the external id it carries, unless that link holds another entity (then this one is a copy carrying
+   * our id, and recording it there would point our link at the copy); else a key of its own.
+   */
+  async owner(
+    kind: string,
+    bitrixId: string,
+    externalId: string | undefined,
+  ): Promise<{ readonly link?: Bitrix24EntityLinkEntity; readonly key: string }> {
+    const byId = await this.byBitrixId(kind, bitrixId);
+    if (byId) {
+      return { link: byId, key: byId.externalId };
+    }
+    const byExternal = externalId === undefined ? undefined : (await this.load(kind, [externalId])).get(externalId);
+    if (externalId !== undefined && !(byExternal?.state === 'linked' && byExternal.bitrixId !== null)) {
+      return { link: byExternal, key: externalId };
+    }
+    return { key: `${UNLINKED_KEY_PREFIX}${bitrixId}` };
   }
 
   /** Written BEFORE a create is sent: from here on, a crash or a lost answer leads to a lookup, never a blind resend. */
@@ -57,15 +81,20 @@ export class EntityLinkRepository {
     );
   }
 
-  /** Pairs found by a lookup (no write of ours known: the hashes stay as they were). */
-  async link(kind: string, pairs: ReadonlyMap<string, string>): Promise<void> {
+  /**
+   * Entities an unanswered create of ours did make, found by a lookup: paired, but still `creating` (and freshly so)
+   * until the write that follows records what we wrote. Marked linked here, with no hash of ours, a read of the
+   * entity in between would take our own create for a change made in Bitrix24.
+   */
+  async found(kind: string, pairs: ReadonlyMap<string, string>): Promise<void> {
     if (pairs.size === 0) {
       return;
     }
     await this.dataSource.query(
       `INSERT INTO bitrix24_entity_links (kind, external_id, bitrix_id, state, updated_at)
-       SELECT $1, e, b, 'linked', now() FROM unnest($2::text[], $3::text[]) AS t(e, b)
-       ON CONFLICT (kind, external_id) DO UPDATE SET bitrix_id = EXCLUDED.bitrix_id, state = 'linked', updated_at = now()`,
+       SELECT $1, e, b, 'creating', now() FROM unnest($2::text[], $3::text[]) AS t(e, b)
+       ON CONFLICT (kind, external_id) DO UPDATE SET bitrix_id = EXCLUDED.bitrix_id, updated_at = now()
+        WHERE bitrix24_entity_links.state <> 'linked'`,
       [kind, [...pairs.keys()], [...pairs.values()]],
     );
   }

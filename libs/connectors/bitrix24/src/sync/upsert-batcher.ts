@@ -4,20 +4,11 @@ import type { BatchCommand, CommandResult } from '../client/batch-result';
 import { Bitrix24Client, MAX_BATCH_COMMANDS } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
 import { sleep } from '../client/rate-limiter';
-import { Bitrix24EntityKinds } from '../kinds/entity-kinds';
-import { EntityCodec, idOf, isWritable, UnmappedStatusError } from '../mapping/entity-codec';
-import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
+import { idOf, type EntityCodec, type RemoteEntity } from '../mapping/entity-codec';
 import type { Bitrix24Representation } from '../ports/entity-kind.port';
 import type { UpsertRequest, UpsertResult } from '../ports/upsert.port';
+import { asCodedError, EntityCodecs, WRITTEN_REPRESENTATIONS } from './entity-codecs';
 import { EntityLinkRepository, type WriteOutcome } from './entity-link.repository';
-
-/** What the outbox consumer writes; each gateway narrows it to its own representations. Portal users are read only. */
-export const WRITTEN_REPRESENTATIONS: readonly Bitrix24Representation[] = [
-  'smart_process',
-  'company',
-  'contact',
-  'catalog_product',
-];
 
 interface Pending {
   readonly request: UpsertRequest;
@@ -29,6 +20,8 @@ interface Pending {
 interface Planned {
   readonly pending: Pending;
   readonly bitrixId?: string;
+  /** The entity as the portal holds it, read before an update that needs it (multi-field value ids). */
+  readonly existing?: RemoteEntity;
 }
 
 /**
@@ -39,6 +32,9 @@ interface Planned {
  * No duplicates: a create is announced in the mirror (`creating`) before it is sent. If its answer is lost (timeout,
  * reset, 5xx, crash), the entity stays `creating`, and the next attempt looks it up by external id before deciding
  * between create and update. A refused create is marked `absent`; an update is always safe to repeat.
+ *
+ * Updates that change multi-fields (phones, e-mails) first read the entities, one list command per kind for the
+ * whole batch: their values are changed and deleted by id, never sent again without one (which would append them).
  */
 @Injectable()
 export class UpsertBatcher {
@@ -47,49 +43,13 @@ export class UpsertBatcher {
   private running = 0;
   /** Entities a runner is writing now; see takeDistinct. */
   private readonly writing = new Set<string>();
-  private readonly codecs = new Map<string, EntityCodec>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly client: Bitrix24Client,
     private readonly links: EntityLinkRepository,
-    private readonly kinds: Bitrix24EntityKinds,
-    mappings: Bitrix24MappingProvider,
-  ) {
-    for (const mapping of Object.values(mappings.mapping.entities)) {
-      if (isWritable(mapping)) {
-        this.codecs.set(mapping.kind, new EntityCodec(mapping, config.bitrix24.originatorId));
-      }
-    }
-  }
-
-  private codecFor(kind: string, representations: readonly Bitrix24Representation[]): EntityCodec {
-    const registered = this.kinds.get(kind);
-    if (!registered || !representations.includes(registered.representation)) {
-      throw new Bitrix24Error(
-        'permanent',
-        'BITRIX24_INVALID_REQUEST',
-        registered
-          ? `${kind} is a ${registered.representation} kind, which this request cannot write`
-          : `${kind} is not a registered entity kind`,
-        { outcome: 'not_sent' },
-      );
-    }
-    if (!this.client.configured) {
-      throw new Bitrix24Error('unavailable', 'BITRIX24_UNCONFIGURED', 'Bitrix24 is not configured', {
-        outcome: 'not_sent',
-        retryAt: new Date(Date.now() + 60_000),
-      });
-    }
-    const codec = this.codecs.get(kind);
-    if (!codec) {
-      throw new Bitrix24Error('unavailable', 'BITRIX24_NOT_MAPPED', `${kind} has no Bitrix24 mapping`, {
-        outcome: 'not_sent',
-        retryAt: new Date(Date.now() + 5 * 60_000),
-      });
-    }
-    return codec;
-  }
+    private readonly codecs: EntityCodecs,
+  ) {}
 
   /** Settles with the write's result or a coded error; `representations` are the kinds the caller may write. */
   submit(
@@ -98,7 +58,7 @@ export class UpsertBatcher {
   ): Promise<UpsertResult> {
     let codec: EntityCodec;
     try {
-      codec = this.codecFor(request.kind, representations);
+      codec = this.codecs.forKind(request.kind, representations);
       codec.fields(request, true);
     } catch (error) {
       return Promise.reject(asCodedError(error));
@@ -179,7 +139,7 @@ export class UpsertBatcher {
 
   private async process(taken: Pending[]): Promise<void> {
     let slotHeld = true;
-    const plans: Planned[] = [];
+    let plans: Planned[] = [];
     const inDoubt: Pending[] = [];
     for (const [kind, group] of groupBy(taken, (pending) => pending.request.kind)) {
       const links = await this.links.load(
@@ -201,9 +161,61 @@ export class UpsertBatcher {
       plans.push(...(await this.resolveInDoubt(inDoubt)));
       slotHeld = false;
     }
+    const read = await this.readExisting(plans, slotHeld);
+    plans = read.plans;
+    slotHeld &&= !read.sent;
     if (plans.length > 0) {
       await this.write(plans, slotHeld);
     }
+  }
+
+  /**
+   * Reads the entities of the updates that need them (see {@link EntityCodec.needsExisting}): one command per kind,
+   * all in one batch. An entity the read does not find is written as holding nothing; its update then fails with
+   * NOT_FOUND like any update of a deleted entity. The plans whose read failed are settled here.
+   */
+  private async readExisting(plans: Planned[], slotHeld: boolean): Promise<{ plans: Planned[]; sent: boolean }> {
+    const needing = plans.filter(
+      (plan) => plan.bitrixId !== undefined && plan.pending.codec.needsExisting(plan.pending.request.fields),
+    );
+    if (needing.length === 0) {
+      return { plans, sent: false };
+    }
+    const commands = new Map<string, BatchCommand>();
+    const groups = new Map<string, Planned[]>();
+    for (const [kind, group] of groupBy(needing, (plan) => plan.pending.request.kind)) {
+      commands.set(`read_${kind}`, group[0].pending.codec.byIds(group.map((plan) => plan.bitrixId!)));
+      groups.set(`read_${kind}`, group);
+    }
+    let results: Map<string, CommandResult>;
+    try {
+      results = await this.client.batch(commands, { write: false, slotHeld });
+    } catch (error) {
+      this.failAll(
+        needing.map((plan) => plan.pending),
+        error,
+      );
+      return { plans: plans.filter((plan) => !needing.includes(plan)), sent: true };
+    }
+    const existing = new Map<Planned, RemoteEntity>();
+    for (const [name, group] of groups) {
+      const outcome = results.get(name)!;
+      if (!outcome.ok) {
+        this.failAll(
+          group.map((plan) => plan.pending),
+          outcome.error,
+        );
+        continue;
+      }
+      const rows = new Map(group[0].pending.codec.listed(outcome.result).map((row) => [idOf(row.id), row]));
+      group.forEach((plan) => existing.set(plan, rows.get(plan.bitrixId!) ?? { fm: [] }));
+    }
+    return {
+      plans: plans
+        .filter((plan) => !needing.includes(plan) || existing.has(plan))
+        .map((plan) => (existing.has(plan) ? { ...plan, existing: existing.get(plan) } : plan)),
+      sent: true,
+    };
   }
 
   /** Looks up entities whose earlier create may have landed: found ones become updates, the rest creates. */
@@ -238,7 +250,7 @@ export class UpsertBatcher {
         }
         plans.push({ pending, bitrixId });
       }
-      await this.links.link(group[0].request.kind, pairs);
+      await this.links.found(group[0].request.kind, pairs);
       if (pairs.size > 0) {
         this.logger.log(`Found ${pairs.size} ${group[0].request.kind} entities created by unanswered attempts`);
       }
@@ -246,20 +258,31 @@ export class UpsertBatcher {
     return plans;
   }
 
-  private async write(plans: Planned[], slotHeld: boolean): Promise<void> {
+  private async write(planned: Planned[], slotHeld: boolean): Promise<void> {
     const commands = new Map<string, BatchCommand>();
     const byName = new Map<string, Planned>();
     const creating = new Map<string, string[]>();
-    plans.forEach((plan, index) => {
+    const plans: Planned[] = [];
+    planned.forEach((plan, index) => {
       const { request, codec } = plan.pending;
       const name = `c${index}`;
-      const fields = codec.fields(request, plan.bitrixId === undefined);
+      let fields: Record<string, unknown>;
+      try {
+        fields = codec.fields(request, plan.bitrixId === undefined, plan.existing);
+      } catch (error) {
+        this.failAll([plan.pending], error);
+        return;
+      }
       commands.set(name, plan.bitrixId === undefined ? codec.create(fields) : codec.update(plan.bitrixId, fields));
       byName.set(name, plan);
+      plans.push(plan);
       if (plan.bitrixId === undefined) {
         creating.set(request.kind, [...(creating.get(request.kind) ?? []), request.externalId]);
       }
     });
+    if (plans.length === 0) {
+      return;
+    }
     try {
       for (const [kind, ids] of creating) {
         await this.links.markCreating(kind, ids);
@@ -355,13 +378,6 @@ export class UpsertBatcher {
       pending.reject(coded);
     }
   }
-}
-
-function asCodedError(error: unknown): Error {
-  if (error instanceof UnmappedStatusError) {
-    return new Bitrix24Error('permanent', 'BITRIX24_UNMAPPED_STATUS', error.message, { outcome: 'not_sent' });
-  }
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 function keyOf(request: UpsertRequest): string {

@@ -30,7 +30,7 @@ import type {
   UnitRef,
   WarehouseRecord,
 } from './commerceml.records';
-import { attribute, child, childText, childrenNamed, items, text, type XmlNode } from './xml-node';
+import { attribute, child, childText, childTexts, childrenNamed, items, text, type XmlNode } from './xml-node';
 
 type Unnumbered<R> = Omit<R, 'ordinal'>;
 
@@ -169,8 +169,8 @@ export class CommerceMlRecordMapper {
         (requisites.find((requisite) => requisite.name === 'Полное наименование')?.value || null),
       description: childText(node, 'Описание'),
       baseUnit: this.unitRef(child(node, 'БазоваяЕдиница')),
-      groupIds: items(node, 'Группы', 'Ид').flatMap((group) => text(group) ?? []),
-      images: childrenNamed(node, 'Картинка').flatMap((image) => text(image) ?? []),
+      groupIds: childTexts(child(node, 'Группы'), 'Ид'),
+      images: childTexts(node, 'Картинка'),
       manufacturer: manufacturer
         ? { id: childText(manufacturer, 'Ид'), name: childText(manufacturer, 'Наименование') }
         : null,
@@ -328,19 +328,24 @@ export class CommerceMlRecordMapper {
   }
 
   private propertyValues(node: XmlNode): PropertyValue[] {
-    return items(node, 'ЗначенияСвойств', 'ЗначенияСвойства').flatMap((value) => {
+    const found: PropertyValue[] = [];
+    for (const value of items(node, 'ЗначенияСвойств', 'ЗначенияСвойства')) {
       const propertyId = childText(value, 'Ид');
       if (propertyId === null) {
         this.warn(value, 'Property value without Ид is ignored');
-        return [];
+        continue;
       }
       const numeric = this.numericProperties.has(propertyId);
-      const values = childrenNamed(value, 'Значение').flatMap((valueNode) => {
-        const raw = text(valueNode);
-        return raw === null ? [] : [numeric ? (this.decimal(valueNode) ?? raw) : raw];
-      });
-      return [{ propertyId, values }];
-    });
+      const values: string[] = [];
+      for (const valueNode of value.children) {
+        const raw = valueNode.name === 'Значение' ? text(valueNode) : null;
+        if (raw !== null) {
+          values.push(numeric ? (this.decimal(valueNode) ?? raw) : raw);
+        }
+      }
+      found.push({ propertyId, values });
+    }
+    return found;
   }
 
   private requisites(node: XmlNode): Requisite[] {

@@ -63,9 +63,12 @@ const COLLECTIONS: Record<string, { item: string; kind: ItemKind }> = {
   Предложения: { item: 'Предложение', kind: 'offer' },
 };
 const HEADER_FIELDS = new Set(['Ид', 'Наименование', 'ИдКлассификатора', 'ИдКаталога', 'Владелец', 'Описание']);
-// Text reaches the parser in slices of at most this many characters, so the buffering saxes does between two
-// events, and the records produced by one write, stay bounded whatever chunk size the source uses.
-const SLICE = 64 * 1024;
+// Bytes are decoded and handed to saxes in slices of at most this many bytes (so at most this many characters), so
+// the buffering saxes does between two events, and the records produced by one write, stay bounded whatever chunk
+// size the source uses. The size also keeps each decoded string under V8's large-object threshold (128 KiB; Cyrillic
+// makes two-byte strings): larger ones go straight to the old generation and pile up there until a full GC (about
+// 40 MB of them in the API during a 100,000-product import, docs/benchmarks.md), where these die young.
+const SLICE = 32 * 1024;
 const MAX_WARNINGS = 100;
 
 interface RecordTree {
@@ -112,28 +115,23 @@ export async function parseCommerceMl(
   const run = new ParseRun({ ...DEFAULT_COMMERCEML_PARSE_LIMITS, ...options.limits }, skipRecords);
   const decoder = new XmlSourceDecoder();
   let bytesRead = 0;
-
   const flush = async (all: boolean): Promise<void> => {
     while (run.pending.length >= batchSize || (all && run.pending.length > 0)) {
       options.signal?.throwIfAborted();
       await options.onBatch(run.pending.splice(0, batchSize));
     }
   };
-  const feed = async (text: string): Promise<void> => {
-    for (let offset = 0; offset < text.length; offset += SLICE) {
-      run.write(text.slice(offset, offset + SLICE));
-      await flush(false);
-    }
-  };
-
   options.signal?.throwIfAborted();
   for await (const chunk of source as AsyncIterable<unknown>) {
     options.signal?.throwIfAborted();
     const bytes = toBuffer(chunk);
     bytesRead += bytes.length;
-    await feed(decoder.write(bytes));
+    for (let offset = 0; offset < bytes.length; offset += SLICE) {
+      run.write(decoder.write(bytes.subarray(offset, offset + SLICE)));
+      await flush(false);
+    }
   }
-  await feed(decoder.end());
+  run.write(decoder.end());
   run.close();
   await flush(true);
   return run.summary(decoder, bytesRead);
@@ -188,6 +186,9 @@ class ParseRun {
   }
 
   write(text: string): void {
+    if (text === '') {
+      return;
+    }
     if (!this.rootSeen) {
       this.rejectDoctype(text);
     }
@@ -430,7 +431,10 @@ class ParseRun {
     const ordinal = this.ordinal++;
     this.counts[record.kind] += 1;
     if (ordinal >= this.skipRecords) {
-      this.pending.push({ ...record, ordinal });
+      // Numbered in place: the mapper's object has no other reference, so a copy (a spread) would only be garbage.
+      const numbered = record as CommerceMlRecord;
+      numbered.ordinal = ordinal;
+      this.pending.push(numbered);
     }
   }
 

@@ -1,4 +1,3 @@
-import iconv from 'iconv-lite';
 import { CommerceMlError, CommerceMlErrorCode } from './commerceml.errors';
 
 export type XmlEncoding = 'utf-8' | 'windows-1251';
@@ -83,9 +82,11 @@ export class XmlSourceDecoder {
     if (encoding === 'utf-8') {
       this.useUtf8(declared);
     } else {
-      const decoder = iconv.getDecoder('win1251');
-      this.decodeChunk = (chunk) => decoder.write(chunk);
-      this.finish = () => decoder.end() ?? '';
+      // Node's own (ICU) decoder: ~15 % faster than iconv-lite's JavaScript loop on a 217 MB import.xml
+      // (docs/benchmarks.md). It maps the one byte windows-1251 leaves undefined, 0x98, to U+0098 as WHATWG says.
+      const decoder = new TextDecoder('windows-1251');
+      this.decodeChunk = (chunk) => decoder.decode(chunk, { stream: true });
+      this.finish = () => decoder.decode();
     }
     return this.decodeChunk!(head);
   }

@@ -215,8 +215,11 @@ export class ExchangeImportService implements OnModuleInit, BeforeApplicationShu
       );
     }
     if (!run) {
-      const fresh = new ImportRun(this.workArea.pathOf(session.id, file.name), file.recordsDone, (records, bytes) =>
-        this.deliver(session, file, records, bytes),
+      const fresh = new ImportRun(
+        this.workArea.pathOf(session.id, file.name),
+        file.recordsDone,
+        (records, bytes) => this.deliver(session, file, records, bytes),
+        (seconds) => this.metrics.parserWaitSeconds.inc({ type: session.type }, seconds),
       );
       run = fresh;
       this.runs.set(file.id, fresh);
@@ -256,6 +259,7 @@ export class ExchangeImportService implements OnModuleInit, BeforeApplicationShu
       }
     }
     const ref = { exchangeSessionId: session.id, fileName: file.name };
+    const started = performance.now();
     await this.unitOfWork.run(async (manager) => {
       const [, moved] = await manager.query<[unknown[], number]>(
         `UPDATE onec_exchange_files
@@ -274,6 +278,7 @@ export class ExchangeImportService implements OnModuleInit, BeforeApplicationShu
       }
       await this.store.addCounters(session.id, { recordsImported: records.length });
     });
+    this.metrics.batchDeliverySeconds.observe({ type: session.type }, (performance.now() - started) / 1000);
     const perKind = new Map<string, number>();
     for (const record of records) {
       perKind.set(record.kind, (perKind.get(record.kind) ?? 0) + 1);

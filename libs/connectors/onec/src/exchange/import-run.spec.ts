@@ -47,6 +47,16 @@ describe('ImportRun', () => {
     expect(delivered).toEqual([...Array(total).keys()]);
   });
 
+  it('reports, batch by batch, how long the parser waited for the previous delivery', async () => {
+    const waits: number[] = [];
+    const { deliver } = recorder();
+    const run = new ImportRun(path, 0, deliver, (seconds) => waits.push(seconds));
+    const outcome = await run.step(Date.now() + 60_000);
+    expect(outcome.state).toBe('finished');
+    expect(waits).toHaveLength(Math.ceil(total / 1_000));
+    expect(waits.every((seconds) => seconds >= 0)).toBe(true);
+  });
+
   it('started again from a checkpoint, delivers only what follows it', async () => {
     const { delivered, deliver } = recorder();
     const outcome = await new ImportRun(path, 1_234, deliver).step(Date.now() + 60_000);

@@ -10,6 +10,9 @@ export type StepOutcome =
 /** Delivers one batch and advances the persisted checkpoint in one transaction; throws if the checkpoint moved. */
 export type DeliverBatch = (records: CommerceMlRecord[], bytesParsed: number) => Promise<void>;
 
+/** Told how long the parser stood still, its next batch ready, waiting for the previous batch's delivery. */
+export type ParserWaited = (seconds: number) => void;
+
 const BATCH_SIZE = 1_000;
 
 /**
@@ -35,6 +38,7 @@ export class ImportRun {
     private readonly path: string,
     startAt: number,
     private readonly deliver: DeliverBatch,
+    private readonly parserWaited: ParserWaited = () => undefined,
   ) {
     this.checkpoint = startAt;
   }
@@ -85,7 +89,9 @@ export class ImportRun {
         batchSize: BATCH_SIZE,
         signal: this.abort.signal,
         onBatch: async (records) => {
+          const ready = performance.now();
           await inFlight;
+          this.parserWaited((performance.now() - ready) / 1000);
           const next = records[records.length - 1].ordinal + 1;
           inFlight = this.deliver(records, this.bytesRead).then(() => {
             this.checkpoint = next;

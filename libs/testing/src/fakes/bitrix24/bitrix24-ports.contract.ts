@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { IntegrationError } from '@app/core';
-import type { Courier, CourierDirectory, CrmItemGateway, ProductCatalogGateway } from '@app/bitrix24';
+import type {
+  Courier,
+  CourierDirectory,
+  CrmItemGateway,
+  ProductCatalogGateway,
+  RemoteEntityDirectory,
+  RemoteEntitySnapshot,
+} from '@app/bitrix24';
 import type { Bitrix24DoubleSetup } from './port-doubles';
 
 /**
@@ -23,8 +30,11 @@ export const BITRIX24_CONTRACT_SETUP = {
         fields: { title: 'title', amount: 'opportunity' },
         stages: { open: 'DT1200_14:NEW', done: 'DT1200_14:SUCCESS' },
       },
-      contract_company: { fields: { name: 'title' } },
-      contract_product: { iblockId: 23, fields: { name: 'name' } },
+      contract_company: {
+        fields: { name: 'title', active: 'ufCrm_MM_ACTIVE' },
+        multiFields: { phones: 'PHONE', emails: { type: 'EMAIL', valueType: 'WORK' } },
+      },
+      contract_product: { iblockId: 23, fields: { name: 'name', active: 'active' } },
       contract_courier: { externalIdField: 'UF_USR_1C_ID', fields: { name: 'NAME' } },
     },
   },
@@ -157,6 +167,143 @@ export function describeCourierDirectoryContract(name: string, subject: () => Co
       subject().seed([ivan, unlinked, gone]);
       await expect(subject().directory.findByExternalId('k-703')).resolves.toEqual(gone);
       await expect(subject().directory.findByExternalId(id('k'))).resolves.toBeUndefined();
+    });
+  });
+}
+
+/** What a directory contract test needs: the directory, the gateways that write, and entities made behind our back. */
+export interface RemoteEntityDirectorySubject {
+  readonly directory: RemoteEntityDirectory;
+  readonly crm: CrmItemGateway;
+  readonly catalog: ProductCatalogGateway;
+  /**
+   * An entity created in Bitrix24 by someone else (a user, another integration), with our field names: carrying
+   * an external id (e.g. one our records do not know) or none. Returns its Bitrix24 id.
+   */
+  addRemote(
+    kind: 'contract_company' | 'contract_product',
+    fields: Record<string, unknown>,
+    externalId?: string,
+  ): Promise<string>;
+}
+
+export function describeRemoteEntityDirectoryContract(name: string, subject: () => RemoteEntityDirectorySubject): void {
+  describe(`RemoteEntityDirectory contract: ${name}`, () => {
+    async function everything(kind: string): Promise<RemoteEntitySnapshot[]> {
+      const all: RemoteEntitySnapshot[] = [];
+      let after: string | undefined;
+      do {
+        const page = await subject().directory.list(kind, { after, limit: 200 });
+        all.push(...page.items);
+        after = page.next;
+      } while (after !== undefined);
+      return all;
+    }
+
+    it('lists the entities carrying an external id, ours and strays, with our fields mapped back', async () => {
+      const [ours, stray] = [id('company'), id('stray')];
+      const written = await subject().crm.upsert({
+        kind: 'contract_company',
+        externalId: ours,
+        fields: { name: 'LLC', phones: ['+7 900 000-00-01'], emails: ['a@example.com'], unmapped: 1 },
+      });
+      const strayId = await subject().addRemote('contract_company', { name: 'Stray' }, stray);
+      const anonymousId = await subject().addRemote('contract_company', { name: 'Made in Bitrix24' });
+
+      const listed = await everything('contract_company');
+      const [company] = listed.filter((snapshot) => snapshot.externalId === ours);
+      expect(company).toMatchObject({ kind: 'contract_company', bitrixId: written.bitrixId, externalId: ours });
+      expect(company.fields).toMatchObject({ name: 'LLC', phones: ['+7 900 000-00-01'], emails: ['a@example.com'] });
+      expect(company.fields).not.toHaveProperty('unmapped');
+      const strays = listed.filter((snapshot) => snapshot.externalId === stray);
+      expect(strays.map((snapshot) => [snapshot.bitrixId, snapshot.fields.name])).toEqual([[anId(strayId), 'Stray']]);
+      expect(listed.map((snapshot) => snapshot.bitrixId)).not.toContain(anonymousId);
+    });
+
+    it('pages in Bitrix24 id order, no page longer than asked, until next is undefined', async () => {
+      const externalIds = Array.from({ length: 5 }, () => id('p'));
+      await subject().catalog.upsertMany(
+        externalIds.map((externalId) => ({ externalId, fields: { name: externalId } })),
+      );
+      const seen: RemoteEntitySnapshot[] = [];
+      let after: string | undefined;
+      do {
+        const page = await subject().directory.list('contract_product', { after, limit: 2 });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items);
+        after = page.next;
+      } while (after !== undefined);
+      const ids = seen.map((snapshot) => Number(snapshot.bitrixId));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(seen.filter((snapshot) => externalIds.includes(snapshot.externalId)).map((s) => s.externalId)).toEqual(
+        externalIds,
+      );
+    });
+
+    it('deactivates an entity by its Bitrix24 id, a stray too, creating nothing', async () => {
+      const stray = id('stray');
+      const strayId = await subject().addRemote('contract_product', { name: 'Stray', active: true }, stray);
+      const company = await subject().crm.upsert({
+        kind: 'contract_company',
+        externalId: id('company'),
+        fields: { name: 'LLC', active: true },
+      });
+      const before = (await everything('contract_product')).length;
+
+      await subject().directory.updateById('contract_product', strayId, { active: false, unmapped: 1 });
+      await subject().directory.updateById('contract_company', company.bitrixId, { active: false });
+
+      const products = await everything('contract_product');
+      const [deactivated] = products.filter((snapshot) => snapshot.externalId === stray);
+      expect(products).toHaveLength(before);
+      expect(subject().directory.drift(deactivated, { name: 'Stray', active: false })).toEqual([]);
+      expect(subject().directory.drift(deactivated, { active: true })).toEqual(['active']);
+      const [companySnapshot] = (await everything('contract_company')).filter(
+        (snapshot) => snapshot.bitrixId === company.bitrixId,
+      );
+      expect(subject().directory.drift(companySnapshot, { name: 'LLC', active: false })).toEqual([]);
+    });
+
+    it('sets multi-fields by id as upserts do: the same list twice leaves one of each', async () => {
+      const company = await subject().crm.upsert({
+        kind: 'contract_company',
+        externalId: id('company'),
+        fields: { name: 'LLC', phones: ['+7 900 000-00-01'] },
+      });
+      for (let round = 0; round < 2; round++) {
+        await subject().directory.updateById('contract_company', company.bitrixId, {
+          phones: ['+7 900 000-00-02'],
+          emails: ['a@example.com'],
+        });
+      }
+      const [snapshot] = (await everything('contract_company')).filter((s) => s.bitrixId === company.bitrixId);
+      expect(snapshot.fields).toMatchObject({ phones: ['+7 900 000-00-02'], emails: ['a@example.com'] });
+    });
+
+    it('reports as drift the mapped fields that differ, not the unmapped ones', async () => {
+      const externalId = id('p');
+      await subject().catalog.upsertMany([{ externalId, fields: { name: 'Bread', active: true } }]);
+      const [snapshot] = (await everything('contract_product')).filter((s) => s.externalId === externalId);
+      expect(subject().directory.drift(snapshot, { name: 'Bread', active: true, unmapped: 'x' })).toEqual([]);
+      expect(subject().directory.drift(snapshot, { name: 'Rye bread', active: true })).toEqual(['name']);
+    });
+
+    it('refuses what it cannot list or write, with the errors of the other ports', async () => {
+      for (const kind of ['lorry', 'contract_courier']) {
+        const error = await refusal(subject().directory.list(kind));
+        expect(error).toMatchObject({ kind: 'permanent', code: 'BITRIX24_INVALID_REQUEST' });
+      }
+      await expect(refusal(subject().directory.list('contract_unmapped'))).resolves.toMatchObject({
+        kind: 'unavailable',
+        code: 'BITRIX24_NOT_MAPPED',
+      });
+      await expect(refusal(subject().directory.list('contract_product', { limit: 0 }))).resolves.toMatchObject({
+        code: 'BITRIX24_INVALID_REQUEST',
+      });
+      await expect(
+        refusal(subject().directory.updateById('contract_product', '999999', { active: false })),
+      ).resolves.toMatchObject({ kind: 'permanent', code: 'BITRIX24_NOT_FOUND' });
     });
   });
 }

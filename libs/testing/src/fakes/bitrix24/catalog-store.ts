@@ -143,6 +143,12 @@ export class CatalogStore {
     return product;
   }
 
+  delete(id: unknown, origin: Origin): void {
+    const product = this.get(id);
+    this.products.delete(product.id);
+    this.emit('CATALOG.PRODUCT.ON.DELETE', product, origin);
+  }
+
   get(id: unknown): ProductRecord {
     if (id === undefined || id === '') {
       throw catalogError(100, 'Could not find value for parameter {id}');

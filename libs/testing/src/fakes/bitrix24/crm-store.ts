@@ -1,13 +1,21 @@
 import { crmEventNames, type Origin } from './events/event-hub';
 import type { PortalEnv } from './portal-env';
 import { formatPortalDate, requirePortalDate } from './portal-time';
-import { isRecord, stringParam, toList } from './php-values';
+import { isDenseList, isRecord, stringParam, toList } from './php-values';
 import { runListQuery, type FieldKind, type FieldRef, type Page, type QueryDialect } from './query';
 import { RestError } from './rest-error';
 import { stageEntity, type StatusStore } from './status-store';
 import type { CategoryConfig, SmartProcessConfig } from './types';
 
 export type CrmRecord = Record<string, unknown> & { id: number; entityTypeId: number };
+
+/** One value of `fm`, keys in the order the portal prints them (tutorial "how to change e-mail or phone"). */
+export interface MultiFieldValue {
+  id: number;
+  valueType: string;
+  value: string;
+  typeId: string;
+}
 
 /** `crm.item` fields in the order the portal prints them (fixture `crm_item_add.json`, crm.item.get docs). */
 const FIELDS: Array<[string, FieldKind]> = [
@@ -61,6 +69,8 @@ const READ_ONLY = new Set([
   'entityTypeId',
 ]);
 const WITHOUT_STAGES = new Set([3, 4]);
+/** Leads, contacts and companies keep phones, e-mails, sites and messengers in `fm`; other types have none. */
+const WITH_MULTI_FIELDS = new Set([1, 3, 4]);
 
 function loose(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
@@ -114,6 +124,8 @@ export class CrmStore {
   private readonly types = new Map<number, CrmType>();
   // Real smart-process category ids are portal-wide and never 0.
   private nextCategoryId = 10;
+  // Multi-field value ids are portal-wide too.
+  private nextMultiFieldId = 1;
 
   readonly dialect: QueryDialect;
 
@@ -147,7 +159,7 @@ export class CrmStore {
   add(entityTypeId: number, fields: unknown, origin: Origin): CrmRecord {
     const type = this.type(entityTypeId);
     const item = this.blank(type, origin.userId);
-    this.write(item, fields, false);
+    this.write(item, fields, { allowReadOnly: false, creating: true });
     this.applyPipeline(type, item, undefined);
     type.nextId += 1;
     type.items.set(item.id, item);
@@ -175,6 +187,7 @@ export class CrmStore {
       assignedById: userId,
       originatorId: null,
       originId: null,
+      ...(WITH_MULTI_FIELDS.has(type.entityTypeId) ? { fm: [] } : {}),
       entityTypeId: type.entityTypeId,
     };
   }
@@ -182,7 +195,7 @@ export class CrmStore {
   update(entityTypeId: number, id: unknown, fields: unknown, origin: Origin): CrmRecord {
     const item = this.get(entityTypeId, id);
     const candidate: CrmRecord = { ...item };
-    this.write(candidate, fields, false);
+    this.write(candidate, fields, { allowReadOnly: false, creating: false });
     this.applyPipeline(this.type(entityTypeId), candidate, item);
     const now = this.env.clock();
     Object.assign(candidate, { updatedTime: now, updatedBy: origin.userId });
@@ -217,7 +230,7 @@ export class CrmStore {
     const type = this.type(entityTypeId);
     for (const row of rows) {
       const item = this.blank(type, 1);
-      this.write(item, row, true);
+      this.write(item, row, { allowReadOnly: true, creating: true });
       this.applyPipeline(type, item, undefined);
       type.items.set(item.id, item);
       type.nextId = Math.max(type.nextId, item.id + 1);
@@ -250,10 +263,14 @@ export class CrmStore {
       }
       const value = item[key];
       const name = originalUfNames && key.startsWith('ufCrm') ? camelToUf(key) : key;
-      out[name] =
-        FIELD_KINDS.get(key) === 'date' && typeof value === 'number'
-          ? formatPortalDate(value, this.env.offsetMinutes)
-          : value;
+      if (key === 'fm') {
+        out[name] = (value as MultiFieldValue[]).map((one) => ({ ...one }));
+      } else {
+        out[name] =
+          FIELD_KINDS.get(key) === 'date' && typeof value === 'number'
+            ? formatPortalDate(value, this.env.offsetMinutes)
+            : value;
+      }
     }
     return out;
   }
@@ -315,17 +332,56 @@ export class CrmStore {
     this.statuses.ensureDefaults(type.entityTypeId, category.id);
   }
 
-  private write(item: CrmRecord, fields: unknown, allowReadOnly: boolean): void {
+  private write(item: CrmRecord, fields: unknown, mode: { allowReadOnly: boolean; creating: boolean }): void {
     if (!isRecord(fields)) {
       return;
     }
     for (const [key, value] of Object.entries(fields)) {
       const field = resolveCrmField(key);
-      if (!field || (READ_ONLY.has(field.name) && !allowReadOnly)) {
+      if (!field || (READ_ONLY.has(field.name) && !mode.allowReadOnly)) {
         continue;
       }
-      item[field.name] = this.coerce(field, value);
+      if (field.name === 'fm') {
+        this.writeMultiFields(item, value, mode);
+      } else {
+        item[field.name] = this.coerce(field, value);
+      }
     }
+  }
+
+  /**
+   * `fm` as the portal takes it (tutorial "how to change e-mail or phone"): every element of a list adds a value,
+   * and so does every key of an object that is not the id of one of the item's values (`n0`, `n1`, an unknown id);
+   * the key of an existing value changes that value, or deletes it when the new value is empty. Values not named
+   * are left alone, so sending a phone again without its id appends it a second time. An element without `typeId`
+   * is ignored without an error, and so is an `fm` that is neither a list nor an object. Seeds may give ids.
+   */
+  private writeMultiFields(item: CrmRecord, value: unknown, mode: { allowReadOnly: boolean; creating: boolean }): void {
+    if (!WITH_MULTI_FIELDS.has(item.entityTypeId) || (!isRecord(value) && !Array.isArray(value))) {
+      return;
+    }
+    const values = mode.creating ? [] : [...(item.fm as MultiFieldValue[])];
+    const elements = isDenseList(value) ? value.map((one) => [undefined, one] as const) : Object.entries(value);
+    for (const [key, element] of elements) {
+      if (!isRecord(element) || stringParam(element.typeId) === '') {
+        continue;
+      }
+      const text = stringParam(element.value);
+      const index = key === undefined ? -1 : values.findIndex((known) => known.id === Number(key));
+      if (index >= 0 && text.trim() === '') {
+        values.splice(index, 1);
+      } else if (index >= 0) {
+        const valueType = stringParam(element.valueType) || values[index].valueType;
+        values[index] = { ...values[index], valueType, value: text, typeId: stringParam(element.typeId) };
+      } else if (text.trim() !== '') {
+        const seededId = mode.allowReadOnly ? Number(element.id) : Number.NaN;
+        const id = Number.isInteger(seededId) && seededId > 0 ? seededId : this.nextMultiFieldId;
+        this.nextMultiFieldId = Math.max(this.nextMultiFieldId, id + 1);
+        const valueType = stringParam(element.valueType) || 'WORK';
+        values.push({ id, valueType, value: text, typeId: stringParam(element.typeId) });
+      }
+    }
+    item.fm = values;
   }
 
   private coerce(field: FieldRef, value: unknown): unknown {
@@ -388,7 +444,10 @@ function rank(key: string): number {
   return FIELD_ORDER.get(key) ?? FIELDS.length;
 }
 
-/** `select` with `*` (everything) or `uf_*` (all user fields); `id` always comes back. */
+/**
+ * `select` with `*` (everything) or `uf_*` (all user fields); `id` always comes back. `fm` is not a field of the
+ * item and comes back with `*` only, never when named (crm.item.list docs).
+ */
 function selection(select: unknown): ((key: string) => boolean) | undefined {
   const names = select === undefined ? [] : toList(select).map(String);
   if (names.length === 0 || names.includes('*')) {
@@ -396,7 +455,7 @@ function selection(select: unknown): ((key: string) => boolean) | undefined {
   }
   const resolved = new Set(names.map((name) => resolveCrmField(name)?.name ?? name));
   const allUf = names.some((name) => name.toLowerCase() === 'uf_*');
-  return (key) => key === 'id' || resolved.has(key) || (allUf && key.startsWith('ufCrm'));
+  return (key) => key === 'id' || (key !== 'fm' && resolved.has(key)) || (allUf && key.startsWith('ufCrm'));
 }
 
 function describeType(name: string, kind: FieldKind | undefined): string {

@@ -384,6 +384,23 @@ export class FakeBitrix24 {
     this.portal.crm.delete(entityTypeId, id, this.uiOrigin(actor));
   }
 
+  /** A product added in the catalog UI (or by another integration); `iblockId` defaults to the first catalog. */
+  uiAddProduct(fields: Record<string, unknown>, actor?: UiActor): Record<string, unknown> {
+    const product = this.portal.catalog.add(
+      { iblockId: this.portal.catalogIblockIds[0], ...fields },
+      this.uiOrigin(actor),
+    );
+    return this.portal.catalog.present(product);
+  }
+
+  uiUpdateProduct(id: number, fields: Record<string, unknown>, actor?: UiActor): Record<string, unknown> {
+    return this.portal.catalog.present(this.portal.catalog.update(id, fields, this.uiOrigin(actor)));
+  }
+
+  uiDeleteProduct(id: number, actor?: UiActor): void {
+    this.portal.catalog.delete(id, this.uiOrigin(actor));
+  }
+
   uiUpdateTask(id: number, fields: Record<string, unknown>, actor?: UiActor): Record<string, unknown> {
     return this.portal.tasks.present(this.portal.tasks.update(id, fields, this.uiOrigin(actor)));
   }

@@ -74,6 +74,39 @@ describe('FakeBitrix24 /_fake inspection API', () => {
     }
   });
 
+  it('simulates catalog edits in the UI: a product added with any xmlId, changed and deleted, with their events', async () => {
+    const receiver = await startReceiver();
+    try {
+      await inspect('POST', 'outgoing-webhooks', {
+        url: receiver.url,
+        events: ['CATALOG.PRODUCT.ON.ADD', 'CATALOG.PRODUCT.ON.UPDATE', 'CATALOG.PRODUCT.ON.DELETE'],
+      });
+      const added = await inspect('POST', 'ui/products', { fields: { name: 'Stray', xmlId: 'guid-stray' } });
+      const id = added.body.id as unknown as number;
+      const changed = await inspect('PATCH', `ui/products/${id}`, { fields: { purchasingPrice: 12.5, active: 'N' } });
+      expect(changed.body).toMatchObject({
+        iblockId: 23,
+        xmlId: 'guid-stray',
+        purchasingPrice: '12.500000',
+        active: 'N',
+      });
+      expect((await inspect('GET', 'products')).body).toMatchObject([{ id, purchasingPrice: '12.500000' }]);
+      await inspect('DELETE', `ui/products/${id}`, { userId: 9 });
+      await inspect('POST', 'deliveries/settle');
+
+      expect((await inspect('GET', 'products')).body).toEqual([]);
+      expect((await inspect('GET', 'deliveries')).body).toMatchObject([
+        { event: 'CATALOG.PRODUCT.ON.ADD' },
+        { event: 'CATALOG.PRODUCT.ON.UPDATE' },
+        { event: 'CATALOG.PRODUCT.ON.DELETE' },
+      ]);
+      expect((await call(fake, 'catalog.product.get', { id })).body.error_description).toBe('product does not exist.');
+      expect((await inspect('DELETE', `ui/products/${id}`)).status).toBe(400);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('answers 404 for unknown routes and 400 for failing calls', async () => {
     expect((await inspect('GET', 'nothing')).status).toBe(404);
     const failing = await inspect('PATCH', 'ui/items/2/99', { fields: {} });

@@ -40,6 +40,9 @@ const ROUTES: Route[] = [
     /^ui\/items\/(\d+)\/(\d+)$/,
     (fake, [, type, id], body) => fake.uiDeleteItem(Number(type), Number(id), body),
   ],
+  ['POST', /^ui\/products$/, (fake, _, body) => fake.uiAddProduct(fieldsOf(body), body)],
+  ['PATCH', /^ui\/products\/(\d+)$/, (fake, [, id], body) => fake.uiUpdateProduct(Number(id), fieldsOf(body), body)],
+  ['DELETE', /^ui\/products\/(\d+)$/, (fake, [, id], body) => fake.uiDeleteProduct(Number(id), body)],
   ['PATCH', /^ui\/tasks\/(\d+)$/, (fake, [, id], body) => fake.uiUpdateTask(Number(id), fieldsOf(body), body)],
 ];
 

@@ -4,18 +4,26 @@ import {
   describeCourierDirectoryContract,
   describeCrmItemGatewayContract,
   describeProductCatalogGatewayContract,
+  describeRemoteEntityDirectoryContract,
 } from './bitrix24-ports.contract';
-import { InMemoryCourierDirectory, InMemoryCrmItemGateway, InMemoryProductCatalogGateway } from './port-doubles';
+import {
+  InMemoryCourierDirectory,
+  InMemoryCrmItemGateway,
+  InMemoryProductCatalogGateway,
+  InMemoryRemoteEntityDirectory,
+} from './port-doubles';
 
 // The same contracts run against the real adapters in test/bitrix24/port-contracts.e2e-spec.ts.
 describe('Bitrix24 port doubles', () => {
   let crm: InMemoryCrmItemGateway;
   let catalog: InMemoryProductCatalogGateway;
   let couriers: InMemoryCourierDirectory;
+  let directory: InMemoryRemoteEntityDirectory;
   beforeEach(() => {
     crm = new InMemoryCrmItemGateway(BITRIX24_CONTRACT_SETUP);
     catalog = new InMemoryProductCatalogGateway(BITRIX24_CONTRACT_SETUP);
     couriers = new InMemoryCourierDirectory(BITRIX24_CONTRACT_SETUP);
+    directory = new InMemoryRemoteEntityDirectory(BITRIX24_CONTRACT_SETUP, crm, catalog);
   });
 
   describeCrmItemGatewayContract('InMemoryCrmItemGateway', () => crm);
@@ -24,6 +32,26 @@ describe('Bitrix24 port doubles', () => {
     directory: couriers,
     seed: (seeded) => couriers.couriers.push(...seeded),
   }));
+  describeRemoteEntityDirectoryContract('InMemoryRemoteEntityDirectory', () => ({
+    directory,
+    crm,
+    catalog,
+    addRemote: (kind, fields, externalId) => Promise.resolve(directory.addRemote(kind, fields, externalId)),
+  }));
+
+  it('let a domain test inject drift: edits and deletions in Bitrix24', async () => {
+    const [product] = await catalog.upsertMany([{ externalId: 'p-1', fields: { name: 'Bread', active: true } }]);
+    const bitrixId = product.status === 'fulfilled' ? product.value.bitrixId : '';
+    directory.editRemote('contract_product', bitrixId, { name: 'Edited in Bitrix24' });
+    const [edited] = (await directory.list('contract_product')).items;
+    expect(directory.drift(edited, { name: 'Bread', active: true })).toEqual(['name']);
+
+    directory.deleteRemote('contract_product', bitrixId);
+    expect((await directory.list('contract_product')).items).toEqual([]);
+    await expect(directory.updateById('contract_product', bitrixId, { active: false })).rejects.toMatchObject({
+      code: 'BITRIX24_NOT_FOUND',
+    });
+  });
 
   it('fail on request, before anything else', async () => {
     crm.failures.push(new IntegrationError('transient', 'BITRIX24_TIMEOUT', 'no answer'));

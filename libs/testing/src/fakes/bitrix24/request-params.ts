@@ -4,7 +4,9 @@ import { isRecord } from './php-values';
 export type Params = Record<string, unknown>;
 
 // PHP accepts deep bracket keys and long lists; qs's defaults (depth 5, 20 array items) would turn them into objects.
-const QS_OPTIONS = { depth: 20, arrayLimit: 1000, parameterLimit: 100_000 } as const;
+// PHP also keeps an array's keys: `fields[fm][5]` addresses multi-field value 5, so sparse lists keep their indexes
+// (qs would otherwise compact `[5]` to `[0]`).
+const QS_OPTIONS = { depth: 20, arrayLimit: 1000, parameterLimit: 100_000, allowSparse: true } as const;
 
 export function parseQueryString(query: string): Params {
   return parse(query.replace(/^\?/, ''), QS_OPTIONS);

@@ -1,5 +1,6 @@
 /**
- * An API process exactly like apps/api, with the exchange's ports bound to the recording test doubles: tests spawn
+ * An API process exactly like apps/api, with the exchange's ports bound to the recording test doubles instead of the
+ * domain libs: tests spawn
  * it to prove that an exchange survives the API being killed mid-import. Never deployed.
  */
 import 'reflect-metadata';
@@ -9,7 +10,7 @@ import { RecordingOnecPortsModule } from './recording-ports';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApiApplication(config, { imports: [RecordingOnecPortsModule] });
+  const app = await createApiApplication(config, { imports: [RecordingOnecPortsModule], domains: false });
   await app.listen({ port: config.http.port, host: config.http.host });
   process.stdout.write(`Recording API ${process.pid} listening on ${await app.getUrl()}\n`);
   const stop = (): void => {
