@@ -1,70 +1,136 @@
-// CommerceML parse benchmark: `npm run bench:commerceml` (BENCH_PRODUCTS=… to change the size, default 100,000).
-// Each measured phase runs in its own child process so that its peak RSS is its own. The exchange phase needs the
-// local PostgreSQL and Redis (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mastermobile_bench,
-// created and migrated on first use; REDIS_URL as usual); BENCH_EXCHANGE=0 skips it.
+// CommerceML benchmark: `npm run bench:commerceml`. Knobs: BENCH_PRODUCTS (default 100,000), BENCH_RUNS (runs of each
+// phase, default 2: the figures are medians with their spread), BENCH_EXCHANGE=0 skips the exchange phases (they need
+// the local PostgreSQL and Redis: a fresh database per run, see support/bench-database.ts), BENCH_RESULTS=file.json
+// keeps the measured figures, BENCH_RENDER=file.json writes the section from such a file without measuring again,
+// BENCH_CPU_PROF_DIR=dir has the API of each exchange phase write a V8 CPU profile there.
+// Each measured phase runs in its own child process, so that its peak RSS is its own; the exchange phases start the
+// API as a process of its own, with the command and Node flags the image ships (docker/Dockerfile's CMD).
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
 import { SaxesParser } from 'saxes';
 import yazl from 'yazl';
 import { parseCommerceMl } from '../libs/connectors/onec/src/commerceml';
 import { safeUnzip } from '../libs/connectors/onec/src/zip';
-import { generateCommerceMl } from '../libs/testing/src/fakes/onec/commerceml-generator';
+import type { GeneratedCommerceMl } from '../libs/testing/src/fakes/onec/commerceml-generator';
+import { findRepoRoot } from '../libs/testing/src/shared-folder';
+import { shippedApiCommand, shippedV8Flags } from './support/shipped-api-command';
 
-type PhaseName = 'raw-saxes' | 'parse' | 'end-to-end' | 'exchange';
+type PhaseName = 'raw-saxes' | 'decode' | 'parse' | 'end-to-end' | 'exchange';
+type Encoding = 'utf-8' | 'windows-1251';
 
 interface PhaseResult {
   bytes: number;
   ms: number;
-  elements: number | null;
   records: number | null;
+  /** Peak RSS of the phase's process; of the API process in the exchange phases. */
   maxRssMb: number;
-  /** RSS of the started API before the exchange (exchange phase only). */
-  idleRssMb?: number;
+  exchange?: ExchangeFigures;
 }
 
-interface Row extends PhaseResult {
+interface ExchangeFigures {
+  /** RSS of the started API before the exchange. */
+  idleRssMb: number;
+  /** CPU time the API process used during the exchange. */
+  apiCpuSeconds: number;
+  /** Upload of the archive in `file_limit` parts. */
+  uploadSeconds: number;
+  /** Sum of the batches' delivery transactions (ports + checkpoint), from the API's metrics. */
+  deliverySeconds: number;
+  /** Time the parser waited, its next batch ready, for the previous delivery (API metrics). */
+  parserWaitSeconds: number;
+  /** Rows in the master-data mirror after the exchange (table → count); empty when no mirror is deployed. */
+  mirrorRows: Record<string, number>;
+}
+
+interface Row {
   phase: string;
   input: string;
+  encoding: Encoding;
+  /** The raw saxes rows this row is compared with: their bytes over their (median) times. */
+  ceiling: string[];
+  runs: PhaseResult[];
 }
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
 const RSS_TARGET_MB = 256;
-const SECTION_TITLE = '## CommerceML parse (`npm run bench:commerceml`)';
+const RATIO_TARGET = 0.5;
+const RESULT_MARK = 'BENCH-RESULT ';
+const EXCHANGE_LOGIN = 'bench-1c';
+const EXCHANGE_PASSWORD = 'bench-password';
+/** What the mirror must hold after a full import of the generated catalog, per master-data table. */
+const MIRROR_TABLES = [
+  'md_product_groups',
+  'md_units',
+  'md_properties',
+  'md_price_types',
+  'md_warehouses',
+  'md_products',
+  'md_prices',
+  'md_stock',
+];
 
-async function runPhase(phase: PhaseName, args: string[]): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+/** A phase's figures; the peak RSS is the phase process's own unless the phase measured another process. */
+type PhaseOutput = Omit<PhaseResult, 'maxRssMb'> & { maxRssMb?: number };
+
+async function runPhase(phase: PhaseName, args: string[]): Promise<PhaseOutput> {
   const started = performance.now();
   switch (phase) {
     case 'raw-saxes': {
-      // The ceiling: the same decoder and SAX parser, no record building.
-      const [file] = args;
-      const parser = new SaxesParser<{ xmlns: false }>({ xmlns: false });
+      // The ceiling: the parser's decoder and SAX parser over the same bytes, no record building.
+      const [encoding, ...files] = args;
       let elements = 0;
-      parser.on('opentag', () => {
-        elements += 1;
-      });
-      const decoder = new TextDecoder();
       let bytes = 0;
+      for (const file of files) {
+        const parser = new SaxesParser<{ xmlns: false }>({ xmlns: false });
+        parser.on('opentag', () => {
+          elements += 1;
+        });
+        const decoder = new TextDecoder(encoding);
+        for await (const chunk of createReadStream(file)) {
+          const buffer = chunk as Buffer;
+          bytes += buffer.length;
+          parser.write(decoder.decode(buffer, { stream: true }));
+        }
+        parser.close();
+      }
+      return { bytes, ms: performance.now() - started, records: elements };
+    }
+    case 'decode': {
+      // The windows-1251 decoders alone, streaming 64 KiB chunks as the parser gets them.
+      const [decoderName, file] = args;
+      let decode: (chunk: Buffer) => string;
+      if (decoderName === 'iconv-lite') {
+        const decoder = iconv.getDecoder('win1251');
+        decode = (chunk) => decoder.write(chunk);
+      } else {
+        const decoder = new TextDecoder('windows-1251');
+        decode = (chunk) => decoder.decode(chunk, { stream: true });
+      }
+      let bytes = 0;
+      let characters = 0;
       for await (const chunk of createReadStream(file)) {
         const buffer = chunk as Buffer;
         bytes += buffer.length;
-        parser.write(decoder.decode(buffer, { stream: true }));
+        characters += decode(buffer).length;
       }
-      parser.close();
-      return { bytes, ms: performance.now() - started, elements, records: null };
+      return { bytes, ms: performance.now() - started, records: characters };
     }
     case 'parse': {
-      const [file] = args;
-      const summary = await parseCommerceMl(createReadStream(file), { onBatch: () => Promise.resolve() });
-      return {
-        bytes: summary.bytesRead,
-        ms: performance.now() - started,
-        elements: null,
-        records: summary.totalRecords,
-      };
+      let bytes = 0;
+      let records = 0;
+      for (const file of args) {
+        const summary = await parseCommerceMl(createReadStream(file), { onBatch: () => Promise.resolve() });
+        bytes += summary.bytesRead;
+        records += summary.totalRecords;
+      }
+      return { bytes, ms: performance.now() - started, records };
     }
     case 'end-to-end': {
       // What an exchange does with the archive 1C uploads: unzip safely, then parse both files into a sink.
@@ -81,7 +147,8 @@ async function runPhase(phase: PhaseName, args: string[]): Promise<Omit<PhaseRes
         });
         bytes += summary.bytesRead;
       }
-      return { bytes, ms: performance.now() - started, elements: null, records };
+      await rm(workDir, { recursive: true, force: true });
+      return { bytes, ms: performance.now() - started, records };
     }
     case 'exchange':
       return runExchange(args);
@@ -89,47 +156,53 @@ async function runPhase(phase: PhaseName, args: string[]): Promise<Omit<PhaseRes
 }
 
 /**
- * The whole path through the exchange endpoint, as 1C drives it with `zip=yes`: the real API in this process,
- * fake 1C uploading the archive in `file_limit` parts and repeating `mode=import` per file until `success`. The
- * catalog port is the default adapter (counts, stores nothing), so this is the connector's own cost: upload, safe
- * unzip, parse, and one checkpoint transaction per batch of 500 records. Timed from the first request; the API's
- * RSS once started (`idleRssMb`) is reported beside its peak.
+ * The whole path through the exchange endpoint, as 1C drives it with `zip=yes`: the API started from dist/ with the
+ * image's command (Node flags included) on a fresh migrated database; fake 1C (this process) uploads the archive in
+ * `file_limit` parts and repeats `mode=import` per file until `success`. Timed from checkauth to the last success;
+ * the API's peak RSS is its VmHWM. Whatever binds the catalog port in the app (master data) writes the mirror, and
+ * the mirror's rows are counted afterwards.
  */
-async function runExchange([zipPath, workDir, xmlBytes, ...names]: string[]): Promise<Omit<PhaseResult, 'maxRssMb'>> {
-  // Loaded here only: the other phases' peak RSS must not include the whole application.
+async function runExchange([zipPath, xmlBytes, ...names]: string[]): Promise<PhaseOutput> {
+  // Loaded here only (like pg and prettier below): the other phases' peak RSS must not include the application.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createApiApplication } = require('../apps/api/src/api') as typeof import('../apps/api/src/api');
-  const { loadConfig } =
-    require('../libs/core/src/config/app-config') as typeof import('../libs/core/src/config/app-config');
+  const { createBenchDatabase } = require('./support/bench-database') as typeof import('./support/bench-database');
   const { FakeOnecExchange } =
     require('../libs/testing/src/fakes/onec/fake-onec-exchange') as typeof import('../libs/testing/src/fakes/onec/fake-onec-exchange');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const login = 'bench-1c';
-  const password = 'bench-password';
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mastermobile_bench',
-    DB_CREATE_IF_MISSING: 'true',
-    DB_MIGRATIONS_RUN: 'true',
-    ONEC_EXCHANGE_LOGIN: login,
-    ONEC_EXCHANGE_PASSWORD: password,
-    ONEC_EXCHANGE_WORK_DIR: workDir,
+  const database = await createBenchDatabase('commerceml');
+  const workDir = await mkdtemp(join(tmpdir(), 'commerceml-bench-exchange-'));
+  const port = await freePort();
+  const [, ...shipped] = shippedApiCommand();
+  // BENCH_CPU_PROF_DIR: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profiling = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  const api = spawn(process.execPath, [...profiling, ...shipped], {
+    cwd: findRepoRoot(),
+    env: {
+      PATH: process.env.PATH ?? '',
+      TZ: 'UTC',
+      ...database.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
+      ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
+      ONEC_EXCHANGE_WORK_DIR: workDir,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const app = await createApiApplication(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const idleRssMb = process.memoryUsage().rss / 1024 / 1024;
-  const started = performance.now();
+  const exited = new Promise<void>((resolve) => api.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    const client = new FakeOnecExchange({
-      baseUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
-      login,
-      password,
-    });
+    await waitUntilLive(baseUrl, api.pid!);
+    const idleRssMb = procStatus(api.pid!).rssMb;
+    const cpuBefore = procCpuSeconds(api.pid!);
+    const started = performance.now();
+    const client = new FakeOnecExchange({ baseUrl, login: EXCHANGE_LOGIN, password: EXCHANGE_PASSWORD });
     const auth = await client.checkauth('catalog');
     const { fileLimit } = await client.init('catalog');
     const upload = await client.upload('catalog', { name: 'v8_BENCH_1.zip', path: zipPath }, fileLimit);
+    const uploadSeconds = (performance.now() - started) / 1000;
     if (auth.lines[0] !== 'success' || upload.reply.lines[0] !== 'success') {
       throw new Error(`exchange refused: ${auth.text} / ${upload.reply.text}`);
     }
@@ -139,16 +212,105 @@ async function runExchange([zipPath, workDir, xmlBytes, ...names]: string[]): Pr
         throw new Error(`${name}: ${reply.text}`);
       }
     }
+    const ms = performance.now() - started;
+    const apiCpuSeconds = procCpuSeconds(api.pid!) - cpuBefore;
+    const maxRssMb = procStatus(api.pid!).peakRssMb;
     const records = client.transcript
       .filter((call) => call.mode === 'import' && call.status === 'success')
       .reduce((sum, call) => sum + Number(/: (\d+) records imported/.exec(call.text)?.[1] ?? 0), 0);
-    return { bytes: Number(xmlBytes), ms: performance.now() - started, elements: null, records, idleRssMb };
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    return {
+      bytes: Number(xmlBytes),
+      ms,
+      records,
+      maxRssMb,
+      exchange: {
+        idleRssMb,
+        apiCpuSeconds,
+        uploadSeconds,
+        deliverySeconds: metricSum(metrics, 'onec_exchange_batch_delivery_seconds_sum'),
+        parserWaitSeconds: metricSum(metrics, 'onec_exchange_parser_wait_seconds_total'),
+        mirrorRows: await countMirrorRows(database.databaseUrl),
+      },
+    };
   } finally {
-    await app.close();
+    api.kill('SIGTERM');
+    await exited;
+    await database.drop();
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 
-function runInChild(phase: PhaseName, args: string[], nodeFlags: string[]): Promise<PhaseResult> {
+async function waitUntilLive(baseUrl: string, pid: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (
+      await fetch(`${baseUrl}/health/live`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    ) {
+      return;
+    }
+    procStatus(pid); // throws once the process is gone
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('The API did not start within 60 s');
+}
+
+/** RSS and its high-water mark from /proc (Linux): the API's own, whatever V8 or the allocator think. */
+function procStatus(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kib('VmRSS') / 1024, peakRssMb: kib('VmHWM') / 1024 };
+}
+
+function procCpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function metricSum(exposition: string, name: string): number {
+  return exposition
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+async function countMirrorRows(databaseUrl: string): Promise<Record<string, number>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows: present } = await db.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_name = ANY($1)`,
+      [MIRROR_TABLES],
+    );
+    const counts: Record<string, number> = {};
+    for (const table of MIRROR_TABLES.filter((name) => present.some((row) => row.name === name))) {
+      const { rows } = await db.query<{ count: string }>(`SELECT count(*) AS count FROM ${table}`);
+      counts[table] = Number(rows[0].count);
+    }
+    return counts;
+  } finally {
+    await db.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function runInChild(phase: PhaseName, args: string[], nodeFlags: string[] = []): Promise<PhaseResult> {
   return new Promise((resolvePhase, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, ...nodeFlags, __filename, '--phase', phase, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -159,11 +321,12 @@ function runInChild(phase: PhaseName, args: string[], nodeFlags: string[]): Prom
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`phase ${phase} exited with ${code}`));
+      const line = output.split('\n').find((candidate) => candidate.startsWith(RESULT_MARK));
+      if (code !== 0 || !line) {
+        reject(new Error(`phase ${phase} exited with ${code}: ${output.slice(-2000)}`));
         return;
       }
-      resolvePhase(JSON.parse(output) as PhaseResult);
+      resolvePhase(JSON.parse(line.slice(RESULT_MARK.length)) as PhaseResult);
     });
   });
 }
@@ -177,166 +340,264 @@ async function zip(files: { path: string; name: string }[], target: string): Pro
   await pipeline(archive.outputStream, createWriteStream(target));
 }
 
+const MB = 1024 * 1024;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+const mbPerSecond = (result: PhaseResult) => result.bytes / MB / (result.ms / 1000);
+/** MB/s at the row's median time, so that the time and rate columns describe the same figure. */
+const rowRate = (row: Row) => row.runs[0].bytes / MB / median(row.runs.map((run) => run.ms / 1000));
+
+/** MB/s of the raw saxes rows a row names as its ceiling (null for the ceilings themselves). */
+function ceilingRate(rows: Row[], row: Row): number | null {
+  const raw = rows.filter((candidate) => candidate.phase.startsWith('raw saxes') && candidate !== row);
+  const ceilings = row.ceiling.map((key) => raw.find((candidate) => candidate.ceiling[0] === key));
+  if (ceilings.length === 0 || ceilings.some((ceiling) => ceiling === undefined)) {
+    return null;
+  }
+  const bytes = ceilings.reduce((sum, ceiling) => sum + ceiling!.runs[0].bytes, 0);
+  const seconds = ceilings.reduce((sum, ceiling) => sum + median(ceiling!.runs.map((run) => run.ms / 1000)), 0);
+  return bytes / MB / seconds;
+}
+
 function table(rows: Row[]): string {
-  const mb = (bytes: number) => bytes / 1024 / 1024;
-  const rate = (count: number | null, ms: number) =>
-    count === null ? '–' : Math.round(count / (ms / 1000)).toLocaleString('en-US');
+  const spread = (values: number[], digits: number) =>
+    values.length < 2 ? '' : ` (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
   const lines = [
-    '| phase | input | input MB | time, s | MB/s | elements/s | records/s | peak RSS, MB |',
+    '| phase | input | input MB | time, s | MB/s | × raw saxes | records/s | peak RSS, MB |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (row) =>
-        `| ${[
-          row.phase,
-          row.input,
-          mb(row.bytes).toFixed(1),
-          (row.ms / 1000).toFixed(2),
-          (mb(row.bytes) / (row.ms / 1000)).toFixed(1),
-          rate(row.elements, row.ms),
-          rate(row.records, row.ms),
-          row.maxRssMb.toFixed(0),
-        ].join(' | ')} |`,
-    ),
+    ...rows.map((row) => {
+      const times = row.runs.map((run) => run.ms / 1000);
+      const rates = row.runs.map(mbPerSecond);
+      const ceiling = row.phase.startsWith('raw saxes') ? null : ceilingRate(rows, row);
+      const ratio = ceiling === null ? null : rowRate(row) / ceiling;
+      const records = row.runs[0].records;
+      const rss = row.runs.map((run) => run.maxRssMb);
+      return `| ${[
+        row.phase,
+        row.input,
+        (row.runs[0].bytes / MB).toFixed(1),
+        `${median(times).toFixed(2)}${spread(times, 2)}`,
+        `${rowRate(row).toFixed(1)}${spread(rates, 1)}`,
+        ratio === null ? '–' : `${ratio.toFixed(2)}×`,
+        records === null || row.phase.startsWith('raw') || row.phase.startsWith('decode')
+          ? '–'
+          : Math.round(records / median(times)).toLocaleString('en-US'),
+        `${Math.max(...rss).toFixed(0)}${spread(rss, 0)}`,
+      ].join(' | ')} |`;
+    }),
   ];
   return lines.join('\n');
 }
 
-async function updateBenchmarksDoc(section: string): Promise<boolean> {
-  // npm runs scripts from the repository root.
-  const path = resolve(process.cwd(), 'docs/benchmarks.md');
-  if (!existsSync(path)) {
-    return false;
+function exchangeNotes(rows: Row[]): string[] {
+  return rows.flatMap((row) => {
+    const figures = row.runs.map((run) => run.exchange).filter((run): run is ExchangeFigures => run !== undefined);
+    if (figures.length === 0) {
+      return [];
+    }
+    const ratio = rowRate(row) / ceilingRate(rows, row)!;
+    const peak = Math.max(...row.runs.map((run) => run.maxRssMb));
+    const range = (pick: (figures: ExchangeFigures) => number, digits = 1) => {
+      const values = figures.map(pick);
+      const text = median(values).toFixed(digits);
+      return values.length < 2
+        ? text
+        : `${text} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+    };
+    const mirror = figures[figures.length - 1].mirrorRows;
+    const mirrorText =
+      Object.keys(mirror).length === 0
+        ? 'no master-data mirror in this build: the catalog port was the logging stand-in, nothing was stored'
+        : `mirror rows after the exchange: ${Object.entries(mirror)
+            .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
+            .join(', ')}`;
+    return [
+      `- ${row.phase}, ${row.encoding}: ${ratio.toFixed(2)}× the raw saxes rate (target ≥ ${RATIO_TARGET}×: ` +
+        `${ratio >= RATIO_TARGET ? 'met' : 'NOT met'}); API peak RSS ${peak.toFixed(0)} MB (target ≤ ${RSS_TARGET_MB} MB: ` +
+        `${peak <= RSS_TARGET_MB ? 'met' : 'NOT met'}), ${range((run) => run.idleRssMb, 0)} MB once started. ` +
+        `Of the time, s: upload ${range((run) => run.uploadSeconds)}; batch deliveries (ports + checkpoint, ` +
+        `overlapping the parse) ${range((run) => run.deliverySeconds)}; parser waiting for a delivery ` +
+        `${range((run) => run.parserWaitSeconds)}; API CPU ${range((run) => run.apiCpuSeconds)}. ${mirrorText}.`,
+    ];
+  });
+}
+
+function verifyMirror(rows: Row[], goods: number): void {
+  for (const row of rows) {
+    for (const figures of row.runs.flatMap((run) => (run.exchange ? [run.exchange] : []))) {
+      const products = figures.mirrorRows.md_products;
+      if (products !== undefined && products < goods) {
+        throw new Error(`${row.phase}: the mirror holds ${products} products, the catalog has ${goods}`);
+      }
+    }
   }
-  const current = await readFile(path, 'utf8');
-  const start = current.indexOf(SECTION_TITLE);
-  if (start < 0) {
-    await writeFile(path, `${current.trimEnd()}\n\n${section}\n`);
-    return true;
-  }
-  const next = current.indexOf('\n## ', start + SECTION_TITLE.length);
-  const rest = next < 0 ? '' : current.slice(next);
-  await writeFile(path, `${current.slice(0, start)}${section}\n${rest}`);
-  return true;
+}
+
+/** What a section needs besides the rows: kept with them in BENCH_RESULTS files. */
+interface RunFacts {
+  products: number;
+  goods: number;
+  offers: number;
+  generationSeconds: number;
+  runs: number;
+  node: string;
+  cpu: string;
+  loadAverage: number;
+}
+
+async function render(rows: Row[], facts: RunFacts): Promise<void> {
+  verifyMirror(rows, facts.goods);
+  const command = shippedApiCommand();
+  const flags = shippedV8Flags(command);
+  const section = [
+    '## CommerceML parse (`npm run bench:commerceml`)',
+    '',
+    `${facts.products.toLocaleString('en-US')} synthetic products (\`generateCommerceMl\`, seed 1): ` +
+      `${facts.goods.toLocaleString('en-US')} goods, ${facts.offers.toLocaleString('en-US')} offers, ` +
+      `in UTF-8 and in windows-1251. Node ${facts.node}, ${facts.cpu}; each phase in its own process, ` +
+      `${facts.runs} run(s) each: the median (of two runs, their mean), and in brackets the range. ` +
+      `Peak RSS: the VmHWM of the phase's process; for the exchange rows, of the API process. ` +
+      `"× raw saxes": MB/s of XML against raw saxes over the same files and encoding (for the archives: both ` +
+      `raw rows together, their bytes over the sum of their times). Generating the inputs took ` +
+      `${facts.generationSeconds.toFixed(0)} s.`,
+    '',
+    `The exchange rows start the API as the image does: \`${command.join(' ')}\` (docker/Dockerfile's CMD, the ` +
+      `same \`args\` as k8s/api-deployment.yaml)${flags.length > 0 ? `, i.e. with ${flags.map((flag) => `\`${flag}\``).join(' ')}` : ''}.`,
+    '',
+    table(rows),
+    '',
+    ...exchangeNotes(rows),
+    `- Load average (1 min) of the machine at the end of the run: ${facts.loadAverage.toFixed(1)} on 2 vCPUs; ` +
+      `the dev VM is shared with other work, so runs vary (see the ranges).`,
+  ].join('\n');
+  console.log(section);
+  const { updateBenchmarksSection } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./support/benchmarks-doc') as typeof import('./support/benchmarks-doc');
+  await updateBenchmarksSection(section);
+  console.log('\n(docs/benchmarks.md updated)');
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_RENDER) {
+    const saved = JSON.parse(readFileSync(process.env.BENCH_RENDER, 'utf8')) as { rows: Row[]; facts: RunFacts };
+    await render(saved.rows, saved.facts);
+    return;
+  }
+  // Loaded in the parent only: the generator imports the whole 1C connector, which the phases must not carry.
+  const { generateCommerceMl } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../libs/testing/src/fakes/onec/commerceml-generator') as typeof import('../libs/testing/src/fakes/onec/commerceml-generator');
   const directory = await mkdtemp(join(tmpdir(), 'commerceml-bench-'));
   try {
     const generationStarted = performance.now();
-    const utf8 = await generateCommerceMl({ directory, products: PRODUCTS, seed: 1 });
-    const cp1251Directory = join(directory, 'windows-1251');
-    await mkdir(cp1251Directory);
-    const cp1251 = await generateCommerceMl({
-      directory: cp1251Directory,
-      products: PRODUCTS,
-      seed: 1,
-      encoding: 'windows-1251',
-    });
-    const archive = join(directory, 'v8_bench.zip');
-    await zip(
-      [
-        { path: utf8.importPath, name: 'import0_1.xml' },
-        { path: utf8.offersPath, name: 'offers0_1.xml' },
-      ],
-      archive,
-    );
+    const generated: Record<Encoding, GeneratedCommerceMl> = {
+      'utf-8': await generateCommerceMl({ directory, products: PRODUCTS, seed: 1 }),
+      'windows-1251': await (async () => {
+        const folder = join(directory, 'windows-1251');
+        await mkdir(folder);
+        return generateCommerceMl({ directory: folder, products: PRODUCTS, seed: 1, encoding: 'windows-1251' });
+      })(),
+    };
+    const archives = {} as Record<Encoding, { path: string; mb: number }>;
+    for (const encoding of ['utf-8', 'windows-1251'] as const) {
+      const path = join(directory, `v8_bench_${encoding}.zip`);
+      await zip(
+        [
+          { path: generated[encoding].importPath, name: 'import0_1.xml' },
+          { path: generated[encoding].offersPath, name: 'offers0_1.xml' },
+        ],
+        path,
+      );
+      archives[encoding] = { path, mb: (await stat(path)).size / MB };
+    }
     const generationSeconds = (performance.now() - generationStarted) / 1000;
-    const archiveMb = (await stat(archive)).size / 1024 / 1024;
 
     const rows: Row[] = [];
-    const measure = async (phase: string, input: string, name: PhaseName, args: string[], nodeFlags: string[] = []) => {
-      const result = await runInChild(name, args, nodeFlags);
-      rows.push({ phase, input, ...result });
-      console.error(
-        `${phase} (${input}): ${(result.ms / 1000).toFixed(2)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB`,
-      );
+    const measure = async (
+      row: Omit<Row, 'runs'>,
+      name: PhaseName,
+      args: (run: number) => string[],
+      nodeFlags: string[] = [],
+    ) => {
+      const runs: PhaseResult[] = [];
+      for (let run = 0; run < RUNS; run += 1) {
+        const result = await runInChild(name, args(run), nodeFlags);
+        runs.push(result);
+        console.error(
+          `${row.phase} (${row.input}) run ${run + 1}/${RUNS}: ${(result.ms / 1000).toFixed(2)} s, ` +
+            `peak RSS ${result.maxRssMb.toFixed(0)} MB`,
+        );
+      }
+      rows.push({ ...row, runs });
     };
-    await measure('raw saxes (ceiling)', 'import.xml, UTF-8', 'raw-saxes', [utf8.importPath]);
-    await measure('parseCommerceMl', 'import.xml, UTF-8', 'parse', [utf8.importPath]);
-    // Most of the parse's RSS is V8's young generation, which V8 sizes from the machine's memory; this row shows the
-    // same parse with the young generation capped, as a worker could run it.
-    await measure(
-      'parseCommerceMl, --max-semi-space-size=16',
-      'import.xml, UTF-8',
-      'parse',
-      [utf8.importPath],
-      ['--max-semi-space-size=16'],
-    );
-    await measure('parseCommerceMl', 'offers.xml, UTF-8', 'parse', [utf8.offersPath]);
-    await measure('parseCommerceMl', 'import.xml, windows-1251', 'parse', [cp1251.importPath]);
-    await measure(
-      'end to end in process: safeUnzip + parse into a counting sink',
-      `zip of import + offers (${archiveMb.toFixed(1)} MB)`,
-      'end-to-end',
-      [archive, join(directory, 'exchange')],
-    );
-    if (process.env.BENCH_EXCHANGE !== '0') {
-      const exchangeArgs = (folder: string) => [
-        archive,
-        join(directory, folder),
-        String(utf8.importBytes + utf8.offersBytes),
-        'import0_1.xml',
-        'offers0_1.xml',
-      ];
+    const label = { 'utf-8': 'UTF-8', 'windows-1251': 'windows-1251' } as const;
+    const both = (encoding: Encoding) => [`${encoding} import`, `${encoding} offers`];
+    for (const encoding of ['utf-8', 'windows-1251'] as const) {
+      for (const file of ['import', 'offers'] as const) {
+        const path = file === 'import' ? generated[encoding].importPath : generated[encoding].offersPath;
+        const row = { input: `${file}.xml, ${label[encoding]}`, encoding, ceiling: [`${encoding} ${file}`] };
+        await measure({ phase: 'raw saxes (ceiling)', ...row }, 'raw-saxes', () => [encoding, path]);
+        await measure({ phase: 'parseCommerceMl', ...row }, 'parse', () => [path]);
+      }
+    }
+    for (const decoder of ['TextDecoder', 'iconv-lite']) {
       await measure(
-        'end to end through the exchange endpoint: fake 1C → API (upload, unzip, import steps, default port)',
-        `zip of import + offers (${archiveMb.toFixed(1)} MB), file_limit 1 MiB`,
-        'exchange',
-        exchangeArgs('endpoint'),
-      );
-      await measure(
-        // Most of the API's peak is garbage V8 has not collected yet (a forced full GC leaves ~60 MB of heap):
-        // bounding both generations makes it collect sooner, at no cost in speed.
-        'the same, API with --max-semi-space-size=16 --max-old-space-size=256',
-        `zip of import + offers (${archiveMb.toFixed(1)} MB), file_limit 1 MiB`,
-        'exchange',
-        exchangeArgs('endpoint-bounded-heap'),
-        ['--max-semi-space-size=16', '--max-old-space-size=256'],
+        {
+          phase: `decode only: ${decoder === 'TextDecoder' ? "TextDecoder('windows-1251')" : 'iconv-lite win1251'}`,
+          input: 'import.xml, windows-1251',
+          encoding: 'windows-1251',
+          ceiling: [],
+        },
+        'decode',
+        () => [decoder, generated['windows-1251'].importPath],
       );
     }
-
-    const ceiling = rows[0];
-    const rate = (row: Row) => row.bytes / row.ms;
-    const ratios = rows
-      .filter((row) => row.input.startsWith('zip') && !row.phase.startsWith('the same'))
-      .map((row) => `${row.phase.split(':')[0]} ${(rate(row) / rate(ceiling)).toFixed(2)}× the raw saxes rate`);
-    const endpoints = rows.filter((row) => row.idleRssMb !== undefined);
-    const parseRss = Math.max(
-      ...rows.filter((row) => row.phase.startsWith('parseCommerceMl')).map((row) => row.maxRssMb),
-    );
+    for (const encoding of ['utf-8', 'windows-1251'] as const) {
+      await measure(
+        {
+          phase: 'end to end in process: safeUnzip + parse into a counting sink',
+          input: `zip of import + offers (${archives[encoding].mb.toFixed(1)} MB), ${label[encoding]}`,
+          encoding,
+          ceiling: both(encoding),
+        },
+        'end-to-end',
+        (run) => [archives[encoding].path, join(directory, `unzipped-${encoding}-${run}`)],
+      );
+    }
+    if (process.env.BENCH_EXCHANGE !== '0') {
+      for (const encoding of ['utf-8', 'windows-1251'] as const) {
+        const { importBytes, offersBytes } = generated[encoding];
+        await measure(
+          {
+            phase: 'end to end into the mirror: fake 1C → API (upload, unzip, import steps, master data)',
+            input: `zip of import + offers (${archives[encoding].mb.toFixed(1)} MB), ${label[encoding]}, file_limit 1 MiB`,
+            encoding,
+            ceiling: both(encoding),
+          },
+          'exchange',
+          () => [archives[encoding].path, String(importBytes + offersBytes), 'import0_1.xml', 'offers0_1.xml'],
+        );
+      }
+    }
     const cpu = cpus();
-    const section = [
-      SECTION_TITLE,
-      '',
-      `${PRODUCTS.toLocaleString('en-US')} synthetic products (\`generateCommerceMl\`, seed 1): ` +
-        `${utf8.importCounts.product.toLocaleString('en-US')} goods, ${utf8.offersCounts.offer.toLocaleString('en-US')} offers. ` +
-        `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}; each phase in its own process, ` +
-        `peak RSS from \`process.resourceUsage().maxRSS\`. Generating the inputs took ${generationSeconds.toFixed(0)} s.`,
-      '',
-      table(rows),
-      '',
-      `- Parse path peak RSS ${parseRss.toFixed(0)} MB (target ≤ ${RSS_TARGET_MB} MB): ${parseRss <= RSS_TARGET_MB ? 'met' : 'NOT met'}.`,
-      `- End to end, by MB/s of XML: ${ratios.join('; ')} (target ≥ 0.5× once master data persists the records; ` +
-        `here the catalog port stores nothing, so these rows are the connector's own cost).`,
-      ...(endpoints.length > 0
-        ? [
-            `- The exchange-endpoint rows are the whole API process (and the fake 1C in it), timed from checkauth to the ` +
-              `last success: ${endpoints.map((row) => `${row.idleRssMb!.toFixed(0)} MB once started, ${row.maxRssMb.toFixed(0)} MB at the peak`).join('; ')}.`,
-          ]
-        : []),
-      ...(endpoints.length === 2
-        ? [
-            `- Most of the API's peak is garbage V8 has not collected yet (a forced full GC leaves about 60 MB of heap); ` +
-              `bounding the heap as in the last row caps it at ${endpoints[1].maxRssMb.toFixed(0)} MB and took ` +
-              `${Math.round((endpoints[1].ms / endpoints[0].ms - 1) * 100)} % more time here (more frequent full GCs).`,
-          ]
-        : []),
-      `- Load average (1 min) of the machine at the end of the run: ${loadavg()[0].toFixed(1)} on ${cpus().length} vCPUs; ` +
-        `the dev VM is shared, so repeated runs vary by about ±30 %.`,
-    ].join('\n');
-    console.log(section);
-    const updated = await updateBenchmarksDoc(section);
-    console.log(updated ? '\n(docs/benchmarks.md updated)' : '\n(docs/benchmarks.md not found; section printed only)');
+    const facts: RunFacts = {
+      products: PRODUCTS,
+      goods: generated['utf-8'].importCounts.product,
+      offers: generated['utf-8'].offersCounts.offer,
+      generationSeconds,
+      runs: RUNS,
+      node: process.version,
+      cpu: `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}`,
+      loadAverage: loadavg()[0],
+    };
+    if (process.env.BENCH_RESULTS) {
+      await writeFile(process.env.BENCH_RESULTS, JSON.stringify({ rows, facts }, null, 2));
+    }
+    await render(rows, facts);
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -346,7 +607,9 @@ if (process.argv[2] === '--phase') {
   const [, , , phase, ...args] = process.argv;
   runPhase(phase as PhaseName, args)
     .then((result) => {
-      process.stdout.write(JSON.stringify({ ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+      // VmHWM, not resourceUsage().maxRSS: Linux carries the parent's high-water mark over into ru_maxrss at exec.
+      const maxRssMb = result.maxRssMb ?? procStatus(process.pid).peakRssMb;
+      process.stdout.write(`\n${RESULT_MARK}${JSON.stringify({ ...result, maxRssMb })}\n`);
     })
     .catch((error: unknown) => {
       console.error(error);

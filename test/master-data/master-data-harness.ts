@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '@app/core';
+import { FakeBitrix24, FakeOnecExchange, type SmartProcessConfig, tokenFor } from '@app/testing';
+import { startInProcessMiddleware, type InProcessMiddleware } from '../support/in-process-middleware';
+import { CATALOG_IBLOCK, webhookEnv, writeMappingFile } from '../bitrix24/bitrix24-harness';
+
+export const EXCHANGE_LOGIN = '1c-exchange';
+export const EXCHANGE_PASSWORD = 'exchange-password-for-tests';
+
+/**
+ * How the master-data kinds are mapped in the e2e suites: catalog products with price, stock, unit, VAT rate and
+ * barcode (these two in catalog properties, as a portal keeps them), organisations as companies and persons as
+ * contacts with their phones and e-mails as multi-fields, couriers as users. 1C's `code` is left unmapped on
+ * purpose: what the mapping leaves out never reaches the portal.
+ */
+export const MASTER_DATA_MAPPING = {
+  entities: {
+    product: {
+      iblockId: CATALOG_IBLOCK,
+      fields: {
+        name: 'name',
+        article: 'code',
+        price: 'purchasingPrice',
+        currency: 'purchasingCurrency',
+        quantity: 'quantity',
+        vatRate: 'property101',
+        barcode: 'property102',
+        unit: 'measure',
+        active: 'active',
+      },
+    },
+    company: {
+      fields: { name: 'title', inn: 'ufCrm_Inn', kpp: 'ufCrm_Kpp', address: 'ufCrm_Address', active: 'ufCrm_MmActive' },
+      multiFields: { phones: 'PHONE', emails: 'EMAIL' },
+    },
+    contact: {
+      fields: { name: 'name', active: 'ufCrm_MmActive' },
+      multiFields: { phones: 'PHONE', emails: 'EMAIL' },
+    },
+    courier: { externalIdField: 'UF_USR_1C_ID', fields: { name: 'NAME' } },
+  },
+};
+
+export interface MasterDataHarness {
+  readonly middleware: InProcessMiddleware;
+  readonly fake: FakeBitrix24;
+  readonly workDir: string;
+  /** A fake 1C pointed at the running API's exchange endpoint. */
+  onec(): FakeOnecExchange;
+  /** A JSON request to the API as `role` (a courier token for `courierId`). */
+  call(
+    method: string,
+    path: string,
+    options?: { role?: Role; courierId?: string; body?: unknown; idempotencyKey?: string },
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
+  /** Rows of a table, for assertions on what the mirror holds. */
+  query<T>(sql: string, parameters?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API and a worker with the domain libs, the 1C exchange configured, and a fake Bitrix24 mapped as above.
+ * `env` overrides environment variables; `mapping` replaces the mapping file's content.
+ */
+export async function startMasterDataHarness(
+  options: {
+    env?: Record<string, string>;
+    mapping?: unknown;
+    worker?: boolean;
+    /** Smart processes the fake portal has (entity types and categories). */
+    smartProcesses?: SmartProcessConfig[];
+    /** Events the fake portal posts to the API's webhook receiver, as a UI-configured outgoing webhook. */
+    outgoingEvents?: string[];
+  } = {},
+): Promise<MasterDataHarness> {
+  const fake = await FakeBitrix24.start({
+    catalogIblockIds: [CATALOG_IBLOCK],
+    ...(options.smartProcesses ? { smartProcesses: options.smartProcesses } : {}),
+  });
+  const hookToken = options.outgoingEvents
+    ? fake.addOutgoingWebhook({ url: 'http://127.0.0.1:1/unused', events: [] }).applicationToken
+    : undefined;
+  const workDir = await mkdtemp(join(tmpdir(), 'md-exchange-'));
+  const middleware = await startInProcessMiddleware({
+    domains: true,
+    worker: options.worker ?? true,
+    env: {
+      ...webhookEnv(fake, { BITRIX24_MAPPING_FILE: writeMappingFile(options.mapping ?? MASTER_DATA_MAPPING) }),
+      ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,
+      ONEC_EXCHANGE_PASSWORD: EXCHANGE_PASSWORD,
+      ONEC_EXCHANGE_WORK_DIR: workDir,
+      ...(hookToken ? { BITRIX24_APPLICATION_TOKEN: hookToken } : {}),
+      ...options.env,
+    },
+  });
+  if (options.outgoingEvents) {
+    fake.addOutgoingWebhook({
+      url: `${middleware.api.url}/api/v1/webhooks/bitrix24`,
+      events: options.outgoingEvents,
+      applicationToken: hookToken,
+    });
+  }
+  const { config } = middleware;
+  return {
+    middleware,
+    fake,
+    workDir,
+    onec: () =>
+      new FakeOnecExchange({ baseUrl: middleware.api.url, login: EXCHANGE_LOGIN, password: EXCHANGE_PASSWORD }),
+    call: async (method, path, { role = 'admin', courierId, body, idempotencyKey } = {}) => {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${tokenFor(config, role, courierId === undefined ? {} : { courierId })}`,
+      };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+      }
+      if (idempotencyKey !== undefined) {
+        headers['idempotency-key'] = idempotencyKey;
+      }
+      const response = await fetch(`${middleware.api.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+    },
+    query: (sql, parameters = []) => middleware.db.query(sql, parameters),
+    close: async () => {
+      await middleware.close();
+      await fake.stop();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
