@@ -1,12 +1,23 @@
+import { AUDIT_ENTITIES } from '@app/audit';
 import { CORE_ENTITIES } from '@app/core';
+import { DELIVERIES_ENTITIES } from '@app/deliveries';
 import { BITRIX24_ENTITIES } from '@app/bitrix24';
 import { EVENTS_ENTITIES } from '@app/events';
+import { MASTER_DATA_ENTITIES } from '@app/master-data';
 import { ONEC_ENTITIES } from '@app/onec';
 
 /**
  * The one list of entities that make up the database schema, shared by both apps and the TypeORM CLI, so the
  * migration drift check compares against exactly what runs.
  */
-export const ALL_ENTITIES = [...CORE_ENTITIES, ...EVENTS_ENTITIES, ...BITRIX24_ENTITIES, ...ONEC_ENTITIES];
+export const ALL_ENTITIES = [
+  ...CORE_ENTITIES,
+  ...EVENTS_ENTITIES,
+  ...BITRIX24_ENTITIES,
+  ...ONEC_ENTITIES,
+  ...MASTER_DATA_ENTITIES,
+  ...AUDIT_ENTITIES,
+  ...DELIVERIES_ENTITIES,
+];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

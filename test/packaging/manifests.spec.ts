@@ -199,6 +199,14 @@ function expectRunsBuiltFiles(command: readonly string[], entrypoint: string): v
   expect(command[command.length - 1]).toBe(entrypoint);
 }
 
+function mebibytes(quantity: string | undefined): number {
+  const match = /^(\d+)(Mi|Gi)$/.exec(quantity ?? '');
+  if (!match) {
+    throw new Error(`unsupported memory quantity ${quantity}`);
+  }
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+}
+
 function durationMs(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
   if (!match) {
@@ -509,6 +517,26 @@ describe('Kubernetes manifests', () => {
       expect(container.resources?.limits?.memory).toEqual(expect.any(String));
     }
     expect(podTemplate(migrateJob).spec.restartPolicy).toBe('Never');
+  });
+
+  it("start the API with the image's command, its V8 heap bounded well inside the pod's memory limit", () => {
+    const imageCommand = JSON.parse(
+      finalStage(dockerInstructions())
+        .filter((instruction) => instruction.keyword === 'CMD')
+        .pop()?.argument ?? '[]',
+    ) as string[];
+    const container = appContainer(apiDeployment);
+    // One list in both places: bench:commerceml measures the image's command, so the pod must run the same.
+    expect(container.args).toEqual(imageCommand);
+    const flag = (name: string) =>
+      Number(/=(\d+)$/.exec(imageCommand.find((argument) => argument.startsWith(`--${name}=`)) ?? '')?.[1]);
+    const oldSpaceMiB = flag('max-old-space-size');
+    const semiSpaceMiB = flag('max-semi-space-size');
+    expect(oldSpaceMiB).toBeGreaterThan(0);
+    expect(semiSpaceMiB).toBeGreaterThan(0);
+    // The heap at its bounds (old generation + two semi-spaces), plus what Node holds outside it (binary, native
+    // buffers, V8's page pool: about 130 MiB in docs/benchmarks.md), must fit, or the kernel kills the pod first.
+    expect(oldSpaceMiB + 2 * semiSpaceMiB + 128).toBeLessThanOrEqual(mebibytes(container.resources?.limits?.memory));
   });
 
   it('route Services to pods that exist, on container ports that exist', () => {

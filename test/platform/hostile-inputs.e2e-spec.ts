@@ -61,7 +61,7 @@ interface HostileCase {
   readonly route: string;
   readonly name: string;
   readonly as: Caller;
-  readonly method?: 'GET' | 'POST' | 'DELETE';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly body?: string;
   readonly contentType?: string;
@@ -135,6 +135,201 @@ function idCases(route: string, method: 'GET' | 'POST' | 'DELETE', pathOf: (id: 
   }));
 }
 
+/** A delivery 1C could send, for the cases that spoil one field of it. */
+const DELIVERY = {
+  document: { type: 'sales', number: 'УТ-1', date: '2026-12-05', onecId: UUID },
+  counterpartyId: UUID,
+  address: 'Москва',
+  warehouseId: UUID,
+  items: [{ lineNo: 1, productId: UUID, quantity: '1', price: '1.00', vatRate: '22', amount: '1.00' }],
+  totals: { total: '1.00', cashOnDelivery: '0' },
+};
+
+/** The deliveries' doors: bodies, ids and list parameters that must be refused before anything is stored. */
+function deliveryCases(): HostileCase[] {
+  const post = (
+    route: string,
+    path: string,
+    as: Caller,
+    name: string,
+    body: string,
+    status: number,
+    names?: string,
+  ) => ({
+    route,
+    name,
+    as,
+    method: route.startsWith('PUT') ? ('PUT' as const) : ('POST' as const),
+    path,
+    body,
+    contentType: 'application/json',
+    headers: { 'idempotency-key': randomUUID() },
+    status,
+    names,
+  });
+  const spoilt = (patch: Record<string, unknown>) => JSON.stringify({ ...DELIVERY, ...patch });
+  const line = DELIVERY.items[0];
+  const bodies: [string, string, string?][] = [
+    ['not JSON', '{"document":'],
+    ['an array body', '[]'],
+    ['a body 100 levels deep', jsonObjects(100)],
+    ['a quantity as a JSON number', spoilt({ items: [{ ...line, quantity: 1 }] }), 'items.0.quantity'],
+    ['a price in exponent form', spoilt({ items: [{ ...line, price: '1e3' }] }), 'items.0.price'],
+    ['a NUL in the address', spoilt({ address: 'Москва\u0000' }), 'address'],
+    ['an unknown VAT rate', spoilt({ items: [{ ...line, vatRate: '18' }] }), 'items.0.vatRate'],
+    ['no items', spoilt({ items: [] }), 'items'],
+    ['501 items', spoilt({ items: Array.from({ length: 501 }, (_, i) => ({ ...line, lineNo: i + 1 })) }), 'items'],
+    [
+      'an impossible document date',
+      spoilt({ document: { ...DELIVERY.document, date: '2026-13-45' } }),
+      'document.date',
+    ],
+  ];
+  const ids: [string, string, number][] = [
+    ['an id that is not a uuid', 'abc', 400],
+    ['a NUL id', '%00', 400],
+    ['an injection', q("1' OR '1'='1"), 400],
+    ['a uuid that is no delivery', UUID, 404],
+  ];
+  const byId: [string, (id: string) => string, Caller, string][] = [
+    ['PUT /api/v1/deliveries/{id}', (id) => `/api/v1/deliveries/${id}`, '1c', JSON.stringify(DELIVERY)],
+    ['POST /api/v1/deliveries/{id}/cancel', (id) => `/api/v1/deliveries/${id}/cancel`, '1c', '{}'],
+    [
+      'POST /api/v1/deliveries/{id}/status',
+      (id) => `/api/v1/deliveries/${id}/status`,
+      'admin',
+      JSON.stringify({ status: 'accepted', occurredAt: '2026-12-05T10:00:00Z' }),
+    ],
+    [
+      'POST /api/v1/deliveries/{id}/ack',
+      (id) => `/api/v1/deliveries/${id}/ack`,
+      '1c',
+      JSON.stringify({ documentNumber: 'ПКО-1', documentDate: '2026-12-05' }),
+    ],
+  ];
+  return [
+    ...bodies.map(([name, body, names]) =>
+      post('POST /api/v1/deliveries', '/api/v1/deliveries', '1c', name, body, 400, names),
+    ),
+    ...byId.flatMap(([route, pathOf, as, body]) =>
+      ids.map(([name, id, status]) =>
+        post(route, pathOf(id), as, name, body, status, status === 400 ? 'id' : undefined),
+      ),
+    ),
+    post(
+      'POST /api/v1/deliveries/{id}/status',
+      `/api/v1/deliveries/${UUID}/status`,
+      'admin',
+      'a status that is not one',
+      JSON.stringify({ status: 'teleported', occurredAt: '2026-12-05T10:00:00Z' }),
+      400,
+      'status',
+    ),
+    post(
+      'POST /api/v1/deliveries/{id}/status',
+      `/api/v1/deliveries/${UUID}/status`,
+      'admin',
+      'cash as a JSON number',
+      JSON.stringify({ status: 'delivered', occurredAt: '2026-12-05T10:00:00Z', cashCollected: 1 }),
+      400,
+      'cashCollected',
+    ),
+    ...ids.map(([name, id, status]) => ({
+      route: 'GET /api/v1/deliveries/{id}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/deliveries/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
+    ...listCases('GET /api/v1/deliveries', '/api/v1/deliveries', (id) =>
+      listCursor({ v: 1, createdAt: '2026-01-01T00:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a status that is not one', 'status=teleported', 'status'],
+        ['a cursor with an edited time', `cursor=${listCursor({ v: 1, createdAt: '2026-01-01', id: UUID })}`, 'cursor'],
+        ['a date without an offset', 'created_from=2024-01-01T00:00:00', 'created_from'],
+        ['a courier with a NUL', `courier=${q('c\u0000')}`, 'courier'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/deliveries',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/deliveries?${query}`,
+      status: 400,
+      names,
+    })),
+  ];
+}
+
+/** The collisions' admin API: ids, list parameters and resolution bodies refused before anything changes. */
+function collisionCases(): HostileCase[] {
+  const resolve = (name: string, id: string, body: string, status: number, names?: string): HostileCase => ({
+    route: 'POST /api/v1/admin/collisions/{id}/resolve',
+    name,
+    as: 'admin',
+    method: 'POST',
+    path: `/api/v1/admin/collisions/${id}/resolve`,
+    body,
+    contentType: 'application/json',
+    headers: { 'idempotency-key': randomUUID() },
+    status,
+    names,
+  });
+  const valid = JSON.stringify({ decision: 'accept_middleware', comment: 'hostile' });
+  return [
+    resolve('an id that is not a uuid', 'abc', valid, 400, 'id'),
+    resolve('a uuid that is no collision', UUID, valid, 404),
+    resolve(
+      'a decision that is not one',
+      UUID,
+      JSON.stringify({ decision: 'flip_a_coin', comment: 'x' }),
+      400,
+      'decision',
+    ),
+    resolve('an edit without a value', UUID, JSON.stringify({ decision: 'edit', comment: 'x' }), 400, 'value'),
+    resolve('no comment', UUID, JSON.stringify({ decision: 'accept_1c' }), 400, 'comment'),
+    resolve(
+      'a comment with a NUL',
+      UUID,
+      JSON.stringify({ decision: 'accept_1c', comment: 'x\u0000' }),
+      400,
+      'comment',
+    ),
+    ...(
+      [
+        ['an id that is not a uuid', 'abc', 400],
+        ['a uuid that is no collision', UUID, 404],
+      ] as const
+    ).map(([name, id, status]) => ({
+      route: 'GET /api/v1/admin/collisions/{id}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/admin/collisions/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
+    ...listCases('GET /api/v1/admin/collisions', '/api/v1/admin/collisions', (id) =>
+      listCursor({ v: 1, createdAt: '2026-01-01T00:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a status that is not one', 'status=pending', 'status'],
+        ['a domain with capitals and a NUL', `domain=${q('Deliveries\u0000')}`, 'domain'],
+        ['an entity that is not a uuid', 'entity=abc', 'entity'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/admin/collisions',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/admin/collisions?${query}`,
+      status: 400,
+      names,
+    })),
+  ];
+}
+
 function ackCase(name: string, body: string, status: number, names?: string): HostileCase {
   return {
     route: 'POST /api/v1/events/ack',
@@ -187,6 +382,12 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       'onec_exchange_files',
       'bitrix24_oauth_installations',
       'hostile_notes',
+      'md_products',
+      'md_feed_cursors',
+      'md_reconcile_runs',
+      'deliveries',
+      'audit_trail',
+      'collisions',
     ];
     const digests = await Promise.all(
       tables.map(async (table) => {
@@ -211,6 +412,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       },
       apiImports: [EventsProbeModule, UnvalidatedProbeModule],
       worker: false,
+      domains: true,
     });
     ({ config, db } = middleware);
     url = middleware.api.url;
@@ -300,6 +502,56 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ...listCases('GET /api/v1/admin/bitrix24/unhandled-changes', '/api/v1/admin/bitrix24/unhandled-changes', (id) =>
       listCursor({ v: 1, id }),
     ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...listCases('GET /api/v1/admin/reconcile/runs', '/api/v1/admin/reconcile/runs', (id) =>
+      listCursor({ v: 1, startedAt: '2024-02-29T10:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    {
+      route: 'GET /api/v1/admin/reconcile/runs',
+      name: 'a cursor with an impossible date',
+      as: 'admin',
+      path: `/api/v1/admin/reconcile/runs?cursor=${listCursor({ v: 1, startedAt: '2024-02-30T00:00:00.000Z', id: UUID })}`,
+      status: 400,
+      names: 'cursor',
+    },
+    ...idCases('GET /api/v1/admin/reconcile/runs/{id}', 'GET', (id) => `/api/v1/admin/reconcile/runs/${id}`),
+    ...(
+      [
+        ['a kind without Bitrix24 copies', 'prices', 404],
+        ['an unknown kind', 'goods', 404],
+        ['a NUL kind', '%00', 404],
+        ['an injection', q("products' OR '1'='1"), 404],
+        ['a kind that is not percent-encoding', '%E0%A4%A', 400],
+        ["a 200-character kind (over the router's parameter limit)", 'p'.repeat(200), 414],
+      ] as const
+    ).map(([name, kind, status]) => ({
+      route: 'POST /api/v1/admin/reconcile/{kind}',
+      name,
+      as: 'admin' as const,
+      method: 'POST' as const,
+      path: `/api/v1/admin/reconcile/${kind}`,
+      body: '{}',
+      contentType: 'application/json',
+      headers: { 'idempotency-key': randomUUID() },
+      status,
+    })),
+    ...(
+      [
+        ['dryRun that is not a boolean', '{"dryRun":"yes"}', 'dryRun'],
+        ['an unknown property', '{"dryRun":true,"force":true}', 'force'],
+        ['a body 100 levels deep', jsonObjects(100), undefined],
+      ] as const
+    ).map(([name, body, names]) => ({
+      route: 'POST /api/v1/admin/reconcile/{kind}',
+      name,
+      as: 'admin' as const,
+      method: 'POST' as const,
+      path: '/api/v1/admin/reconcile/products',
+      body,
+      contentType: 'application/json',
+      headers: { 'idempotency-key': randomUUID() },
+      status: 400,
+      names,
+    })),
     ...idCases('GET /api/v1/admin/dead-letters/{id}', 'GET', (id) => `/api/v1/admin/dead-letters/${id}`),
     ...idCases(
       'DELETE /api/v1/admin/dead-letters/{id}',
@@ -399,6 +651,106 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ackCase('a body 100 levels deep', `{"cursor":${jsonObjects(99, '"x"')}}`, 400),
     ackCase('a body 200,000 levels deep', jsonArrays(200_000), 400),
     ackCase('unicode in the cursor', JSON.stringify({ cursor: '☃𝄞\u202e' }), 400, 'cursor'),
+    ...listCases('GET /api/v1/master-data/{kind}', '/api/v1/master-data/products', (id) =>
+      listCursor({ v: 1, tx: '1', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a cursor with a tx over bigint', `cursor=${listCursor({ v: 1, tx: OVER_BIGINT, id: UUID })}`, 'cursor'],
+        ['a cursor with a non-uuid id', `cursor=${listCursor({ v: 1, tx: '1', id: "1' OR '1'='1" })}`, 'cursor'],
+        ['an impossible date', `updated_after=${q('2024-02-30T00:00:00Z')}`, 'updated_after'],
+        ['a date without an offset', 'updated_after=2024-01-01T00:00:00', 'updated_after'],
+        ['a filter the kind does not have', `inn=7707083893`, 'inn'],
+        ['a filter with a NUL', `group=${q('g\u0000')}`, 'group'],
+        ['a search with a NUL', `search=${q('вода\u0000')}`, 'search'],
+        ['two searches', 'search=a&search=b', 'search'],
+        ['include_deleted that is not a boolean', 'include_deleted=1', 'include_deleted'],
+        ['an unknown parameter', `${q('group[]')}=x`, 'group[]'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/master-data/{kind}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/master-data/products?${query}`,
+      status: 400,
+      names,
+    })),
+    ...[
+      ['an unknown kind', 'goods'],
+      ['a kind with a NUL', q('products\u0000')],
+      ['a traversal kind', q('../admin')],
+    ].map(([name, kind]) => ({
+      route: 'GET /api/v1/master-data/{kind}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/master-data/${kind}`,
+      status: 400,
+      names: 'kind',
+    })),
+    ...(['GET', 'DELETE'] as const).flatMap((method) =>
+      (
+        [
+          ['an id that is no row', 'abc', 404],
+          ['a uuid that is no row', UUID, 404],
+          ['an injection', q("1' OR '1'='1"), 404],
+          ['a unicode id', q('☃𝄞'), 404],
+          ['a NUL id', '%00', 400],
+          ['an id that is not percent-encoding', '%E0%A4%A', 400],
+          ["a 200-digit id (over the router's parameter limit)", '9'.repeat(200), 414],
+        ] as const
+      ).map(([name, id, status]) => ({
+        route: `${method} /api/v1/master-data/{kind}/{id}`,
+        name,
+        as: method === 'GET' ? ('admin' as const) : ('1c' as const),
+        method,
+        path: `/api/v1/master-data/products/${id}`,
+        status,
+      })),
+    ),
+    ...(
+      [
+        ['a body 100 levels deep', jsonObjects(100), undefined],
+        ['a body 200,000 levels deep', jsonArrays(200_000), undefined],
+        ['not JSON', '{"items":', undefined],
+        ['an array body', '[]', undefined],
+        ['items that are not objects', '{"items":[1,"x",null]}', 'items'],
+        ['items that are not a list', '{"items":{"0":{}}}', 'items'],
+        ['an item 100 levels deep', `{"items":[${jsonObjects(99)}]}`, undefined],
+        ['1,001 items', JSON.stringify({ items: Array.from({ length: 1001 }, () => ({})) }), 'items'],
+      ] as const
+    ).map(([name, body, names]) => ({
+      route: 'PUT /api/v1/master-data/{kind}',
+      name,
+      as: '1c' as const,
+      method: 'PUT' as const,
+      path: '/api/v1/master-data/products',
+      body,
+      contentType: 'application/json',
+      headers: { 'idempotency-key': randomUUID() },
+      status: 400,
+      names,
+    })),
+    {
+      route: 'PUT /api/v1/master-data/{kind}',
+      name: 'an unknown kind',
+      as: '1c',
+      method: 'PUT',
+      path: '/api/v1/master-data/goods',
+      body: '{"items":[{}]}',
+      contentType: 'application/json',
+      headers: { 'idempotency-key': randomUUID() },
+      status: 400,
+      names: 'kind',
+    },
+    ...deliveryCases(),
+    ...collisionCases(),
+    {
+      route: 'GET /api/v1/master-data/cursors',
+      name: 'a tampered cursor it does not take',
+      as: 'admin',
+      path: `/api/v1/master-data/cursors?cursor=${listCursor({ v: 1, id: 'abc' })}`,
+      status: 200,
+    },
     {
       route: 'GET /api/v1/admin/connectors',
       name: 'a tampered cursor it does not take',

@@ -1,3 +1,4 @@
+import { AuditTrailModule, CollisionsApiModule } from '@app/audit';
 import { Bitrix24HttpModule } from '@app/bitrix24';
 import {
   AppConfig,
@@ -8,15 +9,32 @@ import {
   IntegrationLogController,
   MetricsController,
 } from '@app/core';
+import { DeliveriesApiModule } from '@app/deliveries';
 import { EventsHttpModule } from '@app/events';
 import { OnecHttpModule } from '@app/onec';
+import { MasterDataApiModule, MasterDataModule, ReconcileApiModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
 
 export interface ApiModuleOptions {
   /** Extra modules, e.g. controllers a test suite registers to exercise platform behaviour over HTTP. */
   readonly imports?: readonly (Type<unknown> | DynamicModule)[];
+  /**
+   * False leaves the domain libs out, for the connectors' own suites, whose test doubles stand in for the domains
+   * on the connectors' ports (a port has one owner). Default true.
+   */
+  readonly domains?: boolean;
 }
+
+/** The domain libs the API serves. */
+const DOMAIN_MODULES = [
+  AuditTrailModule,
+  CollisionsApiModule,
+  MasterDataModule,
+  MasterDataApiModule,
+  ReconcileApiModule,
+  DeliveriesApiModule,
+];
 
 /** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */
 @Module({})
@@ -35,6 +53,7 @@ export class ApiModule {
         EventsHttpModule,
         Bitrix24HttpModule,
         OnecHttpModule,
+        ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),
       ],
       controllers: [HealthController, MetricsController, IntegrationLogController, ConnectorsController],

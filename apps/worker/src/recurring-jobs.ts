@@ -1,8 +1,16 @@
 import { Bitrix24OfflineDrainJob, Bitrix24ReconcileJob } from '@app/bitrix24';
 import { HeartbeatJob, PurgeIdempotencyKeysJob, PurgeIntegrationLogJob, type RecurringJob } from '@app/core';
+import { DeliveriesConfirmationResendJob } from '@app/deliveries';
 import { PurgeEventsJob, ReconcileDispatchedEventsJob } from '@app/events';
+import { MasterDataReconcileJob } from '@app/master-data';
 import { ExchangeJanitor, PurgeExchangeSessionsJob } from '@app/onec';
 import type { Type } from '@nestjs/common';
+
+/** The domain libs' jobs: a worker started without the domain libs (the connectors' suites) runs none of them. */
+export const DOMAIN_RECURRING_JOBS: readonly Type<RecurringJob>[] = [
+  MasterDataReconcileJob,
+  DeliveriesConfirmationResendJob,
+];
 
 /**
  * Every recurring job the worker runs: one BullMQ job scheduler each, one run at a time across replicas. Each lib
@@ -23,4 +31,6 @@ export const RECURRING_JOBS: readonly Type<RecurringJob>[] = [
   // 1C connector
   ExchangeJanitor,
   PurgeExchangeSessionsJob,
+  // domain libs
+  ...DOMAIN_RECURRING_JOBS,
 ];

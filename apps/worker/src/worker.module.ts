@@ -1,16 +1,24 @@
 import { AppConfig, CoreModule, MaintenanceModule, QueueModule, RecurringJob } from '@app/core';
+import { AuditTrailModule } from '@app/audit';
 import { Bitrix24WorkerModule } from '@app/bitrix24';
+import { DeliveriesWorkerModule } from '@app/deliveries';
 import { EventsWorkerModule } from '@app/events';
 import { OnecWorkerModule } from '@app/onec';
+import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
-import { RECURRING_JOBS } from './recurring-jobs';
+import { DOMAIN_RECURRING_JOBS, RECURRING_JOBS } from './recurring-jobs';
 
 export interface WorkerModuleOptions {
   readonly imports?: readonly (Type<unknown> | DynamicModule)[];
   /** Recurring jobs the extra modules provide (tests), run besides {@link RECURRING_JOBS}. */
   readonly recurringJobs?: readonly Type<RecurringJob>[];
+  /** False leaves the domain libs out (the connectors' own suites, see ApiModuleOptions.domains). Default true. */
+  readonly domains?: boolean;
 }
+
+/** The domain libs the worker runs. */
+const DOMAIN_MODULES = [AuditTrailModule, MasterDataModule, MasterDataWorkerModule, DeliveriesWorkerModule];
 
 /** No HTTP API: BullMQ processors, the outbox relay and the recurring jobs. */
 @Module({})
@@ -26,10 +34,15 @@ export class WorkerModule {
           redisDependency: 'required',
         }),
         QueueModule,
-        MaintenanceModule.forRoot([...RECURRING_JOBS, ...(options.recurringJobs ?? [])]),
+        MaintenanceModule.forRoot([
+          // Without the domain libs nothing provides their jobs.
+          ...RECURRING_JOBS.filter((job) => options.domains !== false || !DOMAIN_RECURRING_JOBS.includes(job)),
+          ...(options.recurringJobs ?? []),
+        ]),
         EventsWorkerModule,
         Bitrix24WorkerModule,
         OnecWorkerModule,
+        ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),
       ],
     };

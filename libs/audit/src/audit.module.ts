@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditTrail } from './application/audit-trail.port';
+import { CollisionStore } from './application/collisions.port';
+import { CollisionResolvers, CollisionsService } from './application/collisions.service';
+import { CollisionsController } from './http/collisions.controller';
+import { TypeormAuditTrail } from './infrastructure/audit-trail.typeorm-store';
+import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store';
+
+/**
+ * The audit trail and the collisions of business records, in both apps; global because every domain lib writes to
+ * them (and registers its collision resolver).
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: AuditTrail, useClass: TypeormAuditTrail },
+    { provide: CollisionStore, useClass: TypeormCollisionStore },
+    CollisionResolvers,
+    CollisionsService,
+  ],
+  exports: [AuditTrail, CollisionStore, CollisionResolvers, CollisionsService],
+})
+export class AuditTrailModule {}
+
+/** The collisions' admin API, in the API app only. */
+@Module({ controllers: [CollisionsController] })
+export class CollisionsApiModule {}

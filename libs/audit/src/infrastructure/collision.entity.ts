@@ -1,0 +1,44 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Collision, CollisionStatus } from '../domain/collision';
+
+@Entity({ name: 'collisions' })
+@Index('idx_collisions_listing', ['createdAt', 'id'])
+@Index('idx_collisions_entity', ['domain', 'entityType', 'entityId'])
+@Index('idx_collisions_open', ['status'], { where: "status = 'open'" })
+export class CollisionEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  domain!: string;
+
+  @Column({ type: 'text' })
+  entityType!: string;
+
+  @Column({ type: 'text' })
+  entityId!: string;
+
+  @Column({ type: 'text' })
+  field!: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  proposed!: unknown;
+
+  @Column({ type: 'text' })
+  proposedBy!: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  held!: unknown;
+
+  @Column({ type: 'text' })
+  status!: CollisionStatus;
+
+  @Column({ type: 'jsonb', nullable: true })
+  resolution!: Collision['resolution'];
+
+  @Column({ type: 'text', nullable: true })
+  requestId!: string | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}

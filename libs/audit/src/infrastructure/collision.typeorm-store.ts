@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { RequestContext, UnitOfWork } from '@app/core';
+import { Injectable } from '@nestjs/common';
+import { type CollisionListQuery, CollisionStore } from '../application/collisions.port';
+import type { Collision, CollisionSide, NewCollision } from '../domain/collision';
+import { CollisionEntity } from './collision.entity';
+
+function toCollision(row: CollisionEntity): Collision {
+  return {
+    id: row.id,
+    domain: row.domain,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    field: row.field,
+    proposed: row.proposed,
+    proposedBy: row.proposedBy as CollisionSide,
+    held: row.held,
+    status: row.status,
+    resolution: row.resolution,
+    requestId: row.requestId,
+    createdAt: row.createdAt,
+  };
+}
+
+@Injectable()
+export class TypeormCollisionStore extends CollisionStore {
+  constructor(private readonly unitOfWork: UnitOfWork) {
+    super();
+  }
+
+  private get repository() {
+    return this.unitOfWork.manager.getRepository(CollisionEntity);
+  }
+
+  async record(collision: NewCollision): Promise<Collision> {
+    const id = randomUUID();
+    // Raw, so that jsonb values of any shape (a string, an object) are stored as JSON.
+    await this.unitOfWork.manager.query(
+      `INSERT INTO collisions (id, domain, entity_type, entity_id, field, proposed, proposed_by, held, status, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+      [
+        id,
+        collision.domain,
+        collision.entityType,
+        collision.entityId,
+        collision.field,
+        JSON.stringify(collision.proposed ?? null),
+        collision.proposedBy,
+        JSON.stringify(collision.held ?? null),
+        RequestContext.requestId() ?? null,
+      ],
+    );
+    return (await this.byId(id))!;
+  }
+
+  async byId(id: string, options: { readonly lock?: boolean } = {}): Promise<Collision | undefined> {
+    const row = await this.repository.findOne({
+      where: { id },
+      ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    return row ? toCollision(row) : undefined;
+  }
+
+  async list(query: CollisionListQuery): Promise<Collision[]> {
+    const builder = this.repository.createQueryBuilder('c');
+    if (query.domain !== undefined) {
+      builder.andWhere('c.domain = :domain', { domain: query.domain });
+    }
+    if (query.entityId !== undefined) {
+      builder.andWhere('c.entity_id = :entityId', { entityId: query.entityId });
+    }
+    if (query.status !== undefined) {
+      builder.andWhere('c.status = :status', { status: query.status });
+    }
+    if (query.before !== undefined) {
+      builder.andWhere('(c.created_at, c.id) < (:beforeAt::timestamptz, :beforeId::uuid)', {
+        beforeAt: query.before.createdAt,
+        beforeId: query.before.id,
+      });
+    }
+    const rows = await builder
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(query.limit + 1)
+      .getMany();
+    return rows.map(toCollision);
+  }
+
+  async resolve(id: string, resolution: NonNullable<Collision['resolution']>): Promise<Collision> {
+    await this.unitOfWork.manager.query(`UPDATE collisions SET status = 'resolved', resolution = $2 WHERE id = $1`, [
+      id,
+      JSON.stringify(resolution),
+    ]);
+    return (await this.byId(id))!;
+  }
+}

@@ -1,0 +1,11 @@
+/** What a delivery names in master data, and where. */
+export interface DeliveryReference {
+  readonly kind: 'products' | 'counterparties' | 'warehouses' | 'couriers';
+  readonly onecId: string;
+  readonly path: string;
+}
+
+/** Port: which references master data does not hold in use (unknown, marked deleted, or left out by 1C). */
+export abstract class ReferenceCheck {
+  abstract unusable(references: readonly DeliveryReference[]): Promise<DeliveryReference[]>;
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DeliveriesModule } from './deliveries.module';
+import { DeliveriesController } from './http/deliveries.controller';
+
+/** The deliveries' HTTP API, in the API app only. */
+@Module({
+  imports: [DeliveriesModule],
+  controllers: [DeliveriesController],
+})
+export class DeliveriesApiModule {}

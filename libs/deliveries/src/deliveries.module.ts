@@ -1,0 +1,33 @@
+import { EventsModule } from '@app/events';
+import { Module } from '@nestjs/common';
+import { DeliveriesCollisionResolver } from './application/deliveries-collision.resolver';
+import { DeliveriesService } from './application/deliveries.service';
+import { DeliveryBoard } from './application/ports/delivery-board.port';
+import { DeliveryConfirmations } from './application/ports/delivery-confirmations.port';
+import { DeliveryStore } from './application/ports/delivery-store.port';
+import { ReferenceCheck } from './application/ports/reference-check.port';
+import { DeliveriesBitrix24Bindings } from './infrastructure/bitrix24-bindings.module';
+import { Bitrix24DeliveryBoard } from './infrastructure/bitrix24-delivery-board.adapter';
+import { DeliveriesInboundHandler } from './infrastructure/bitrix24-inbound.handler';
+import { TypeormDeliveryStore } from './infrastructure/delivery.typeorm-store';
+import { MasterDataReferenceCheck } from './infrastructure/master-data-reference-check.adapter';
+import { OutboxDeliveryConfirmations } from './infrastructure/outbox-delivery-confirmations.adapter';
+
+/**
+ * The deliveries' use cases and the adapters of their ports, for both apps. The inbound handler is in both too: the
+ * API reports who handles each Bitrix24 kind, the worker applies the changes.
+ */
+@Module({
+  imports: [EventsModule, DeliveriesBitrix24Bindings],
+  providers: [
+    DeliveriesService,
+    DeliveriesCollisionResolver,
+    DeliveriesInboundHandler,
+    { provide: DeliveryBoard, useClass: Bitrix24DeliveryBoard },
+    { provide: DeliveryStore, useClass: TypeormDeliveryStore },
+    { provide: ReferenceCheck, useClass: MasterDataReferenceCheck },
+    { provide: DeliveryConfirmations, useClass: OutboxDeliveryConfirmations },
+  ],
+  exports: [DeliveriesService],
+})
+export class DeliveriesModule {}

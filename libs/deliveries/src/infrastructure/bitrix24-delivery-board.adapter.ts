@@ -1,0 +1,33 @@
+import { bitrix24UpsertEvent } from '@app/bitrix24';
+import { EventPublisher } from '@app/events';
+import { MasterDataReferences } from '@app/master-data';
+import { Injectable } from '@nestjs/common';
+import { DeliveryBoard } from '../application/ports/delivery-board.port';
+import type { Delivery } from '../domain/delivery';
+import { boardFieldsOf, DELIVERY_BOARD_KIND } from '../domain/delivery-board';
+
+/**
+ * The board is a smart-process item per delivery, written by the connector from an upsert request in our outbox: our
+ * id as its external id (never doubled), our status as its stage (our stage wins over whatever the portal shows).
+ */
+@Injectable()
+export class Bitrix24DeliveryBoard extends DeliveryBoard {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly masterData: MasterDataReferences,
+  ) {
+    super();
+  }
+
+  async show(delivery: Delivery): Promise<void> {
+    const courier = delivery.courierId === null ? null : await this.masterData.portalUserOf(delivery.courierId);
+    await this.publisher.publish(
+      bitrix24UpsertEvent({
+        kind: DELIVERY_BOARD_KIND,
+        externalId: delivery.id,
+        fields: boardFieldsOf(delivery, courier),
+        status: delivery.status,
+      }),
+    );
+  }
+}

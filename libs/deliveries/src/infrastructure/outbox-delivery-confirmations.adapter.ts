@@ -1,0 +1,69 @@
+import { EventPublisher } from '@app/events';
+import { ONEC_DESTINATION } from '@app/onec';
+import { Injectable } from '@nestjs/common';
+import { DeliveryConfirmations } from '../application/ports/delivery-confirmations.port';
+import type { Delivery } from '../domain/delivery';
+
+export const DELIVERY_EXECUTION_CONFIRMED = 'mastermobile.delivery.execution_confirmed.v1';
+export const DELIVERY_COLLISION_RESOLVED = 'mastermobile.delivery.collision_resolved.v1';
+
+/**
+ * The execution confirmation goes to 1C through the outbox's `onec` destination: pushed to 1C's HTTP service where
+ * one is configured (retried with backoff until 1C takes it, the event id as its idempotency key), and served in
+ * 1C's pull feed either way. Subject: the delivery, so a correction's confirmation follows the first one in order.
+ */
+@Injectable()
+export class OutboxDeliveryConfirmations extends DeliveryConfirmations {
+  constructor(private readonly publisher: EventPublisher) {
+    super();
+  }
+
+  async outcomeReported(delivery: Delivery): Promise<void> {
+    const outcome = delivery.outcome!;
+    const delivered = new Map(outcome.delivered.map((line) => [line.lineNo, line]));
+    await this.publisher.publish({
+      destination: ONEC_DESTINATION,
+      type: DELIVERY_EXECUTION_CONFIRMED,
+      subject: `delivery:${delivery.id}`,
+      entityVersion: delivery.version,
+      data: {
+        deliveryId: delivery.id,
+        document: delivery.document,
+        status: outcome.status,
+        occurredAt: outcome.occurredAt,
+        courierId: outcome.courierId,
+        items: delivery.items.map((item) => ({
+          lineNo: item.lineNo,
+          productId: item.productId,
+          characteristicId: item.characteristicId,
+          shippedQuantity: item.quantity,
+          deliveredQuantity: delivered.get(item.lineNo)?.quantity ?? '0.000',
+          deliveredAmount: delivered.get(item.lineNo)?.amount ?? '0.00',
+        })),
+        deliveredAmount: outcome.deliveredAmount,
+        cashCollected: outcome.cashCollected,
+        failureReason: outcome.failureReason,
+        comment: outcome.comment,
+        geo: outcome.geo,
+      },
+    });
+  }
+
+  async collisionResolved(
+    delivery: Delivery,
+    resolution: {
+      readonly collisionId: string;
+      readonly field: string;
+      readonly decision: string;
+      readonly value: unknown;
+    },
+  ): Promise<void> {
+    await this.publisher.publish({
+      destination: ONEC_DESTINATION,
+      type: DELIVERY_COLLISION_RESOLVED,
+      subject: `delivery:${delivery.id}`,
+      entityVersion: delivery.version,
+      data: { deliveryId: delivery.id, document: delivery.document, status: delivery.status, ...resolution },
+    });
+  }
+}

@@ -1,0 +1,220 @@
+import { FakeOnecHttpService, waitFor } from '@app/testing';
+import { MASTER_DATA_MAPPING, MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
+import { deliveriesAs, type DeliveryBody, seedMasterData, shipment } from './deliveries-fixtures';
+
+const TYPE = 1036;
+const CATEGORY = 12;
+const stage = (code: string) => `DT${TYPE}_${CATEGORY}:${code}`;
+/** Our statuses as the courier's pipeline in the portal. */
+const STAGES: Record<string, string> = {
+  new: stage('NEW'),
+  assigned: stage('ASSIGNED'),
+  accepted: stage('ACCEPTED'),
+  in_transit: stage('TRANSIT'),
+  delivered: stage('SUCCESS'),
+  partially_delivered: stage('PARTIAL'),
+  failed: stage('FAIL'),
+  cancelled: stage('CANCELLED'),
+  closed: stage('CLOSED'),
+};
+const MAPPING = {
+  entities: {
+    ...MASTER_DATA_MAPPING.entities,
+    delivery: {
+      entityTypeId: TYPE,
+      categoryId: CATEGORY,
+      fields: {
+        title: 'title',
+        address: 'ufCrm5_Address',
+        amount: 'opportunity',
+        cashOnDelivery: 'ufCrm5_Cod',
+        responsible: 'assignedById',
+        onecDocument: 'ufCrm5_OnecDocument',
+        cashCollected: 'ufCrm5_Cash',
+        failureReason: 'ufCrm5_FailureReason',
+      },
+      stages: STAGES,
+    },
+  },
+};
+
+interface Item {
+  id: number;
+  xmlId: string;
+  stageId: string;
+  title: string;
+  opportunity: number | string;
+  assignedById: number;
+  ufCrm5_Cod: string;
+  ufCrm5_Cash: string | null;
+}
+
+describe('deliveries on the courier’s Bitrix24 board: the item follows the delivery, stage moves come back', () => {
+  let harness: MasterDataHarness;
+  let onec: FakeOnecHttpService;
+  const onecSide = () => deliveriesAs(() => harness, '1c');
+  const admin = () => deliveriesAs(() => harness, 'admin');
+
+  const itemOf = (id: string) => harness.fake.items(TYPE).find((item) => item.xmlId === id) as Item | undefined;
+  const settled = async () => {
+    await harness.fake.settleDeliveries();
+    await waitFor(
+      async () => {
+        const [open] = await harness.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM outbox_events WHERE status <> 'delivered')
+                + (SELECT count(*) FROM inbox_events WHERE status NOT IN ('processed', 'failed')) AS n`,
+        );
+        return Number(open.n) === 0;
+      },
+      { what: 'writes, events and confirmations processed' },
+    );
+  };
+  const move = async (id: string, status: string, fields: Record<string, unknown> = {}) => {
+    harness.fake.uiUpdateItem(TYPE, Number(itemOf(id)!.id), { stageId: STAGES[status], ...fields }, { userId: 17 });
+    await settled();
+  };
+  const statusOf = async (id: string) => ((await admin().get(`/${id}`)).body as DeliveryBody).status;
+  const historyOf = async (id: string) => ((await admin().get(`/${id}`)).body as DeliveryBody).history!;
+  const confirmationsOf = (id: string) =>
+    onec.received.filter(
+      (push) =>
+        push.status === 200 &&
+        !push.duplicate &&
+        (push.body as { data?: { deliveryId?: string } }).data?.deliveryId === id,
+    );
+  const create = async (n: number) => {
+    const answer = await onecSide().post('', shipment(n));
+    expect(answer.status).toBe(201);
+    await settled();
+    return (answer.body as DeliveryBody).id;
+  };
+
+  beforeAll(async () => {
+    onec = await FakeOnecHttpService.start({ login: 'middleware', password: 'hs-password' });
+    harness = await startMasterDataHarness({
+      mapping: MAPPING,
+      smartProcesses: [{ entityTypeId: TYPE, categories: [{ id: CATEGORY }] }],
+      outgoingEvents: ['ONCRMDYNAMICITEMUPDATE'],
+      env: {
+        ONEC_HTTP_BASE_URL: onec.url,
+        ONEC_HTTP_LOGIN: 'middleware',
+        ONEC_HTTP_PASSWORD: 'hs-password',
+        BITRIX24_RECONCILE_INTERVAL_MS: '0',
+        EVENTS_RELAY_POLL_INTERVAL_MS: '100',
+      },
+    });
+    // The whole pipeline, in order: seeded stages replace the portal's defaults.
+    harness.fake.seed({
+      stages: Object.entries(STAGES).map(([status, statusId], index) => ({
+        entityId: `DYNAMIC_${TYPE}_STAGE_${CATEGORY}`,
+        statusId,
+        name: status,
+        sort: (index + 1) * 10,
+        semantics: ['delivered', 'partially_delivered', 'closed'].includes(status)
+          ? ('S' as const)
+          : ['failed', 'cancelled'].includes(status)
+            ? ('F' as const)
+            : null,
+      })),
+    });
+    await seedMasterData(harness);
+    await settled();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await onec?.stop();
+  });
+
+  it('shows a new delivery as one item, assigned to the courier’s portal user, at our stage', async () => {
+    const id = await create(21);
+    expect(harness.fake.items(TYPE).filter((item) => item.xmlId === id)).toHaveLength(1);
+    expect(itemOf(id)).toMatchObject({
+      title: 'УТ-21: Москва, ул. Ленина, 1, кв. 5',
+      stageId: STAGES.assigned,
+      assignedById: 17,
+      ufCrm5_Cod: '116.99',
+    });
+    expect(Number(itemOf(id)!.opportunity)).toBe(216.99);
+  });
+
+  it('takes the courier’s stage moves through to delivered, confirms to 1C once, however often the webhook comes', async () => {
+    const id = await create(22);
+    await move(id, 'accepted');
+    await move(id, 'in_transit');
+    expect(await statusOf(id)).toBe('in_transit');
+    await move(id, 'delivered', { ufCrm5_Cash: '116.99' });
+    expect(await statusOf(id)).toBe('delivered');
+    const audited = (await historyOf(id)).length;
+
+    // The same webhook delivered twice more (Bitrix24 posts once; a proxy or a replay might not).
+    const last = harness.fake.deliveries[harness.fake.deliveries.length - 1];
+    for (let copy = 0; copy < 2; copy++) {
+      await fetch(last.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: last.body,
+      });
+    }
+    await settled();
+    expect((await historyOf(id)).length).toBe(audited);
+    await waitFor(async () => Promise.resolve(confirmationsOf(id).length === 1), { what: 'the confirmation' });
+    expect(confirmationsOf(id)[0].body).toMatchObject({
+      data: { status: 'delivered', cashCollected: '116.99', deliveredAmount: '216.99' },
+    });
+
+    await onecSide().post(`/${id}/ack`, { documentNumber: 'ПКО-22', documentDate: '2026-12-05' });
+    await settled();
+    expect(itemOf(id)!.stageId).toBe(STAGES.closed);
+    expect(confirmationsOf(id)).toHaveLength(1);
+  });
+
+  it('puts an illegal stage move back and records why', async () => {
+    const id = await create(23);
+    await move(id, 'delivered', { ufCrm5_Cash: '116.99' });
+    expect(await statusOf(id)).toBe('assigned');
+    expect(itemOf(id)!.stageId).toBe(STAGES.assigned);
+    expect((await historyOf(id)).at(-1)).toMatchObject({
+      action: 'portal_change_refused',
+      source: 'bitrix24',
+      details: { reason: 'a assigned delivery cannot become delivered', asked: 'delivered' },
+    });
+    expect(confirmationsOf(id)).toEqual([]);
+
+    // The refused move is a collision; an operator who knows better sets the status, and the board follows.
+    const listed = await harness.call('GET', `/api/v1/admin/collisions?entity=${id}`, { role: 'admin' });
+    const [collision] = (listed.body as { items: { id: string; field: string; proposedBy: string }[] }).items;
+    expect(collision).toMatchObject({ field: 'status', proposedBy: 'bitrix24' });
+    const resolve = (decision: string, value?: unknown) =>
+      harness.call('POST', `/api/v1/admin/collisions/${collision.id}/resolve`, {
+        role: 'admin',
+        body: { decision, value, comment: 'the courier did set out' },
+        idempotencyKey: `${collision.id}-${decision}`,
+      });
+    expect((await resolve('accept_1c')).status).toBe(409);
+    expect((await resolve('edit', { status: 'accepted' })).status).toBe(200);
+    await settled();
+    expect(await statusOf(id)).toBe('accepted');
+    expect(itemOf(id)!.stageId).toBe(STAGES.accepted);
+  });
+
+  it('takes cash that does not match as reported, and records the deviation', async () => {
+    const id = await create(24);
+    await move(id, 'accepted');
+    await move(id, 'in_transit');
+    await move(id, 'delivered', { ufCrm5_Cash: '100' });
+    const delivery = (await admin().get(`/${id}`)).body as DeliveryBody;
+    expect(delivery.outcome).toMatchObject({ status: 'delivered', cashCollected: '100.00' });
+    expect(delivery.history!.at(-1)).toMatchObject({
+      to: 'delivered',
+      source: 'bitrix24',
+      details: { deviation: { cashExpected: '116.99', cashReported: '100.00' } },
+    });
+  });
+
+  it('moves the item when 1C cancels the delivery', async () => {
+    const id = await create(25);
+    await onecSide().post(`/${id}/cancel`);
+    await settled();
+    expect(itemOf(id)!.stageId).toBe(STAGES.cancelled);
+  });
+});
