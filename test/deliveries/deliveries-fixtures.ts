@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { MasterDataHarness } from '../master-data/master-data-harness';
+import { FakeOnecHttpService } from '@app/testing';
+import { type MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
 
 export const guid = (n: number) => `5d1c7a00-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 export const UNIT = '796';
@@ -121,4 +122,26 @@ export function deliveriesAs(harness: () => MasterDataHarness, role: '1c' | 'adm
       harness().call('PUT', `/api/v1/deliveries${path}`, { role, courierId, body, idempotencyKey: key }),
     get: (path: string) => harness().call('GET', `/api/v1/deliveries${path}`, { role, courierId }),
   };
+}
+
+/**
+ * The apps with seeded master data, pushing to a fake 1C HTTP service; the relay polls often so pushes arrive fast,
+ * and re-sends wait for the test (it runs the job itself, against times it sets).
+ */
+export async function startWithFakeOnec(
+  env: Record<string, string> = {},
+): Promise<{ harness: MasterDataHarness; onec: FakeOnecHttpService }> {
+  const onec = await FakeOnecHttpService.start({ login: 'middleware', password: 'hs-password' });
+  const harness = await startMasterDataHarness({
+    env: {
+      ONEC_HTTP_BASE_URL: onec.url,
+      ONEC_HTTP_LOGIN: 'middleware',
+      ONEC_HTTP_PASSWORD: 'hs-password',
+      EVENTS_RELAY_POLL_INTERVAL_MS: '100',
+      DELIVERIES_RESEND_CHECK_MINUTES: '0',
+      ...env,
+    },
+  });
+  await seedMasterData(harness);
+  return { harness, onec };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveriesConfirmationResendJob } from '@app/deliveries';
-import { FakeOnecHttpService, waitFor } from '@app/testing';
-import { MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
+import { type FakeOnecHttpService, waitFor } from '@app/testing';
+import type { MasterDataHarness } from '../master-data/master-data-harness';
 import {
   COURIER_A,
   COURIER_B,
@@ -10,8 +10,8 @@ import {
   GONE,
   guid,
   type Problem,
-  seedMasterData,
   shipment,
+  startWithFakeOnec,
   WATER,
   CLOSED_SHOP,
 } from './deliveries-fixtures';
@@ -46,20 +46,10 @@ describe('deliveries over REST: 1C creates, the courier reports, 1C is told and 
   };
 
   beforeAll(async () => {
-    onec = await FakeOnecHttpService.start({ login: 'middleware', password: 'hs-password' });
-    harness = await startMasterDataHarness({
-      env: {
-        ONEC_HTTP_BASE_URL: onec.url,
-        ONEC_HTTP_LOGIN: 'middleware',
-        ONEC_HTTP_PASSWORD: 'hs-password',
-        EVENTS_RELAY_POLL_INTERVAL_MS: '100',
-        // The resend job is run by the test itself, against times it sets.
-        DELIVERIES_RESEND_CHECK_MINUTES: '0',
-        DELIVERIES_CONFIRMATION_RESEND_MINUTES: '1',
-        DELIVERIES_ACK_OVERDUE_MINUTES: '5',
-      },
-    });
-    await seedMasterData(harness);
+    ({ harness, onec } = await startWithFakeOnec({
+      DELIVERIES_CONFIRMATION_RESEND_MINUTES: '1',
+      DELIVERIES_ACK_OVERDUE_MINUTES: '5',
+    }));
   });
   afterAll(async () => {
     await harness?.close();

@@ -145,6 +145,17 @@ const DELIVERY = {
   totals: { total: '1.00', cashOnDelivery: '0' },
 };
 
+/** A trip 1C could send: one stop, one order. */
+const TRIP = {
+  onecId: UUID,
+  number: 'ЗП-1',
+  date: '2026-12-05',
+  courierId: UUID,
+  warehouseId: UUID,
+  routePoints: [{ key: 'p1', address: 'Москва' }],
+  orders: [{ routePointKey: 'p1', delivery: DELIVERY }],
+};
+
 /** The deliveries' doors: bodies, ids and list parameters that must be refused before anything is stored. */
 function deliveryCases(): HostileCase[] {
   const post = (
@@ -207,10 +218,35 @@ function deliveryCases(): HostileCase[] {
       JSON.stringify({ documentNumber: 'ПКО-1', documentDate: '2026-12-05' }),
     ],
   ];
+  const trip = (patch: Record<string, unknown>) => JSON.stringify({ ...TRIP, ...patch });
+  const order = TRIP.orders[0];
+  const tripBodies: [string, string, string?][] = [
+    ['not JSON', '{"onecId":'],
+    ['a status only the middleware sets', trip({ status: 'closed' }), 'status'],
+    ['201 orders', trip({ orders: Array.from({ length: 201 }, () => order) }), 'orders'],
+    ['a NUL in a stop key', trip({ routePoints: [{ key: 'p\u0000', address: 'A' }] }), 'routePoints.0.key'],
+    [
+      "an order's quantity as a JSON number",
+      trip({ orders: [{ ...order, delivery: { ...DELIVERY, items: [{ ...line, quantity: 1 }] } }] }),
+      'orders.0.delivery.items.0.quantity',
+    ],
+    ['a planned start without an offset', trip({ plannedStart: '2026-12-05T09:00:00' }), 'plannedStart'],
+  ];
   return [
     ...bodies.map(([name, body, names]) =>
       post('POST /api/v1/deliveries', '/api/v1/deliveries', '1c', name, body, 400, names),
     ),
+    ...tripBodies.map(([name, body, names]) =>
+      post('POST /api/v1/delivery-trips', '/api/v1/delivery-trips', '1c', name, body, 400, names),
+    ),
+    ...ids.map(([name, id, status]) => ({
+      route: 'GET /api/v1/delivery-trips/{id}',
+      name: name.replace('no delivery', 'no trip'),
+      as: '1c' as const,
+      path: `/api/v1/delivery-trips/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
     ...byId.flatMap(([route, pathOf, as, body]) =>
       ids.map(([name, id, status]) =>
         post(route, pathOf(id), as, name, body, status, status === 400 ? 'id' : undefined),
@@ -386,6 +422,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       'md_feed_cursors',
       'md_reconcile_runs',
       'deliveries',
+      'delivery_trips',
       'audit_trail',
       'collisions',
     ];

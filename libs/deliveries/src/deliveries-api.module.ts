@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesModule } from './deliveries.module';
 import { DeliveriesController } from './http/deliveries.controller';
+import { TripsController } from './http/trips.controller';
 
 /** The deliveries' HTTP API, in the API app only. */
 @Module({
   imports: [DeliveriesModule],
-  controllers: [DeliveriesController],
+  controllers: [DeliveriesController, TripsController],
 })
 export class DeliveriesApiModule {}

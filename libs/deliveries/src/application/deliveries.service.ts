@@ -32,7 +32,8 @@ import {
 import { DeliveryBoard } from './ports/delivery-board.port';
 import { DeliveryConfirmations } from './ports/delivery-confirmations.port';
 import { type DeliveryListQuery, DeliveryStore } from './ports/delivery-store.port';
-import { type DeliveryReference, ReferenceCheck } from './ports/reference-check.port';
+import { type DeliveryReference, ReferenceCheck, unusableMessage } from './ports/reference-check.port';
+import { TripTracker } from './trip-tracker';
 
 /** A status change as a courier (or an admin on its behalf) reports it. */
 export interface StatusChange {
@@ -66,6 +67,11 @@ interface Who {
   /** The token's subject, or the portal item for a change made in Bitrix24. */
   readonly subject: string;
 }
+
+/** What placing an order of a trip did to its delivery. */
+export type PlacedDelivery =
+  | { readonly delivery: Delivery; readonly change: 'created' | 'updated' | 'unchanged' }
+  | { readonly delivery: Delivery; readonly change: 'collision'; readonly collisionId: string };
 
 export interface Acknowledgement {
   readonly documentNumber: string;
@@ -114,6 +120,7 @@ export class DeliveriesService {
     private readonly audit: AuditTrail,
     private readonly collisions: CollisionStore,
     private readonly unitOfWork: UnitOfWork,
+    private readonly tripTracker: TripTracker,
   ) {}
 
   /**
@@ -123,33 +130,58 @@ export class DeliveriesService {
   async create(sent: DeliveryContent, principal: Principal): Promise<{ delivery: Delivery; created: boolean }> {
     const content = canonicalContent(sent);
     await this.validate(content);
-    return this.unitOfWork.run(async () => {
-      const existing = await this.store.byDocument(content.document.onecId);
-      if (existing) {
-        return this.sameDocument(existing, content);
-      }
-      const now = new Date();
-      const delivery: Delivery = {
-        ...content,
-        id: randomUUID(),
-        status: initialStatus(content),
-        outcome: null,
-        onecAcknowledgement: null,
-        confirmationSentAt: null,
-        confirmationsSent: 0,
-        tripId: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      if ((await this.store.insert(delivery)) === 'document_taken') {
-        // A concurrent create of the same document won; its row is committed by now.
-        return this.sameDocument((await this.store.byDocument(content.document.onecId))!, content);
-      }
-      await this.record(delivery, 'created', this.who(principal), null);
-      await this.board.show(delivery);
-      return { delivery, created: true };
-    });
+    return this.unitOfWork.run(() => this.createValidated(content, principal));
+  }
+
+  private async createValidated(
+    content: DeliveryContent,
+    principal: Principal,
+  ): Promise<{ delivery: Delivery; created: boolean }> {
+    const existing = await this.store.byDocument(content.document.onecId);
+    if (existing) {
+      return this.sameDocument(existing, content);
+    }
+    const now = new Date();
+    const delivery: Delivery = {
+      ...content,
+      id: randomUUID(),
+      status: initialStatus(content),
+      outcome: null,
+      onecAcknowledgement: null,
+      confirmationSentAt: null,
+      confirmationsSent: 0,
+      tripId: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if ((await this.store.insert(delivery)) === 'document_taken') {
+      // A concurrent create of the same document won; its row is committed by now.
+      return this.sameDocument((await this.store.byDocument(content.document.onecId))!, content);
+    }
+    await this.record(delivery, 'created', this.who(principal), null);
+    await this.board.show(delivery);
+    return { delivery, created: true };
+  }
+
+  /**
+   * An order of a trip 1C sends: its delivery created, or changed as `update` changes it (a collision once
+   * dispatched). The content is canonical and checked already (`problems`), in the trip's transaction.
+   */
+  async placeForTrip(content: DeliveryContent, principal: Principal): Promise<PlacedDelivery> {
+    const existing = await this.store.byDocument(content.document.onecId);
+    if (!existing) {
+      const { delivery, created } = await this.createValidated(content, principal);
+      return { delivery, change: created ? 'created' : 'unchanged' };
+    }
+    const current = (await this.store.byId(existing.id, { lock: true }))!;
+    if (sameContent(current, content)) {
+      return { delivery: current, change: 'unchanged' };
+    }
+    const result = await this.updateValidated(current, content, principal);
+    return 'collision' in result
+      ? { delivery: current, change: 'collision', collisionId: result.collision.id }
+      : { delivery: result.delivery, change: 'updated' };
   }
 
   /**
@@ -170,24 +202,32 @@ export class DeliveriesService {
           { path: 'document.onecId', message: `delivery ${id} is for 1C document ${current.document.onecId}` },
         ]);
       }
-      if (sameContent(current, content)) {
-        return { delivery: current };
-      }
-      if (isDispatched(current.status)) {
-        return {
-          collision: await this.raise(current, 'content', contentSnapshot(content), '1c', contentSnapshot(current)),
-        };
-      }
-      if (current.status === 'accepted' && content.courierId !== current.courierId) {
-        throw DeliveryErrors.illegalTransition(current.status, 'its courier accepted it; cancel it and send it anew');
-      }
-      const status = current.status === 'new' ? initialStatus(content) : current.status;
-      const next: Delivery = { ...current, ...content, status, version: current.version + 1, updatedAt: new Date() };
-      await this.store.update(next);
-      await this.record(next, 'updated', this.who(principal), current);
-      await this.board.show(next);
-      return { delivery: next };
+      return this.updateValidated(current, content, principal);
     });
+  }
+
+  private async updateValidated(
+    current: Delivery,
+    content: DeliveryContent,
+    principal: Principal,
+  ): Promise<{ readonly delivery: Delivery } | { readonly collision: Collision }> {
+    if (sameContent(current, content)) {
+      return { delivery: current };
+    }
+    if (isDispatched(current.status)) {
+      return {
+        collision: await this.raise(current, 'content', contentSnapshot(content), '1c', contentSnapshot(current)),
+      };
+    }
+    if (current.status === 'accepted' && content.courierId !== current.courierId) {
+      throw DeliveryErrors.illegalTransition(current.status, 'its courier accepted it; cancel it and send it anew');
+    }
+    const status = current.status === 'new' ? initialStatus(content) : current.status;
+    const next: Delivery = { ...current, ...content, status, version: current.version + 1, updatedAt: new Date() };
+    await this.store.update(next);
+    await this.record(next, 'updated', this.who(principal), current);
+    await this.board.show(next);
+    return { delivery: next };
   }
 
   /**
@@ -498,6 +538,9 @@ export class DeliveriesService {
     if (confirming) {
       await this.confirmations.outcomeReported(next);
     }
+    if (next.tripId !== null) {
+      await this.tripTracker.follow(next.tripId, current);
+    }
     return next;
   }
 
@@ -568,6 +611,14 @@ export class DeliveriesService {
 
   /** The shipment's arithmetic and every master-data reference, all broken rules at once. */
   private async validate(content: DeliveryContent): Promise<void> {
+    const errors = await this.problems(content);
+    if (errors.length > 0) {
+      throw DeliveryErrors.invalid(errors);
+    }
+  }
+
+  /** Every rule a delivery's content breaks (paths within the content), none when it may be stored. */
+  async problems(content: DeliveryContent): Promise<FieldError[]> {
     const errors = fieldErrors(checkShipment(content.items, content));
     const references: DeliveryReference[] = [
       { kind: 'counterparties', onecId: content.counterpartyId, path: 'counterpartyId' },
@@ -582,14 +633,9 @@ export class DeliveriesService {
       })),
     ];
     for (const reference of await this.references.unusable(references)) {
-      errors.push({
-        path: reference.path,
-        message: `no ${reference.kind} ${reference.onecId} in use in master data (unknown or marked deleted)`,
-      });
+      errors.push({ path: reference.path, message: unusableMessage(reference) });
     }
-    if (errors.length > 0) {
-      throw DeliveryErrors.invalid(errors);
-    }
+    return errors;
   }
 
   private who(principal: Principal): Who {

@@ -38,7 +38,17 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
 /** One broken rule: the field it is about (a dotted path into the request, `items.0.quantity`) and why. */
 export interface Violation {
   readonly path: string;
-  readonly code: 'INVALID_DECIMAL' | 'AMOUNT_MISMATCH' | 'TOTAL_MISMATCH' | 'OUT_OF_RANGE' | 'OUTCOME_MISMATCH';
+  readonly code:
+    | 'INVALID_DECIMAL'
+    | 'AMOUNT_MISMATCH'
+    | 'TOTAL_MISMATCH'
+    | 'OUT_OF_RANGE'
+    | 'OUTCOME_MISMATCH'
+    // A trip's shape (trip.ts).
+    | 'DUPLICATE'
+    | 'UNKNOWN_STOP'
+    | 'BEFORE_START'
+    | 'NOT_THE_TRIP_COURIER';
   readonly reason: string;
 }
 

@@ -29,4 +29,15 @@ export const DeliveryErrors = {
     new AppError('DELIVERY_DOCUMENT_EXISTS', 'conflict', 'This 1C document already has a delivery', {
       detail: `Delivery ${id} holds this document with other content: change it with PUT /api/v1/deliveries/${id}.`,
     }),
+  tripNotFound: (id: string) =>
+    new AppError('DELIVERY_TRIP_NOT_FOUND', 'not_found', 'Not found', { detail: `No trip ${id}.` }),
+  invalidTrip: (errors: readonly FieldError[]) =>
+    new AppError('DELIVERY_TRIP_INVALID', 'unprocessable', 'The trip does not hold together', {
+      detail: rules(errors),
+      errors,
+    }),
+  tripClosed: (id: string) =>
+    new AppError('DELIVERY_TRIP_CLOSED', 'conflict', 'The trip is closed', {
+      detail: `Trip ${id} is closed: every delivery of it has ended and 1C has its confirmation. Send a new trip.`,
+    }),
 };

@@ -3,9 +3,12 @@ import { ONEC_DESTINATION } from '@app/onec';
 import { Injectable } from '@nestjs/common';
 import { DeliveryConfirmations } from '../application/ports/delivery-confirmations.port';
 import type { Delivery } from '../domain/delivery';
+import type { Trip, TripFlags } from '../domain/trip';
 
 export const DELIVERY_EXECUTION_CONFIRMED = 'mastermobile.delivery.execution_confirmed.v1';
 export const DELIVERY_COLLISION_RESOLVED = 'mastermobile.delivery.collision_resolved.v1';
+export const DELIVERY_TRIP_DISPATCHED = 'mastermobile.delivery_trip.dispatched.v1';
+export const DELIVERY_TRIP_CONFIRMED = 'mastermobile.delivery_trip.confirmed.v1';
 
 /**
  * The execution confirmation goes to 1C through the outbox's `onec` destination: pushed to 1C's HTTP service where
@@ -64,6 +67,26 @@ export class OutboxDeliveryConfirmations extends DeliveryConfirmations {
       subject: `delivery:${delivery.id}`,
       entityVersion: delivery.version,
       data: { deliveryId: delivery.id, document: delivery.document, status: delivery.status, ...resolution },
+    });
+  }
+
+  async tripProgressed(trip: Trip, flags: TripFlags): Promise<void> {
+    await this.publisher.publish({
+      destination: ONEC_DESTINATION,
+      type: trip.status === 'closed' ? DELIVERY_TRIP_CONFIRMED : DELIVERY_TRIP_DISPATCHED,
+      subject: `delivery_trip:${trip.id}`,
+      entityVersion: trip.version,
+      data: {
+        tripId: trip.id,
+        onecId: trip.onecId,
+        number: trip.number,
+        date: trip.date,
+        status: trip.status,
+        courierId: trip.courierId,
+        actualStart: trip.actualStart?.toISOString() ?? null,
+        actualEnd: trip.actualEnd?.toISOString() ?? null,
+        ...(trip.status === 'closed' ? { routePoints: flags.points, orders: flags.orders } : {}),
+      },
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { Delivery } from '../../domain/delivery';
+import type { Trip, TripFlags } from '../../domain/trip';
 
 /**
  * Port: the execution confirmation of a delivery's outcome to 1C. Called in the transaction of the outcome, so the
@@ -17,4 +18,10 @@ export abstract class DeliveryConfirmations {
       readonly value: unknown;
     },
   ): Promise<void>;
+
+  /**
+   * A trip moved on: dispatched (its actual start), or closed (its actual end) with 1C's `Доставлено` flags per route
+   * point and per order; a closed trip again when a correction changed a flag.
+   */
+  abstract tripProgressed(trip: Trip, flags: TripFlags): Promise<void>;
 }

@@ -9,3 +9,7 @@ export interface DeliveryReference {
 export abstract class ReferenceCheck {
   abstract unusable(references: readonly DeliveryReference[]): Promise<DeliveryReference[]>;
 }
+
+/** How a reference master data does not hold is named in a 422. */
+export const unusableMessage = (reference: DeliveryReference): string =>
+  `no ${reference.kind} ${reference.onecId} in use in master data (unknown or marked deleted)`;

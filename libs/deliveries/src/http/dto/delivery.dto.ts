@@ -47,6 +47,8 @@ export class DeliveryDto {
   @ApiProperty({ type: DeliveryTotalsDto }) totals!: DeliveryTotalsDto;
   @ApiProperty({ nullable: true, type: DeliveryOutcomeDto }) outcome!: DeliveryOutcomeDto | null;
   @ApiProperty({ nullable: true, type: OnecAcknowledgementDto }) onecAcknowledgement!: OnecAcknowledgementDto | null;
+  @ApiProperty({ nullable: true, type: 'string', format: 'uuid', description: 'The courier’s run that carries it.' })
+  tripId!: string | null;
   @ApiProperty({ type: 'integer', description: 'Counts the changes of the delivery.' }) version!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -99,6 +101,7 @@ export function toDeliveryDto(delivery: Delivery): DeliveryDto {
       ? { ...delivery.outcome, delivered: delivery.outcome.delivered.map((line) => ({ ...line })) }
       : null,
     onecAcknowledgement: delivery.onecAcknowledgement,
+    tripId: delivery.tripId,
     version: delivery.version,
     createdAt: delivery.createdAt.toISOString(),
     updatedAt: delivery.updatedAt.toISOString(),
