@@ -1,42 +1,16 @@
 import { FakeOnecHttpService, waitFor } from '@app/testing';
-import { MASTER_DATA_MAPPING, MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
-import { deliveriesAs, type DeliveryBody, seedMasterData, shipment } from './deliveries-fixtures';
-
-const TYPE = 1036;
-const CATEGORY = 12;
-const stage = (code: string) => `DT${TYPE}_${CATEGORY}:${code}`;
-/** Our statuses as the courier's pipeline in the portal. */
-const STAGES: Record<string, string> = {
-  new: stage('NEW'),
-  assigned: stage('ASSIGNED'),
-  accepted: stage('ACCEPTED'),
-  in_transit: stage('TRANSIT'),
-  delivered: stage('SUCCESS'),
-  partially_delivered: stage('PARTIAL'),
-  failed: stage('FAIL'),
-  cancelled: stage('CANCELLED'),
-  closed: stage('CLOSED'),
-};
-const MAPPING = {
-  entities: {
-    ...MASTER_DATA_MAPPING.entities,
-    delivery: {
-      entityTypeId: TYPE,
-      categoryId: CATEGORY,
-      fields: {
-        title: 'title',
-        address: 'ufCrm5_Address',
-        amount: 'opportunity',
-        cashOnDelivery: 'ufCrm5_Cod',
-        responsible: 'assignedById',
-        onecDocument: 'ufCrm5_OnecDocument',
-        cashCollected: 'ufCrm5_Cash',
-        failureReason: 'ufCrm5_FailureReason',
-      },
-      stages: STAGES,
-    },
-  },
-};
+import { type MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
+import {
+  BOARD_CATEGORY,
+  BOARD_MAPPING,
+  BOARD_TYPE,
+  deliveriesAs,
+  type DeliveryBody,
+  seedBoardStages,
+  seedMasterData,
+  shipment,
+  STAGES,
+} from './deliveries-fixtures';
 
 interface Item {
   id: number;
@@ -55,7 +29,7 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
   const onecSide = () => deliveriesAs(() => harness, '1c');
   const admin = () => deliveriesAs(() => harness, 'admin');
 
-  const itemOf = (id: string) => harness.fake.items(TYPE).find((item) => item.xmlId === id) as Item | undefined;
+  const itemOf = (id: string) => harness.fake.items(BOARD_TYPE).find((item) => item.xmlId === id) as Item | undefined;
   const settled = async () => {
     await harness.fake.settleDeliveries();
     await waitFor(
@@ -70,7 +44,12 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
     );
   };
   const move = async (id: string, status: string, fields: Record<string, unknown> = {}) => {
-    harness.fake.uiUpdateItem(TYPE, Number(itemOf(id)!.id), { stageId: STAGES[status], ...fields }, { userId: 17 });
+    harness.fake.uiUpdateItem(
+      BOARD_TYPE,
+      Number(itemOf(id)!.id),
+      { stageId: STAGES[status], ...fields },
+      { userId: 17 },
+    );
     await settled();
   };
   const statusOf = async (id: string) => ((await admin().get(`/${id}`)).body as DeliveryBody).status;
@@ -92,8 +71,8 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
   beforeAll(async () => {
     onec = await FakeOnecHttpService.start({ login: 'middleware', password: 'hs-password' });
     harness = await startMasterDataHarness({
-      mapping: MAPPING,
-      smartProcesses: [{ entityTypeId: TYPE, categories: [{ id: CATEGORY }] }],
+      mapping: BOARD_MAPPING,
+      smartProcesses: [{ entityTypeId: BOARD_TYPE, categories: [{ id: BOARD_CATEGORY }] }],
       outgoingEvents: ['ONCRMDYNAMICITEMUPDATE'],
       env: {
         ONEC_HTTP_BASE_URL: onec.url,
@@ -104,19 +83,7 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
       },
     });
     // The whole pipeline, in order: seeded stages replace the portal's defaults.
-    harness.fake.seed({
-      stages: Object.entries(STAGES).map(([status, statusId], index) => ({
-        entityId: `DYNAMIC_${TYPE}_STAGE_${CATEGORY}`,
-        statusId,
-        name: status,
-        sort: (index + 1) * 10,
-        semantics: ['delivered', 'partially_delivered', 'closed'].includes(status)
-          ? ('S' as const)
-          : ['failed', 'cancelled'].includes(status)
-            ? ('F' as const)
-            : null,
-      })),
-    });
+    seedBoardStages(harness);
     await seedMasterData(harness);
     await settled();
   });
@@ -127,7 +94,7 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
 
   it('shows a new delivery as one item, assigned to the courier’s portal user, at our stage', async () => {
     const id = await create(21);
-    expect(harness.fake.items(TYPE).filter((item) => item.xmlId === id)).toHaveLength(1);
+    expect(harness.fake.items(BOARD_TYPE).filter((item) => item.xmlId === id)).toHaveLength(1);
     expect(itemOf(id)).toMatchObject({
       title: 'УТ-21: Москва, ул. Ленина, 1, кв. 5',
       stageId: STAGES.assigned,
