@@ -102,6 +102,27 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
       ufCrm5_Cod: '116.99',
     });
     expect(Number(itemOf(id)!.opportunity)).toBe(216.99);
+    const rows = () =>
+      harness.fake
+        .productRows(BOARD_TYPE, Number(itemOf(id)!.id))
+        .map((row) => [row.productName, row.price, row.quantity, row.taxRate, row.taxIncluded, row.measureCode]);
+    expect(rows()).toEqual([
+      ['Вода', 49.9, 2, 22, 'Y', 796],
+      ['Сок, 1 л', 312.5, 0.375, 10, 'Y', 796],
+    ]);
+
+    // 1C's change before dispatch rewrites the rows; the courier's status moves leave them.
+    const water = shipment(21).items[0];
+    const changed = await onecSide().put(
+      `/${id}`,
+      shipment(21, { items: [water], totals: { total: '99.80', cashOnDelivery: '0' } }),
+    );
+    expect(changed.status).toBe(200);
+    await settled();
+    expect(rows()).toEqual([['Вода', 49.9, 2, 22, 'Y', 796]]);
+    await move(id, 'accepted');
+    expect(itemOf(id)!.stageId).toBe(STAGES.accepted);
+    expect(rows()).toEqual([['Вода', 49.9, 2, 22, 'Y', 796]]);
   });
 
   it('takes the courier’s stage moves through to delivered, confirms to 1C once, however often the webhook comes', async () => {

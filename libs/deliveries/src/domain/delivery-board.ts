@@ -26,3 +26,39 @@ export function boardFieldsOf(delivery: Delivery, courierPortalUser: string | nu
     failureReason: delivery.outcome?.failureReason ?? null,
   };
 }
+
+/** One line of the item in our terms (the connector's product row): decimals as strings, VAT included. */
+export interface BoardRow {
+  readonly productName: string;
+  readonly price: string;
+  readonly quantity: string;
+  /** Percent; null for «Без НДС». */
+  readonly taxRate: string | null;
+  readonly taxIncluded: true;
+  readonly measureCode?: string;
+}
+
+/**
+ * The shipment's lines as the item's product rows. 1C's prices include VAT, so an included rate (`22/122`) is the
+ * rate itself (`22`); «Без НДС» has none. A product master data cannot name is shown by its 1C id.
+ */
+export function boardRowsOf(
+  delivery: Pick<Delivery, 'items'>,
+  labels: ReadonlyMap<string, { readonly name: string; readonly unitCode: string | null }>,
+): BoardRow[] {
+  return delivery.items.map((item) => {
+    const onecId = item.characteristicId === null ? item.productId : `${item.productId}#${item.characteristicId}`;
+    const own = labels.get(onecId);
+    const product = labels.get(item.productId);
+    // A variant names its characteristic; its unit is its product's where 1C sent none of its own.
+    const measureCode = own?.unitCode ?? product?.unitCode;
+    return {
+      productName: own?.name ?? product?.name ?? onecId,
+      price: item.price,
+      quantity: item.quantity,
+      taxRate: item.vatRate === 'without' ? null : item.vatRate.split('/')[0],
+      taxIncluded: true,
+      ...(measureCode ? { measureCode } : {}),
+    };
+  });
+}

@@ -4,11 +4,12 @@ import { MasterDataReferences } from '@app/master-data';
 import { Injectable } from '@nestjs/common';
 import { DeliveryBoard } from '../application/ports/delivery-board.port';
 import type { Delivery } from '../domain/delivery';
-import { boardFieldsOf, DELIVERY_BOARD_KIND } from '../domain/delivery-board';
+import { boardFieldsOf, boardRowsOf, DELIVERY_BOARD_KIND } from '../domain/delivery-board';
 
 /**
  * The board is a smart-process item per delivery, written by the connector from an upsert request in our outbox: our
- * id as its external id (never doubled), our status as its stage (our stage wins over whatever the portal shows).
+ * id as its external id (never doubled), our status as its stage (our stage wins over whatever the portal shows), the
+ * shipment's lines as its product rows.
  */
 @Injectable()
 export class Bitrix24DeliveryBoard extends DeliveryBoard {
@@ -19,14 +20,24 @@ export class Bitrix24DeliveryBoard extends DeliveryBoard {
     super();
   }
 
-  async show(delivery: Delivery): Promise<void> {
+  async show(delivery: Delivery, options: { readonly lines?: boolean } = {}): Promise<void> {
     const courier = delivery.courierId === null ? null : await this.masterData.portalUserOf(delivery.courierId);
+    const labels = options.lines
+      ? await this.masterData.productLabels(
+          delivery.items.flatMap((item) =>
+            item.characteristicId === null
+              ? [item.productId]
+              : [`${item.productId}#${item.characteristicId}`, item.productId],
+          ),
+        )
+      : undefined;
     await this.publisher.publish(
       bitrix24UpsertEvent({
         kind: DELIVERY_BOARD_KIND,
         externalId: delivery.id,
         fields: boardFieldsOf(delivery, courier),
         status: delivery.status,
+        ...(labels ? { productRows: boardRowsOf(delivery, labels) } : {}),
       }),
     );
   }

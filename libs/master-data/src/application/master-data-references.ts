@@ -39,4 +39,30 @@ export class MasterDataReferences {
     }
     return (row.data as { bitrixUserId: string | null }).bitrixUserId ?? row.bitrixId;
   }
+
+  /**
+   * How documents show their products: the mirror's name (a variant's own, which names its characteristic) and the
+   * unit's OKEI code; a product the mirror does not hold is left out.
+   */
+  async productLabels(onecIds: readonly string[]): Promise<Map<string, { name: string; unitCode: string | null }>> {
+    const labels = new Map<string, { name: string; unitCode: string | null }>();
+    const unitCodes = new Map<string, string | null>();
+    for (const onecId of new Set(onecIds)) {
+      const row = await this.store.get('products', onecId);
+      if (!row || row.onecId !== onecId) {
+        continue;
+      }
+      const { name, unitId } = row.data as { name: string; unitId: string | null };
+      if (unitId !== null && !unitCodes.has(unitId)) {
+        const unit = await this.store.get('units', unitId);
+        // Without a unit catalogue 1C's unit id is the OKEI code itself.
+        unitCodes.set(
+          unitId,
+          unit ? ((unit.data as { code: string | null }).code ?? null) : /^\d{1,4}$/.test(unitId) ? unitId : null,
+        );
+      }
+      labels.set(onecId, { name, unitCode: unitId === null ? null : (unitCodes.get(unitId) ?? null) });
+    }
+    return labels;
+  }
 }

@@ -11,12 +11,14 @@ const mapping = validateMapping(
         multiFields: { phones: 'PHONE', emails: { type: 'EMAIL', valueType: 'WORK' } },
       },
       product: { iblockId: 23, fields: { name: 'name', price: 'purchasingPrice', active: 'active' } },
+      delivery: { entityTypeId: 1036, fields: { title: 'title' }, stages: { new: 'DT1036_12:NEW' } },
     },
   },
   TEST_ENTITY_KINDS,
 );
 const company = new EntityCodec(mapping.entities.company as CrmItemMapping, 'mastermobile');
 const product = new EntityCodec(mapping.entities.product as ProductMapping, 'mastermobile');
+const delivery = new EntityCodec(mapping.entities.delivery as CrmItemMapping, 'mastermobile');
 
 const request = (fields: Record<string, unknown>) => ({ kind: 'company', externalId: 'c-1', fields });
 
@@ -135,5 +137,45 @@ describe('EntityCodec multi-fields', () => {
     expect(company.externalIdOf({ id: 7, originatorId: 'erp', originId: 'x' })).toBeUndefined();
     expect(company.externalIdOf({ id: 7, originatorId: 'mastermobile', originId: 'c-1' })).toBe('c-1');
     expect(company.externalIdOf({ id: 7, originId: 'c-1' })).toBe('c-1');
+  });
+});
+
+describe('EntityCodec product rows', () => {
+  const rows = [
+    { productName: 'Вода', price: '49.90', quantity: '2.000', taxRate: '22', taxIncluded: true, measureCode: '796' },
+    { productName: 'Услуга', price: '100.00', quantity: '1.000', taxRate: null, taxIncluded: true },
+  ];
+
+  it('replaces a smart-process item’s rows under its hex owner type, decimals as the strings we hold', () => {
+    expect(delivery.productRows('41', rows)).toEqual({
+      method: 'crm.item.productrow.set',
+      params: {
+        ownerType: 'T40c',
+        ownerId: '41',
+        productRows: [
+          {
+            productName: 'Вода',
+            price: '49.90',
+            quantity: '2.000',
+            taxRate: '22',
+            taxIncluded: 'Y',
+            measureCode: '796',
+          },
+          { productName: 'Услуга', price: '100.00', quantity: '1.000', taxRate: '', taxIncluded: 'Y' },
+        ],
+      },
+    });
+  });
+
+  it('refuses rows for an entity without them before anything is sent', () => {
+    expect(() => company.fields({ ...request({ name: 'LLC' }), productRows: rows }, true)).toThrow(
+      'company entities carry no product rows',
+    );
+    expect(() => product.fields({ kind: 'product', externalId: 'p', fields: {}, productRows: [] }, true)).toThrow(
+      'product entities carry no product rows',
+    );
+    expect(() =>
+      delivery.fields({ kind: 'delivery', externalId: 'd', fields: {}, productRows: rows }, true),
+    ).not.toThrow();
   });
 });

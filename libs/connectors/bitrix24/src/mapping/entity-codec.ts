@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BatchCommand } from '../client/batch-result';
-import type { UpsertRequest } from '../ports/upsert.port';
+import type { UpsertProductRow, UpsertRequest } from '../ports/upsert.port';
 import type { CrmItemMapping, EntityMapping, ProductMapping } from './bitrix24-mapping';
 import {
   changes,
@@ -35,6 +35,9 @@ export class EntityCodec {
    * carrying multi-fields needs `existing`, the entity as the portal holds it now (see {@link needsExisting}).
    */
   fields(request: UpsertRequest, creating: boolean, existing?: RemoteEntity): Record<string, unknown> {
+    if (request.productRows !== undefined && !this.carriesProductRows) {
+      throw new NoProductRowsError(request.kind);
+    }
     const out = this.mapped(request.kind, request.fields, creating ? 'creating' : (existing ?? {}));
     if (this.mapping.representation === 'catalog_product') {
       return { ...out, iblockId: this.mapping.iblockId, xmlId: request.externalId };
@@ -140,6 +143,33 @@ export class EntityCodec {
     return this.mapping.representation === 'catalog_product'
       ? { method: 'catalog.product.update', params: { id: bitrixId, fields } }
       : { method: 'crm.item.update', params: { entityTypeId: this.mapping.entityTypeId, id: bitrixId, fields } };
+  }
+
+  /** Smart-process items (and deals) have lines; companies, contacts and catalog products do not. */
+  get carriesProductRows(): boolean {
+    return this.mapping.representation === 'crm_item' && ![3, 4].includes(this.mapping.entityTypeId);
+  }
+
+  /** Replaces an item's lines (`fields` refused rows for an entity without them before anything was sent). */
+  productRows(bitrixId: string, rows: readonly UpsertProductRow[]): BatchCommand {
+    if (this.mapping.representation !== 'crm_item' || !this.carriesProductRows) {
+      throw new NoProductRowsError(this.mapping.kind);
+    }
+    return {
+      method: 'crm.item.productrow.set',
+      params: {
+        ownerType: `T${this.mapping.entityTypeId.toString(16)}`,
+        ownerId: bitrixId,
+        productRows: rows.map((row) => ({
+          productName: row.productName,
+          price: row.price,
+          quantity: row.quantity,
+          taxRate: row.taxRate ?? '',
+          taxIncluded: row.taxIncluded ? 'Y' : 'N',
+          ...(row.measureCode === undefined ? {} : { measureCode: row.measureCode }),
+        })),
+      },
+    };
   }
 
   /** The entities with these ids, whole (`select *` is the only way to get `fm`); at most a page, 50. */
@@ -321,6 +351,12 @@ export class EntityCodec {
 function multiKeys(multi: MultiFieldMapping, values: unknown): string {
   const list = Array.isArray(values) ? values.filter((one): one is string => typeof one === 'string') : [];
   return JSON.stringify(list.map((one) => valueKey(multi.type, one)).sort());
+}
+
+export class NoProductRowsError extends Error {
+  constructor(readonly kind: string) {
+    super(`${kind} entities carry no product rows in Bitrix24`);
+  }
 }
 
 export class UnmappedStatusError extends Error {

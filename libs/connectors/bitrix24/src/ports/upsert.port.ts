@@ -11,6 +11,23 @@ export interface UpsertRequest {
   readonly fields: Readonly<Record<string, unknown>>;
   /** Our status, mapped to a stage (smart processes only). */
   readonly status?: string;
+  /**
+   * The item's lines (smart processes only): written after the item with `crm.item.productrow.set`, which replaces
+   * every row the item had, so a repeated upsert leaves the same rows. Absent: the rows are left as they are.
+   */
+  readonly productRows?: readonly UpsertProductRow[];
+}
+
+/** One line of an item, decimals as strings (the portal parses them; we never hold them as floats). */
+export interface UpsertProductRow {
+  readonly productName: string;
+  readonly price: string;
+  readonly quantity: string;
+  /** Percent (`22`, `10`, `0`); null without VAT. */
+  readonly taxRate: string | null;
+  readonly taxIncluded: boolean;
+  /** The unit's OKEI code (`796` piece, `166` kilogram); absent: the portal's default. */
+  readonly measureCode?: string;
 }
 
 export interface UpsertResult {

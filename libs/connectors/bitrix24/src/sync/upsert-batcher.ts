@@ -317,6 +317,7 @@ export class UpsertBatcher {
     const writes = new Map<string, WriteOutcome[]>();
     const absent = new Map<string, string[]>();
     const done: Array<() => void> = [];
+    const withRows: Array<{ readonly plan: Planned; readonly bitrixId: string }> = [];
     for (const [name, plan] of byName) {
       const { request, codec } = plan.pending;
       const outcome = results.get(name)!;
@@ -336,6 +337,9 @@ export class UpsertBatcher {
         continue;
       }
       const bitrixId = idOf(entity.id);
+      if (request.productRows !== undefined) {
+        withRows.push({ plan, bitrixId });
+      }
       writes.set(request.kind, [
         ...(writes.get(request.kind) ?? []),
         {
@@ -345,14 +349,19 @@ export class UpsertBatcher {
           contentHash: codec.contentHash(entity),
         },
       ]);
-      done.push(() =>
+      done.push(() => {
+        const rowsFailed = rowFailures.get(plan.pending);
+        if (rowsFailed !== undefined) {
+          plan.pending.reject(asCodedError(rowsFailed));
+          return;
+        }
         plan.pending.resolve({
           kind: request.kind,
           externalId: request.externalId,
           bitrixId,
           created: plan.bitrixId === undefined,
-        }),
-      );
+        });
+      });
     }
     try {
       for (const [kind, outcomes] of writes) {
@@ -369,7 +378,38 @@ export class UpsertBatcher {
       );
       return;
     }
+    const rowFailures = await this.writeProductRows(withRows);
     done.forEach((finish) => finish());
+  }
+
+  /**
+   * The lines of the items just written, in one more batch: the item's id is known only now for a create, and
+   * `crm.item.productrow.set` replaces every row, so the retry of a failed one (item and rows again) is harmless.
+   * Returns the callers whose rows did not land, with why.
+   */
+  private async writeProductRows(
+    written: ReadonlyArray<{ readonly plan: Planned; readonly bitrixId: string }>,
+  ): Promise<Map<Pending, unknown>> {
+    const failures = new Map<Pending, unknown>();
+    if (written.length === 0) {
+      return failures;
+    }
+    const commands = new Map<string, BatchCommand>();
+    written.forEach(({ plan, bitrixId }, index) =>
+      commands.set(`r${index}`, plan.pending.codec.productRows(bitrixId, plan.pending.request.productRows!)),
+    );
+    try {
+      const results = await this.client.batch(commands, { write: true, slotHeld: false });
+      written.forEach(({ plan }, index) => {
+        const outcome = results.get(`r${index}`)!;
+        if (!outcome.ok) {
+          failures.set(plan.pending, outcome.error);
+        }
+      });
+    } catch (error) {
+      written.forEach(({ plan }) => failures.set(plan.pending, error));
+    }
+    return failures;
   }
 
   private failAll(pendings: Pending[], error: unknown): void {

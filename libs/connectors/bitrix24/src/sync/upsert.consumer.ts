@@ -2,7 +2,7 @@ import { IntegrationError } from '@app/core';
 import { CloudEvent, EventConsumer, EventHandler } from '@app/events';
 import { Injectable } from '@nestjs/common';
 import { BITRIX24_DESTINATION, BITRIX24_UPSERT_REQUESTED } from '../bitrix24.constants';
-import type { UpsertRequest } from '../ports/upsert.port';
+import type { UpsertProductRow, UpsertRequest } from '../ports/upsert.port';
 import { UpsertBatcher } from './upsert-batcher';
 
 /**
@@ -30,7 +30,7 @@ function parseRequest(data: unknown): UpsertRequest {
   if (!data || typeof data !== 'object') {
     throw invalid('data must be an object');
   }
-  const { kind, externalId, fields, status } = data as Record<string, unknown>;
+  const { kind, externalId, fields, status, productRows } = data as Record<string, unknown>;
   if (typeof kind !== 'string' || kind.length === 0) {
     throw invalid('kind must be a registered entity kind');
   }
@@ -48,7 +48,38 @@ function parseRequest(data: unknown): UpsertRequest {
     externalId,
     fields: fields as Record<string, unknown>,
     ...(status === undefined ? {} : { status }),
+    ...(productRows === undefined ? {} : { productRows: parseRows(productRows) }),
   };
+}
+
+const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
+
+function parseRows(rows: unknown): UpsertProductRow[] {
+  if (!Array.isArray(rows)) {
+    throw invalid('productRows must be a list');
+  }
+  return rows.map((row: unknown, index) => {
+    const { productName, price, quantity, taxRate, taxIncluded, measureCode } = (row ?? {}) as Record<string, unknown>;
+    const decimal = (value: unknown) => typeof value === 'string' && DECIMAL.test(value);
+    if (
+      typeof productName !== 'string' ||
+      !decimal(price) ||
+      !decimal(quantity) ||
+      (taxRate !== null && !decimal(taxRate)) ||
+      typeof taxIncluded !== 'boolean' ||
+      (measureCode !== undefined && typeof measureCode !== 'string')
+    ) {
+      throw invalid(`productRows.${index} must have productName, decimal price and quantity, taxRate, taxIncluded`);
+    }
+    return {
+      productName,
+      price: price as string,
+      quantity: quantity as string,
+      taxRate: taxRate as string | null,
+      taxIncluded,
+      ...(measureCode === undefined ? {} : { measureCode }),
+    };
+  });
 }
 
 function invalid(message: string): IntegrationError {

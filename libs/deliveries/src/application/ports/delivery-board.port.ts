@@ -5,5 +5,9 @@ import type { Delivery } from '../../domain/delivery';
  * the delivery in order (one subject per delivery) and exactly when the change commits.
  */
 export abstract class DeliveryBoard {
-  abstract show(delivery: Delivery): Promise<void>;
+  /**
+   * `lines`: the shipment's lines are new or changed (a creation, 1C's change, a resolution), and the item's product
+   * rows are written again; a status change leaves them, which keeps the courier's status path short.
+   */
+  abstract show(delivery: Delivery, options?: { readonly lines?: boolean }): Promise<void>;
 }

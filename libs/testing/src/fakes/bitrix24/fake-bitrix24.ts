@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CatalogStore } from './catalog-store';
 import { CrmStore } from './crm-store';
+import { ProductRowStore, type ProductRow } from './product-rows';
 import { EventHub, type BoundHandler, type Origin, type OutgoingWebhook } from './events/event-hub';
 import { FaultPlan, Rng } from './faults';
 import { handleInspection } from './inspection-api';
@@ -188,8 +189,10 @@ export class FakeBitrix24 {
     };
     const statuses = new StatusStore(this.offsetMinutes);
     const catalogIblockIds = options.catalogIblockIds ?? [23];
+    const crm = new CrmStore(env, statuses, options.smartProcesses ?? []);
     this.portal = {
-      crm: new CrmStore(env, statuses, options.smartProcesses ?? []),
+      crm,
+      productRows: new ProductRowStore(crm),
       statuses,
       catalog: new CatalogStore(env, catalogIblockIds),
       users: new UserStore(this.offsetMinutes),
@@ -259,6 +262,11 @@ export class FakeBitrix24 {
   /** Items as `crm.item.get` would show them. */
   items(entityTypeId: number): Array<Record<string, unknown>> {
     return this.portal.crm.all(entityTypeId).map((item) => this.portal.crm.present(item));
+  }
+
+  /** The product rows of a smart-process item, as `crm.item.productrow.list` would show them. */
+  productRows(entityTypeId: number, itemId: number): ProductRow[] {
+    return this.portal.productRows.list(`T${entityTypeId.toString(16)}`, itemId).map((row) => ({ ...row }));
   }
 
   products(): Array<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import { intParam } from '../php-values';
+import { intParam, stringParam } from '../php-values';
 import { paramCi, type Params } from '../request-params';
 import { restErrors } from '../rest-error';
 import { listResult, type MethodTable } from './method-table';
@@ -58,6 +58,30 @@ export const crmMethods: MethodTable = {
   },
   'crm.item.fields': {
     handler: (params, { portal }) => ({ result: { fields: portal.crm.describe(entityTypeId(params)) } }),
+  },
+  'crm.item.productrow.set': {
+    handler: (params, { portal }) => ({
+      result: {
+        productRows: portal.productRows.set(
+          required(params, 'ownerType'),
+          required(params, 'ownerId'),
+          params.productRows,
+        ),
+      },
+    }),
+  },
+  'crm.item.productrow.list': {
+    handler: (params, { portal }) => {
+      const filter = paramCi(params, 'filter');
+      const value = (name: string) => (filter && typeof filter === 'object' ? (filter as Params)[name] : undefined);
+      const ownerType = value('=ownerType') ?? value('ownerType');
+      const ownerId = value('=ownerId') ?? value('ownerId');
+      if (ownerType === undefined || ownerId === undefined) {
+        throw restErrors.missingParameter('filter[=ownerType], filter[=ownerId]');
+      }
+      const productRows = portal.productRows.list(stringParam(ownerType), intParam(ownerId));
+      return listResult({ productRows }, { total: productRows.length });
+    },
   },
   'crm.status.list': {
     handler: (params, { portal }) => {

@@ -1,3 +1,4 @@
+import type { ProductRowStore } from '../product-rows';
 import type { CatalogStore } from '../catalog-store';
 import type { CrmStore } from '../crm-store';
 import type { EventHub, Origin } from '../events/event-hub';
@@ -9,6 +10,7 @@ import type { UserStore } from '../user-store';
 
 export interface Portal {
   crm: CrmStore;
+  productRows: ProductRowStore;
   statuses: StatusStore;
   catalog: CatalogStore;
   users: UserStore;
