@@ -160,7 +160,7 @@ export class DeliveriesService {
       return this.sameDocument((await this.store.byDocument(content.document.onecId))!, content);
     }
     await this.record(delivery, 'created', this.who(principal), null);
-    await this.board.show(delivery, { lines: true });
+    await this.board.show(delivery, { content: true });
     return { delivery, created: true };
   }
 
@@ -226,7 +226,7 @@ export class DeliveriesService {
     const next: Delivery = { ...current, ...content, status, version: current.version + 1, updatedAt: new Date() };
     await this.store.update(next);
     await this.record(next, 'updated', this.who(principal), current);
-    await this.board.show(next, { lines: true });
+    await this.board.show(next, { content: true });
     return { delivery: next };
   }
 
@@ -253,7 +253,7 @@ export class DeliveriesService {
           decision: resolution.decision,
         });
       }
-      await this.board.show(next, { lines: true });
+      await this.board.show(next, { content: true });
     } else if (collision.field === 'status') {
       if (resolution.decision === 'accept_1c') {
         throw DeliveryErrors.resolutionRefused('1C proposed nothing here: the change came from Bitrix24');

@@ -7,9 +7,13 @@ export const DELIVERY_BOARD_KIND = 'delivery';
  * What the courier sees of a delivery on its Bitrix24 board, in our field names: the mapping file decides which
  * reach the smart-process item and under which codes (`responsible` → `assignedById`, the others to `ufCrm…`
  * fields). `cashCollected` and `failureReason` are also what the courier fills in before moving the item to an
- * outcome stage; we write back what the middleware holds.
+ * outcome stage; we write back what the middleware holds. `courierPortalUser` undefined leaves the item's
+ * responsible as written (a status change cannot change the courier).
  */
-export function boardFieldsOf(delivery: Delivery, courierPortalUser: string | null): Record<string, unknown> {
+export function boardFieldsOf(
+  delivery: Delivery,
+  courierPortalUser: string | null | undefined,
+): Record<string, unknown> {
   return {
     title: `${delivery.document.number}: ${delivery.address}`,
     onecDocument: `${delivery.document.number} (${delivery.document.date})`,

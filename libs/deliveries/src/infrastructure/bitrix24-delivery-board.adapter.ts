@@ -4,7 +4,7 @@ import { MasterDataReferences } from '@app/master-data';
 import { Injectable } from '@nestjs/common';
 import { DeliveryBoard } from '../application/ports/delivery-board.port';
 import type { Delivery } from '../domain/delivery';
-import { boardFieldsOf, boardRowsOf, DELIVERY_BOARD_KIND } from '../domain/delivery-board';
+import { boardFieldsOf, type BoardRow, boardRowsOf, DELIVERY_BOARD_KIND } from '../domain/delivery-board';
 
 /**
  * The board is a smart-process item per delivery, written by the connector from an upsert request in our outbox: our
@@ -20,24 +20,27 @@ export class Bitrix24DeliveryBoard extends DeliveryBoard {
     super();
   }
 
-  async show(delivery: Delivery, options: { readonly lines?: boolean } = {}): Promise<void> {
-    const courier = delivery.courierId === null ? null : await this.masterData.portalUserOf(delivery.courierId);
-    const labels = options.lines
-      ? await this.masterData.productLabels(
-          delivery.items.flatMap((item) =>
-            item.characteristicId === null
-              ? [item.productId]
-              : [`${item.productId}#${item.characteristicId}`, item.productId],
-          ),
-        )
-      : undefined;
+  async show(delivery: Delivery, options: { readonly content?: boolean } = {}): Promise<void> {
+    let courier: string | null | undefined;
+    let rows: BoardRow[] | undefined;
+    if (options.content) {
+      courier = delivery.courierId === null ? null : await this.masterData.portalUserOf(delivery.courierId);
+      const labels = await this.masterData.productLabels(
+        delivery.items.flatMap((item) =>
+          item.characteristicId === null
+            ? [item.productId]
+            : [`${item.productId}#${item.characteristicId}`, item.productId],
+        ),
+      );
+      rows = boardRowsOf(delivery, labels);
+    }
     await this.publisher.publish(
       bitrix24UpsertEvent({
         kind: DELIVERY_BOARD_KIND,
         externalId: delivery.id,
         fields: boardFieldsOf(delivery, courier),
         status: delivery.status,
-        ...(labels ? { productRows: boardRowsOf(delivery, labels) } : {}),
+        ...(rows ? { productRows: rows } : {}),
       }),
     );
   }

@@ -6,8 +6,9 @@ import type { Delivery } from '../../domain/delivery';
  */
 export abstract class DeliveryBoard {
   /**
-   * `lines`: the shipment's lines are new or changed (a creation, 1C's change, a resolution), and the item's product
-   * rows are written again; a status change leaves them, which keeps the courier's status path short.
+   * `content`: the delivery is new or its content changed (a creation, 1C's change, a resolution): its courier and
+   * lines are written again. A status change cannot change them and leaves them as written, which keeps the
+   * courier's status path free of the master-data lookups they take.
    */
-  abstract show(delivery: Delivery, options?: { readonly lines?: boolean }): Promise<void>;
+  abstract show(delivery: Delivery, options?: { readonly content?: boolean }): Promise<void>;
 }
