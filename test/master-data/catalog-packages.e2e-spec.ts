@@ -166,6 +166,30 @@ describe('CommerceML packages into the mirror: full, partial, deletion marks, ba
     expect((await products()).find((row) => row.onec_id === C)).toMatchObject({ deactivated: false });
   });
 
+  it('mode=deactivate after a partial package deactivates the goods the exchange did not touch, and announces them', async () => {
+    const E = '7c1f0000-0000-4000-8000-00000000000e';
+    await exchange(
+      goodsFile([PRODUCTS[0], PRODUCTS[2], { id: D, name: 'Морс клюквенный' }, { id: E, name: 'Лимонад' }], {
+        full: true,
+      }),
+    );
+    const before = await announced();
+    const result = await harness.onec().runCatalogExchange({
+      files: [goodsFile([PRODUCTS[0], { id: D, name: 'Морс клюквенный' }], { full: false })],
+      deactivate: true,
+      complete: true,
+    });
+    expect(result.failure).toBeUndefined();
+    const active = (await products()).filter((row) => !row.deleted && [A, C, D, E].includes(row.onec_id));
+    expect(active.map(({ onec_id, deactivated }) => ({ onec_id, deactivated }))).toEqual([
+      { onec_id: A, deactivated: false },
+      { onec_id: C, deactivated: true },
+      { onec_id: D, deactivated: false },
+      { onec_id: E, deactivated: true },
+    ]);
+    expect((await announced()).slice(before.length).sort()).toEqual([`products:${C}`, `products:${E}`]);
+  });
+
   it('bad values reject only their row: counted on /metrics, the rest of the package applied', async () => {
     const rejectedBefore = await rejectedCount(harness);
     await exchange(

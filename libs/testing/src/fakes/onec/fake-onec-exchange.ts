@@ -65,6 +65,11 @@ export interface CatalogExchangeOptions {
   readonly afterImportCall?: (reply: ExchangeReplyText, file: string, call: number) => Promise<void>;
   /** Send `mode=complete` at the end, as the 1C-Bitrix module does. */
   readonly complete?: boolean;
+  /**
+   * Send `mode=deactivate&timestamp=<exchange start>` before `complete`, as the 1C-Bitrix module does after a full
+   * upload: what the exchange did not touch is to be deactivated, whatever the packages said.
+   */
+  readonly deactivate?: boolean;
 }
 
 export interface CatalogExchangeResult {
@@ -184,6 +189,7 @@ export class FakeOnecExchange {
 
   /** The whole catalog exchange, as УТ 11's exchange node runs it. */
   async runCatalogExchange(options: CatalogExchangeOptions): Promise<CatalogExchangeResult> {
+    const startedAt = Date.now();
     const auth = await this.checkauth('catalog');
     if (auth.lines[0] !== 'success') {
       return failed(auth, { zipped: false, fileLimit: 0, uploadRequests: 0, importCalls: 0, finalReplies: {} });
@@ -217,6 +223,9 @@ export class FakeOnecExchange {
       if (reply.lines[0] !== 'success') {
         return failed(reply, progress());
       }
+    }
+    if (options.deactivate) {
+      await this.call('catalog', 'deactivate', { timestamp: String(Math.floor(startedAt / 1000)) });
     }
     if (options.complete) {
       await this.call('catalog', 'complete', {});
