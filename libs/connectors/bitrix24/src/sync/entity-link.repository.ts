@@ -49,7 +49,10 @@ export class EntityLinkRepository {
       return { link: byId, key: byId.externalId };
     }
     const byExternal = externalId === undefined ? undefined : (await this.load(kind, [externalId])).get(externalId);
-    if (externalId !== undefined && !(byExternal?.state === 'linked' && byExternal.bitrixId !== null)) {
+    // Linked to this very entity: our create's answer was recorded between the two reads (a reconcile or an event
+    // racing the write). Without this it would look like a stranger carrying our id, and our own write a change.
+    const linkedHere = byExternal?.state === 'linked' && byExternal.bitrixId === bitrixId;
+    if (externalId !== undefined && (linkedHere || !(byExternal?.state === 'linked' && byExternal.bitrixId !== null))) {
       return { link: byExternal, key: externalId };
     }
     return { key: `${UNLINKED_KEY_PREFIX}${bitrixId}` };
