@@ -7,7 +7,7 @@ import { canonicalJson } from '@app/core';
 export const TRIP_STATUSES = ['forming', 'loading', 'dispatched', 'closed'] as const;
 export type TripStatus = (typeof TRIP_STATUSES)[number];
 
-import type { DeliveryStatus } from './delivery-status';
+import { type DeliveryStatus, isTerminal } from './delivery-status';
 import type { Violation } from './delivery-lines';
 
 /** A stop of the route (`Маршрут`): one address, its window, and whether it was delivered (`Доставлено`). */
@@ -145,8 +145,6 @@ export interface CarriedDelivery {
   readonly outcome: { readonly status: DeliveryStatus; readonly occurredAt: string } | null;
 }
 
-const ENDED: readonly DeliveryStatus[] = ['delivered', 'partially_delivered', 'failed', 'cancelled', 'closed'];
-
 /**
  * Where its deliveries put a trip: dispatched (and its actual start) once the courier sets out with the first of
  * them; closed once every one has ended, its actual end the latest outcome's time at the door (or now, when all were
@@ -161,7 +159,7 @@ export function progressOf(
     return trip;
   }
   const started = deliveries.some((delivery) => delivery.status === 'in_transit' || delivery.outcome !== null);
-  const ended = deliveries.length > 0 && deliveries.every((delivery) => ENDED.includes(delivery.status));
+  const ended = deliveries.length > 0 && deliveries.every((delivery) => isTerminal(delivery.status));
   const actualStart = trip.actualStart ?? (started ? now : null);
   if (ended) {
     const lastAtTheDoor = deliveries

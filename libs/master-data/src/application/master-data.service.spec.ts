@@ -3,6 +3,7 @@ import { AppError, MetricsService, type Principal, UnitOfWork } from '@app/core'
 import type { MasterDataKind } from '../domain/master-data-kind';
 import type { MirrorRow, MirrorSource, MirrorWrite, ProductData } from '../domain/mirror-records';
 import type { StoredVersion } from '../domain/versioning';
+import { productData } from './bitrix24-doubles.spec-helper';
 import { MasterDataMetrics } from './master-data.metrics';
 import { type BatchItem, MasterDataService } from './master-data.service';
 import { MirrorWriter } from './mirror-writer.service';
@@ -188,23 +189,7 @@ function product(onecId: string, version: bigint, name = 'Вода'): MirrorWrit
     versionSeq: version,
     deleted: false,
     source: 'api',
-    data: {
-      origin: 'goods',
-      parentId: characteristicId === null ? null : productId,
-      characteristicId,
-      name,
-      fullName: null,
-      article: null,
-      code: null,
-      barcodes: [],
-      unitId: null,
-      groupIds: [],
-      vatRate: null,
-      description: null,
-      characteristics: [],
-      properties: [],
-      weight: null,
-    },
+    data: { ...productData(name), parentId: characteristicId === null ? null : productId, characteristicId },
   };
 }
 
