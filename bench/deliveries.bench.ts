@@ -14,6 +14,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { loadConfig } from '@app/core';
 import { AppProcess, FakeOnecHttpService, tokenFor } from '@app/testing';
@@ -55,6 +56,67 @@ async function saturate(count: number, concurrency: number, call: (i: number) =>
     }),
   );
   return count / ((performance.now() - started) / 1000);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 for a process that has gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    // Fields after the command (which may hold spaces) start at state; utime and stime are the 12th and 13th of them.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every PostgreSQL server process on the machine (the postmaster, its backends and helpers). */
+function postgresCpuSeconds(): number {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .reduce((sum, pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? sum + cpuSecondsOf(Number(pid)) : sum;
+      } catch {
+        return sum;
+      }
+    }, 0);
+}
+
+interface CpuShare {
+  readonly api: number;
+  readonly worker: number;
+  readonly postgres: number;
+  readonly bench: number;
+}
+
+/** What `run` cost each process, in CPU milliseconds per request. */
+async function cpuPerRequest(
+  pids: { api: number; worker: number },
+  requests: number,
+  run: () => Promise<number>,
+): Promise<{ rate: number; cpu: CpuShare }> {
+  const sample = (): CpuShare => {
+    const own = process.cpuUsage();
+    return {
+      api: cpuSecondsOf(pids.api),
+      worker: cpuSecondsOf(pids.worker),
+      postgres: postgresCpuSeconds(),
+      bench: (own.user + own.system) / 1e6,
+    };
+  };
+  const before = sample();
+  const rate = await run();
+  const after = sample();
+  const perRequest = (key: keyof CpuShare) => ((after[key] - before[key]) * 1000) / requests;
+  return {
+    rate,
+    cpu: {
+      api: perRequest('api'),
+      worker: perRequest('worker'),
+      postgres: perRequest('postgres'),
+      bench: perRequest('bench'),
+    },
+  };
 }
 
 const SHIPMENT = (n: number) => ({
@@ -116,7 +178,10 @@ async function main(): Promise<void> {
     });
   };
 
-  const api = AppProcess.start('api', env);
+  // BENCH_API_NODE_OPTIONS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the API; it then stops by SIGTERM, so
+  // Node writes the profile.
+  const apiNodeOptions = process.env.BENCH_API_NODE_OPTIONS;
+  const api = AppProcess.start('api', apiNodeOptions ? { ...env, NODE_OPTIONS: apiNodeOptions } : env);
   // The worker at info level, for its start line; the API at the benchmark's level, polled for liveness.
   const worker = AppProcess.start('worker', { ...env, LOG_LEVEL: 'info' });
   const baseline = await BaselineServer.start(bench.databaseUrl);
@@ -170,10 +235,20 @@ async function main(): Promise<void> {
     const apiStart = created.length;
     await create(REQUESTS);
     const baselineIds = await baseline.prepare(REQUESTS);
-    const apiRate = await saturate(REQUESTS, CONCURRENCY, async (i) => {
-      await status(apiStart + i + 1, created[apiStart + i], 'accepted');
-    });
-    const baselineRate = await saturate(REQUESTS, CONCURRENCY, (i) => baseline.accept(baselineIds[i]));
+    // The endpoint alone, as the baseline runs alone: the worker (relay and consumers, which production runs on
+    // other pods) is paused for both runs, so neither pays for the other's, or (a)'s, downstream work.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    worker.signal('SIGSTOP');
+    const pids = { api: api.child.pid!, worker: worker.child.pid! };
+    const apiRun = await cpuPerRequest(pids, REQUESTS, () =>
+      saturate(REQUESTS, CONCURRENCY, async (i) => {
+        await status(apiStart + i + 1, created[apiStart + i], 'accepted');
+      }),
+    );
+    const baselineRun = await cpuPerRequest(pids, REQUESTS, () =>
+      saturate(REQUESTS, CONCURRENCY, (i) => baseline.accept(baselineIds[i])),
+    );
+    worker.signal('SIGCONT');
 
     const figures = {
       reports,
@@ -184,12 +259,18 @@ async function main(): Promise<void> {
       max: Math.max(...latencies),
       answerP95: percentile(answerMs, 95),
       duplicates: onec.received.filter((push) => push.duplicate).length,
-      apiRate,
-      baselineRate,
+      apiRate: apiRun.rate,
+      baselineRate: baselineRun.rate,
+      apiCpu: apiRun.cpu,
+      baselineCpu: baselineRun.cpu,
     };
     await report(figures);
   } finally {
     await baseline.stop();
+    if (apiNodeOptions) {
+      api.signal('SIGTERM');
+      await api.waitForExit();
+    }
     await Promise.all([api.stop(), worker.stop()]);
     await onec.stop();
     await bench.drop();
@@ -302,7 +383,7 @@ class BaselineServer {
       );
       await client.query(
         `UPDATE idempotency_keys SET response_status = 200, response_body = $2
-          WHERE principal = 'baseline' AND key = $1`,
+          WHERE principal = 'baseline' AND method = 'POST' AND route = '/deliveries/:id/status' AND key = $1`,
         [key, answer],
       );
       await client.query('COMMIT');
@@ -321,6 +402,9 @@ class BaselineServer {
   }
 }
 
+const cpuLine = (cpu: CpuShare) =>
+  `${cpu.api.toFixed(2)} / ${cpu.postgres.toFixed(2)} / ${cpu.worker.toFixed(2)} / ${cpu.bench.toFixed(2)} ms`;
+
 async function report(figures: {
   reports: number;
   setupSeconds: number;
@@ -332,6 +416,8 @@ async function report(figures: {
   duplicates: number;
   apiRate: number;
   baselineRate: number;
+  apiCpu: CpuShare;
+  baselineCpu: CpuShare;
 }): Promise<void> {
   const cpu = cpus();
   const ratio = figures.apiRate / figures.baselineRate;
@@ -351,6 +437,8 @@ async function report(figures: {
     `| (b) status endpoint at saturation (${CONCURRENCY} in flight, ${REQUESTS} requests) | ${figures.apiRate.toFixed(0)} req/s | |`,
     `| (b) bare node:http + pg, the same transaction | ${figures.baselineRate.toFixed(0)} req/s | |`,
     `| (b) ratio | ${ratio.toFixed(2)}× | ≥ 0.8×: ${ratio >= 0.8 ? 'met' : 'NOT met'} |`,
+    `| (b) CPU per request, status endpoint: API / PostgreSQL / worker / load generator | ${cpuLine(figures.apiCpu)} | |`,
+    `| (b) CPU per request, baseline: server and load generator / PostgreSQL / worker | ${figures.baselineCpu.bench.toFixed(2)} / ${figures.baselineCpu.postgres.toFixed(2)} / ${figures.baselineCpu.worker.toFixed(2)} ms | |`,
     '',
     `Setting up (${figures.reports} deliveries created and moved to in_transit through the API) took ` +
       `${figures.setupSeconds.toFixed(0)} s. Load average (1 min) at the end: ${loadavg()[0].toFixed(1)}.`,
