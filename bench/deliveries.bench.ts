@@ -7,7 +7,8 @@
  * (b) Throughput at saturation (BENCH_CONCURRENCY requests in flight, default 32, BENCH_REQUESTS each, default
  *     3,000): the status endpoint, against a bare node:http + pg server in this process running the same
  *     transaction on the same database (idempotency key, locked read, state change, audit row, outbox row).
- *     Target >= 0.8x.
+ *     Target >= 0.8x. The worker is paused (SIGSTOP) for both runs, and each prints the CPU it cost the API,
+ *     PostgreSQL and this process per request (from /proc, at Linux's 100 ticks a second).
  * Prints a markdown table and rewrites the "Deliveries" section of docs/benchmarks.md.
  */
 import 'reflect-metadata';
@@ -84,22 +85,20 @@ function postgresCpuSeconds(): number {
 
 interface CpuShare {
   readonly api: number;
-  readonly worker: number;
   readonly postgres: number;
   readonly bench: number;
 }
 
 /** What `run` cost each process, in CPU milliseconds per request. */
 async function cpuPerRequest(
-  pids: { api: number; worker: number },
+  apiPid: number,
   requests: number,
   run: () => Promise<number>,
 ): Promise<{ rate: number; cpu: CpuShare }> {
   const sample = (): CpuShare => {
     const own = process.cpuUsage();
     return {
-      api: cpuSecondsOf(pids.api),
-      worker: cpuSecondsOf(pids.worker),
+      api: cpuSecondsOf(apiPid),
       postgres: postgresCpuSeconds(),
       bench: (own.user + own.system) / 1e6,
     };
@@ -112,7 +111,6 @@ async function cpuPerRequest(
     rate,
     cpu: {
       api: perRequest('api'),
-      worker: perRequest('worker'),
       postgres: perRequest('postgres'),
       bench: perRequest('bench'),
     },
@@ -239,13 +237,12 @@ async function main(): Promise<void> {
     // other pods) is paused for both runs, so neither pays for the other's, or (a)'s, downstream work.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     worker.signal('SIGSTOP');
-    const pids = { api: api.child.pid!, worker: worker.child.pid! };
-    const apiRun = await cpuPerRequest(pids, REQUESTS, () =>
+    const apiRun = await cpuPerRequest(api.child.pid!, REQUESTS, () =>
       saturate(REQUESTS, CONCURRENCY, async (i) => {
         await status(apiStart + i + 1, created[apiStart + i], 'accepted');
       }),
     );
-    const baselineRun = await cpuPerRequest(pids, REQUESTS, () =>
+    const baselineRun = await cpuPerRequest(api.child.pid!, REQUESTS, () =>
       saturate(REQUESTS, CONCURRENCY, (i) => baseline.accept(baselineIds[i])),
     );
     worker.signal('SIGCONT');
@@ -402,8 +399,7 @@ class BaselineServer {
   }
 }
 
-const cpuLine = (cpu: CpuShare) =>
-  `${cpu.api.toFixed(2)} / ${cpu.postgres.toFixed(2)} / ${cpu.worker.toFixed(2)} / ${cpu.bench.toFixed(2)} ms`;
+const cpuLine = (cpu: CpuShare) => `${cpu.api.toFixed(2)} / ${cpu.postgres.toFixed(2)} / ${cpu.bench.toFixed(2)} ms`;
 
 async function report(figures: {
   reports: number;
@@ -437,8 +433,8 @@ async function report(figures: {
     `| (b) status endpoint at saturation (${CONCURRENCY} in flight, ${REQUESTS} requests) | ${figures.apiRate.toFixed(0)} req/s | |`,
     `| (b) bare node:http + pg, the same transaction | ${figures.baselineRate.toFixed(0)} req/s | |`,
     `| (b) ratio | ${ratio.toFixed(2)}× | ≥ 0.8×: ${ratio >= 0.8 ? 'met' : 'NOT met'} |`,
-    `| (b) CPU per request, status endpoint: API / PostgreSQL / worker / load generator | ${cpuLine(figures.apiCpu)} | |`,
-    `| (b) CPU per request, baseline: server and load generator / PostgreSQL / worker | ${figures.baselineCpu.bench.toFixed(2)} / ${figures.baselineCpu.postgres.toFixed(2)} / ${figures.baselineCpu.worker.toFixed(2)} ms | |`,
+    `| (b) CPU per request, status endpoint: API / PostgreSQL / load generator | ${cpuLine(figures.apiCpu)} | |`,
+    `| (b) CPU per request, baseline: server and load generator / PostgreSQL | ${figures.baselineCpu.bench.toFixed(2)} / ${figures.baselineCpu.postgres.toFixed(2)} ms | |`,
     '',
     `Setting up (${figures.reports} deliveries created and moved to in_transit through the API) took ` +
       `${figures.setupSeconds.toFixed(0)} s. Load average (1 min) at the end: ${loadavg()[0].toFixed(1)}.`,
