@@ -235,7 +235,6 @@ async function main(): Promise<void> {
     const baselineIds = await baseline.prepare(REQUESTS);
     // The endpoint alone, as the baseline runs alone: the worker (relay and consumers, which production runs on
     // other pods) is paused for both runs, so neither pays for the other's, or (a)'s, downstream work.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
     worker.signal('SIGSTOP');
     const apiRun = await cpuPerRequest(api.child.pid!, REQUESTS, () =>
       saturate(REQUESTS, CONCURRENCY, async (i) => {

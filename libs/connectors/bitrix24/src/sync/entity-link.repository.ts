@@ -49,10 +49,11 @@ export class EntityLinkRepository {
       return { link: byId, key: byId.externalId };
     }
     const byExternal = externalId === undefined ? undefined : (await this.load(kind, [externalId])).get(externalId);
-    // Linked to this very entity: our create's answer was recorded between the two reads (a reconcile or an event
-    // racing the write). Without this it would look like a stranger carrying our id, and our own write a change.
-    const linkedHere = byExternal?.state === 'linked' && byExternal.bitrixId === bitrixId;
-    if (externalId !== undefined && (linkedHere || !(byExternal?.state === 'linked' && byExternal.bitrixId !== null))) {
+    // A link to this very entity is ours, not another's: our create's answer can be recorded between the two reads
+    // (a reconcile or an event racing the write), and taking it for a copy would make our own write look a change.
+    const holdsAnother =
+      byExternal?.state === 'linked' && byExternal.bitrixId !== null && byExternal.bitrixId !== bitrixId;
+    if (externalId !== undefined && !holdsAnother) {
       return { link: byExternal, key: externalId };
     }
     return { key: `${UNLINKED_KEY_PREFIX}${bitrixId}` };
