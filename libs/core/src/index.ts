@@ -17,6 +17,7 @@ export * from './core.module';
 export * from './database/data-source-options';
 export * from './database/ensure-database';
 export * from './database/migration-runner';
+export * from './database/entity-sql';
 export * from './database/unit-of-work';
 export * from './errors/app-error';
 export * from './errors/integration-error';

@@ -1,8 +1,41 @@
-import { RequestContext, UnitOfWork } from '@app/core';
+import { type AppendOnlyTable, RequestContext, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { AuditTrail } from '../application/audit-trail.port';
 import type { AuditEntry, AuditSource, RecordedAuditEntry } from '../domain/audit-entry';
 import { AuditTrailEntity } from './audit-trail.entity';
+
+/** Entries go out with the transaction's other appends, in one statement before COMMIT, in the order recorded. */
+const AUDIT_TRAIL: AppendOnlyTable<AuditEntry & { readonly requestId: string | null }> = {
+  name: 'audit_trail',
+  statement: (entries) => ({
+    sql: `INSERT INTO audit_trail
+                 (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id)
+          SELECT domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id
+            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                   AS (domain text, entity_type text, entity_id text, action text, source text, actor text,
+                       actor_role text, before jsonb, after jsonb, details jsonb, request_id text))
+                 WITH ORDINALITY AS x(domain, entity_type, entity_id, action, source, actor, actor_role, before, after,
+                                      details, request_id, n)
+           ORDER BY n`,
+    params: [
+      JSON.stringify(
+        entries.map((entry) => ({
+          domain: entry.domain,
+          entity_type: entry.entityType,
+          entity_id: entry.entityId,
+          action: entry.action,
+          source: entry.source,
+          actor: entry.actor,
+          actor_role: entry.actorRole,
+          before: entry.before,
+          after: entry.after,
+          details: entry.details ?? {},
+          request_id: entry.requestId,
+        })),
+      ),
+    ],
+  }),
+};
 
 @Injectable()
 export class TypeormAuditTrail extends AuditTrail {
@@ -10,28 +43,12 @@ export class TypeormAuditTrail extends AuditTrail {
     super();
   }
 
-  async record(entry: AuditEntry): Promise<void> {
-    if (!this.unitOfWork.inTransaction) {
-      throw new Error('AuditTrail.record must run inside UnitOfWork.run(), in the transaction of the change');
-    }
-    await this.unitOfWork.manager.query(
-      `INSERT INTO audit_trail
-              (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        entry.domain,
-        entry.entityType,
-        entry.entityId,
-        entry.action,
-        entry.source,
-        entry.actor,
-        entry.actorRole,
-        entry.before === null ? null : JSON.stringify(entry.before),
-        entry.after === null ? null : JSON.stringify(entry.after),
-        JSON.stringify(entry.details ?? {}),
-        RequestContext.requestId() ?? null,
-      ],
-    );
+  /** Resolves at once (the entry is written with the transaction's last statement); refuses outside one. */
+  record(entry: AuditEntry): Promise<void> {
+    return new Promise((resolve) => {
+      this.unitOfWork.append(AUDIT_TRAIL, [{ ...entry, requestId: RequestContext.requestId() ?? null }]);
+      resolve();
+    });
   }
 
   async history(domain: string, entityType: string, entityId: string): Promise<RecordedAuditEntry[]> {

@@ -1,4 +1,4 @@
-import { UnitOfWork } from '@app/core';
+import { EntitySql, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { type DeliveryListQuery, DeliveryStore } from '../application/ports/delivery-store.port';
 import type { Delivery } from '../domain/delivery';
@@ -11,6 +11,8 @@ const OUTCOMES = OUTCOME_STATUSES.map((status) => `'${status}'`).join(', ');
 
 @Injectable()
 export class TypeormDeliveryStore extends DeliveryStore {
+  private rowSql?: EntitySql<DeliveryEntity>;
+
   constructor(private readonly unitOfWork: UnitOfWork) {
     super();
   }
@@ -19,11 +21,17 @@ export class TypeormDeliveryStore extends DeliveryStore {
     return this.unitOfWork.manager.getRepository(DeliveryEntity);
   }
 
+  /** Plain SQL for a courier's status change, the busiest write: read under lock and update by the version. */
+  private get sql(): EntitySql<DeliveryEntity> {
+    this.rowSql ??= new EntitySql(this.repository.metadata, ['id', 'createdAt']);
+    return this.rowSql;
+  }
+
   async byId(id: string, options: { readonly lock?: boolean } = {}): Promise<Delivery | undefined> {
-    const row = await this.repository.findOne({
-      where: { id },
-      ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const [row] = await this.unitOfWork.manager.query<DeliveryEntity[]>(
+      `SELECT ${this.sql.columns} FROM ${this.sql.table} WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return row ? toDelivery(row) : undefined;
   }
 
@@ -56,15 +64,13 @@ export class TypeormDeliveryStore extends DeliveryStore {
   }
 
   async update(delivery: Delivery): Promise<void> {
-    const { id, createdAt: _createdAt, ...changes } = toEntity(delivery);
-    const result = await this.repository
-      .createQueryBuilder()
-      .update()
-      .set(changes)
-      .where('id = :id AND version = :previous', { id, previous: delivery.version - 1 })
-      .execute();
-    if (result.affected !== 1) {
-      throw new Error(`Delivery ${id} changed under a held lock (version ${delivery.version - 1} expected)`);
+    const set = this.sql.set(toEntity(delivery), 3);
+    const [, affected] = await this.unitOfWork.manager.query<[unknown, number]>(
+      `UPDATE ${this.sql.table} SET ${set.sql} WHERE id = $1 AND version = $2`,
+      [delivery.id, delivery.version - 1, ...set.params],
+    );
+    if (affected !== 1) {
+      throw new Error(`Delivery ${delivery.id} changed under a held lock (version ${delivery.version - 1} expected)`);
     }
   }
 

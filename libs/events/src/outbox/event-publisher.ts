@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppConfig, currentTraceparent, RequestContext, UnitOfWork } from '@app/core';
+import { type AppendOnlyTable, AppConfig, currentTraceparent, RequestContext, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { CloudEvent, DESTINATION_PATTERN } from '../cloud-event';
 import type { OutboxEventEntity } from './outbox-event.entity';
@@ -19,6 +19,43 @@ export interface NewEvent<T = unknown> {
 const TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\.v\d+$/;
 
 /**
+ * The transaction's events, written just before its COMMIT in one statement with one parameter whatever their count:
+ * bulk imports publish thousands per batch, and an ORM insert of that many rows (one bind parameter per value) cost a
+ * quarter of an import's CPU. The ordinality keeps the publication order in `position`, which is the order of
+ * application per subject.
+ */
+const OUTBOX: AppendOnlyTable<EnvelopeFields> = {
+  name: 'outbox_events',
+  statement: (rows) => ({
+    sql: `INSERT INTO outbox_events
+                 (id, destination, type, subject, data, entity_version, source, time, request_id, traceparent)
+          SELECT id, destination, type, subject, data, entity_version, source, time, request_id, traceparent
+            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                   AS (id uuid, destination text, type text, subject text, data jsonb, entity_version bigint,
+                       source text, time timestamptz, request_id text, traceparent text))
+                 WITH ORDINALITY AS x(id, destination, type, subject, data, entity_version, source, time, request_id,
+                                      traceparent, n)
+           ORDER BY n`,
+    params: [
+      JSON.stringify(
+        rows.map((row) => ({
+          id: row.id,
+          destination: row.destination,
+          type: row.type,
+          subject: row.subject,
+          data: row.data,
+          entity_version: row.entityVersion,
+          source: row.source,
+          time: row.time,
+          request_id: row.requestId,
+          traceparent: row.traceparent,
+        })),
+      ),
+    ],
+  }),
+};
+
+/**
  * Writes events to the outbox inside the caller's transaction. Refusing to run outside one is the point: an event
  * written on its own could survive the rollback of the change it announces.
  */
@@ -29,7 +66,15 @@ export class EventPublisher {
     private readonly config: AppConfig,
   ) {}
 
-  async publish<T>(events: NewEvent<T> | readonly NewEvent<T>[]): Promise<CloudEvent<T>[]> {
+  /**
+   * Resolves at once: the rows are written with the transaction's last statement (see OUTBOX). A refusal is a
+   * rejection, as it was when the rows were written here.
+   */
+  publish<T>(events: NewEvent<T> | readonly NewEvent<T>[]): Promise<CloudEvent<T>[]> {
+    return new Promise((resolve) => resolve(this.append(events)));
+  }
+
+  private append<T>(events: NewEvent<T> | readonly NewEvent<T>[]): CloudEvent<T>[] {
     if (!this.unitOfWork.inTransaction) {
       throw new Error(
         'EventPublisher.publish must run inside UnitOfWork.run(), in the transaction of the change it announces',
@@ -67,33 +112,7 @@ export class EventPublisher {
         traceparent: traceparent ?? null,
       };
     });
-    // One statement and five parameters whatever the count: bulk imports publish thousands of events per batch, and
-    // an ORM insert of that many rows (one bind parameter per value) cost a quarter of an import's CPU. The
-    // ordinality keeps the list's order in `position`, which is the order of application per subject.
-    await this.unitOfWork.manager.query(
-      `INSERT INTO outbox_events (id, destination, type, subject, data, entity_version, source, time, request_id, traceparent)
-       SELECT id, destination, type, subject, data, entity_version, $2, $3, $4, $5
-         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-                AS (id uuid, destination text, type text, subject text, data jsonb, entity_version bigint))
-              WITH ORDINALITY AS x(id, destination, type, subject, data, entity_version, n)
-        ORDER BY n`,
-      [
-        JSON.stringify(
-          rows.map(({ id, destination, type, subject, data, entityVersion }) => ({
-            id,
-            destination,
-            type,
-            subject,
-            data,
-            entity_version: entityVersion,
-          })),
-        ),
-        this.config.events.source,
-        time,
-        requestId ?? null,
-        traceparent ?? null,
-      ],
-    );
+    this.unitOfWork.append(OUTBOX, rows);
     return rows.map((row) => toCloudEvent<T>(row));
   }
 }
