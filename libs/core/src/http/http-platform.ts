@@ -12,6 +12,7 @@ import { createValidationPipe } from '../errors/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { installBodyParsers, RAW_STREAM_CONTENT_TYPE } from './body-parsers';
 import { installRouteBodyLimits } from './body-limit';
+import { installChosenStatus } from './chosen-status';
 import { RAW_BODY_STREAM } from './raw-body';
 import { setUpSwagger } from '../openapi/swagger';
 
@@ -41,6 +42,7 @@ export async function createHttpApplication(
   installRequestContext(adapter.getInstance());
   installBodyParsers(adapter.getInstance());
   installRouteBodyLimits(adapter.getInstance(), config);
+  installChosenStatus(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,

@@ -5,6 +5,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { principalKey, type Principal } from '../auth/principal';
 import { RequestContext } from '../context/request-context';
 import { AppError } from '../errors/app-error';
+import { chooseStatus } from '../http/chosen-status';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem';
 import { canonicalJson, sha256Hex } from './canonical-json';
 import { ExecutionOutcome, IdempotencyService, StoredResponse } from './idempotency.service';
@@ -79,7 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(
       this.idempotency
         .execute(scope, fingerprintOf(request), operation, { maxStoredBodyBytes })
-        .then((response) => send(response)),
+        .then((response) => send(reply, response)),
     );
   }
 }
@@ -118,11 +119,12 @@ function readKey(header: string | string[] | undefined): string {
   return header;
 }
 
-/** Sends the exact stored bytes; returning a web Response makes Nest use our status instead of the route default. */
-function send(response: StoredResponse): Response {
-  const headers = new Headers(response.headers);
+/** Sends the exact stored bytes with the stored status and headers. */
+function send(reply: FastifyReply, response: StoredResponse): string {
+  void reply.headers(response.headers);
   if (response.replayed) {
-    headers.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   }
-  return new Response(response.body, { status: response.status, headers });
+  chooseStatus(reply, response.status);
+  return response.body;
 }
