@@ -57,7 +57,7 @@ const CLAIM_SQL = `
  * primary key; for a record set it assumes a hundred rows and scans the whole table.
  */
 const ANSWER_TYPES = ['text', 'text', 'text', 'text', 'smallint', 'jsonb', 'text'] as const;
-const ANSWERS: AppendOnlyTable<IdempotencyScope & { readonly response: StoredResponse }> = {
+export const IDEMPOTENCY_ANSWERS: AppendOnlyTable<IdempotencyScope & { readonly response: StoredResponse }> = {
   name: 'idempotency_keys',
   statement: (answers) => ({
     sql: `UPDATE idempotency_keys AS k
@@ -121,7 +121,7 @@ export class IdempotencyService {
       if (Buffer.byteLength(response.body) > storedBodyLimit) {
         throw new AppError('IDEMPOTENT_RESPONSE_TOO_LARGE', 'internal', 'Response too large to remember');
       }
-      this.unitOfWork.append(ANSWERS, [{ ...scope, response }]);
+      this.unitOfWork.append(IDEMPOTENCY_ANSWERS, [{ ...scope, response }]);
       return response;
     };
     try {
