@@ -3,6 +3,7 @@ import { CORE_ENTITIES } from '@app/core';
 import { DELIVERIES_ENTITIES } from '@app/deliveries';
 import { BITRIX24_ENTITIES } from '@app/bitrix24';
 import { EVENTS_ENTITIES } from '@app/events';
+import { INSTANT_ORDERS_ENTITIES } from '@app/instant-orders';
 import { MASTER_DATA_ENTITIES } from '@app/master-data';
 import { ONEC_ENTITIES } from '@app/onec';
 
@@ -18,6 +19,7 @@ export const ALL_ENTITIES = [
   ...MASTER_DATA_ENTITIES,
   ...AUDIT_ENTITIES,
   ...DELIVERIES_ENTITIES,
+  ...INSTANT_ORDERS_ENTITIES,
 ];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

@@ -156,28 +156,32 @@ const TRIP = {
   orders: [{ routePointKey: 'p1', delivery: DELIVERY }],
 };
 
-/** The deliveries' doors: bodies, ids and list parameters that must be refused before anything is stored. */
-function deliveryCases(): HostileCase[] {
-  const post = (
-    route: string,
-    path: string,
-    as: Caller,
-    name: string,
-    body: string,
-    status: number,
-    names?: string,
-  ) => ({
+/** A JSON body sent to a state-changing route, with its own Idempotency-Key. */
+function sendJson(
+  route: string,
+  path: string,
+  as: Caller,
+  name: string,
+  body: string,
+  status: number,
+  names?: string,
+): HostileCase {
+  return {
     route,
     name,
     as,
-    method: route.startsWith('PUT') ? ('PUT' as const) : ('POST' as const),
+    method: route.startsWith('PUT') ? 'PUT' : 'POST',
     path,
     body,
     contentType: 'application/json',
     headers: { 'idempotency-key': randomUUID() },
     status,
     names,
-  });
+  };
+}
+
+/** The deliveries' doors: bodies, ids and list parameters that must be refused before anything is stored. */
+function deliveryCases(): HostileCase[] {
   const spoilt = (patch: Record<string, unknown>) => JSON.stringify({ ...DELIVERY, ...patch });
   const line = DELIVERY.items[0];
   const bodies: [string, string, string?][] = [
@@ -234,10 +238,10 @@ function deliveryCases(): HostileCase[] {
   ];
   return [
     ...bodies.map(([name, body, names]) =>
-      post('POST /api/v1/deliveries', '/api/v1/deliveries', '1c', name, body, 400, names),
+      sendJson('POST /api/v1/deliveries', '/api/v1/deliveries', '1c', name, body, 400, names),
     ),
     ...tripBodies.map(([name, body, names]) =>
-      post('POST /api/v1/delivery-trips', '/api/v1/delivery-trips', '1c', name, body, 400, names),
+      sendJson('POST /api/v1/delivery-trips', '/api/v1/delivery-trips', '1c', name, body, 400, names),
     ),
     ...ids.map(([name, id, status]) => ({
       route: 'GET /api/v1/delivery-trips/{id}',
@@ -249,10 +253,10 @@ function deliveryCases(): HostileCase[] {
     })),
     ...byId.flatMap(([route, pathOf, as, body]) =>
       ids.map(([name, id, status]) =>
-        post(route, pathOf(id), as, name, body, status, status === 400 ? 'id' : undefined),
+        sendJson(route, pathOf(id), as, name, body, status, status === 400 ? 'id' : undefined),
       ),
     ),
-    post(
+    sendJson(
       'POST /api/v1/deliveries/{id}/status',
       `/api/v1/deliveries/${UUID}/status`,
       'admin',
@@ -261,7 +265,7 @@ function deliveryCases(): HostileCase[] {
       400,
       'status',
     ),
-    post(
+    sendJson(
       'POST /api/v1/deliveries/{id}/status',
       `/api/v1/deliveries/${UUID}/status`,
       'admin',
@@ -293,6 +297,102 @@ function deliveryCases(): HostileCase[] {
       name,
       as: 'admin' as const,
       path: `/api/v1/deliveries?${query}`,
+      status: 400,
+      names,
+    })),
+  ];
+}
+
+/** A sale an admin could record for a courier, for the cases that spoil one field of it. */
+const SALE = {
+  courierId: UUID,
+  buyer: { counterpartyId: UUID },
+  priceTypeId: UUID,
+  payment: 'cash',
+  items: [{ productId: UUID, quantity: '1', price: '1.00', amount: '1.00' }],
+  total: '1.00',
+  soldAt: '2026-12-05T12:00:00+03:00',
+};
+
+/** The instant orders' doors: bodies, ids and list parameters refused before anything is stored or reserved. */
+function instantOrderCases(): HostileCase[] {
+  const spoilt = (patch: Record<string, unknown>) => JSON.stringify({ ...SALE, ...patch });
+  const line = SALE.items[0];
+  const bodies: [string, string, string?][] = [
+    ['not JSON', '{"buyer":'],
+    ['a body 100 levels deep', jsonObjects(100)],
+    ['a quantity as a JSON number', spoilt({ items: [{ ...line, quantity: 1 }] }), 'items.0.quantity'],
+    ['a price in exponent form', spoilt({ items: [{ ...line, price: '1e3' }] }), 'items.0.price'],
+    ['a payment that is not one', spoilt({ payment: 'barter' }), 'payment'],
+    ['a discount reason off the list', spoilt({ discountReason: 'friend' }), 'discountReason'],
+    ['no buyer at all', spoilt({ buyer: {} }), 'buyer.counterpartyId'],
+    ['a new buyer without a phone', spoilt({ buyer: { name: 'Анна' } }), 'buyer.phone'],
+    ['a NUL in the comment', spoilt({ comment: 'a\u0000' }), 'comment'],
+    ['no items', spoilt({ items: [] }), 'items'],
+    ['201 items', spoilt({ items: Array.from({ length: 201 }, () => line) }), 'items'],
+    ['a sale time without an offset', spoilt({ soldAt: '2026-12-05T12:00:00' }), 'soldAt'],
+    ['a delivery id that is not a uuid', spoilt({ deliveryId: 'abc' }), 'deliveryId'],
+  ];
+  const ids: [string, string, number][] = [
+    ['an id that is not a uuid', 'abc', 400],
+    ['a NUL id', '%00', 400],
+    ['an injection', q("1' OR '1'='1"), 400],
+    ['a uuid that is no order', UUID, 404],
+  ];
+  const byId: [string, (id: string) => string, Caller, string][] = [
+    ['PUT /api/v1/instant-orders/{id}', (id) => `/api/v1/instant-orders/${id}`, 'admin', JSON.stringify(SALE)],
+    ['POST /api/v1/instant-orders/{id}/cancel', (id) => `/api/v1/instant-orders/${id}/cancel`, 'admin', '{}'],
+    [
+      'POST /api/v1/instant-orders/{id}/ack',
+      (id) => `/api/v1/instant-orders/${id}/ack`,
+      '1c',
+      JSON.stringify({ outcome: 'posted', documentNumber: 'УТ-1', documentDate: '2026-12-05' }),
+    ],
+  ];
+  const ack = (name: string, body: unknown, names: string) =>
+    sendJson(
+      'POST /api/v1/instant-orders/{id}/ack',
+      `/api/v1/instant-orders/${UUID}/ack`,
+      '1c',
+      name,
+      JSON.stringify(body),
+      400,
+      names,
+    );
+  return [
+    ...bodies.map(([name, body, names]) =>
+      sendJson('POST /api/v1/instant-orders', '/api/v1/instant-orders', 'admin', name, body, 400, names),
+    ),
+    ...byId.flatMap(([route, pathOf, as, body]) =>
+      ids.map(([name, id, status]) =>
+        sendJson(route, pathOf(id), as, name, body, status, status === 400 ? 'id' : undefined),
+      ),
+    ),
+    ack('a posting without its document number', { outcome: 'posted', documentDate: '2026-12-05' }, 'documentNumber'),
+    ack('a rejection without a reason', { outcome: 'rejected' }, 'reason'),
+    ack('an outcome that is not one', { outcome: 'maybe' }, 'outcome'),
+    ...ids.map(([name, id, status]) => ({
+      route: 'GET /api/v1/instant-orders/{id}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/instant-orders/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
+    ...listCases('GET /api/v1/instant-orders', '/api/v1/instant-orders', (id) =>
+      listCursor({ v: 1, createdAt: '2026-01-01T00:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a status that is not one', 'status=teleported', 'status'],
+        ['a sale date without an offset', 'sold_from=2024-01-01T00:00:00', 'sold_from'],
+        ['a delivery that is not a uuid', 'delivery=abc', 'delivery'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/instant-orders',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/instant-orders?${query}`,
       status: 400,
       names,
     })),
@@ -423,6 +523,8 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       'md_reconcile_runs',
       'deliveries',
       'delivery_trips',
+      'instant_orders',
+      'instant_order_reservations',
       'audit_trail',
       'collisions',
     ];
@@ -780,6 +882,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       names: 'kind',
     },
     ...deliveryCases(),
+    ...instantOrderCases(),
     ...collisionCases(),
     {
       route: 'GET /api/v1/master-data/cursors',

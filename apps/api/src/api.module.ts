@@ -10,6 +10,7 @@ import {
   MetricsController,
 } from '@app/core';
 import { DeliveriesApiModule } from '@app/deliveries';
+import { InstantOrdersApiModule } from '@app/instant-orders';
 import { EventsHttpModule } from '@app/events';
 import { OnecHttpModule } from '@app/onec';
 import { MasterDataApiModule, MasterDataModule, ReconcileApiModule } from '@app/master-data';
@@ -34,6 +35,7 @@ const DOMAIN_MODULES = [
   MasterDataApiModule,
   ReconcileApiModule,
   DeliveriesApiModule,
+  InstantOrdersApiModule,
 ];
 
 /** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */

@@ -2,6 +2,7 @@ import { AppConfig, CoreModule, MaintenanceModule, QueueModule, RecurringJob } f
 import { AuditTrailModule } from '@app/audit';
 import { Bitrix24WorkerModule } from '@app/bitrix24';
 import { DeliveriesWorkerModule } from '@app/deliveries';
+import { InstantOrdersWorkerModule } from '@app/instant-orders';
 import { EventsWorkerModule } from '@app/events';
 import { OnecWorkerModule } from '@app/onec';
 import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
@@ -18,7 +19,13 @@ export interface WorkerModuleOptions {
 }
 
 /** The domain libs the worker runs. */
-const DOMAIN_MODULES = [AuditTrailModule, MasterDataModule, MasterDataWorkerModule, DeliveriesWorkerModule];
+const DOMAIN_MODULES = [
+  AuditTrailModule,
+  MasterDataModule,
+  MasterDataWorkerModule,
+  DeliveriesWorkerModule,
+  InstantOrdersWorkerModule,
+];
 
 /** No HTTP API: BullMQ processors, the outbox relay and the recurring jobs. */
 @Module({})

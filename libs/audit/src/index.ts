@@ -7,6 +7,7 @@ export { CollisionResolver, CollisionStore } from './application/collisions.port
 export { CollisionResolvers } from './application/collisions.service';
 export * from './audit.module';
 export { CollisionDto } from './http/collisions.controller';
+export { AuditHistoryEntryDto, toAuditHistoryEntryDto } from './http/audit-history.dto';
 
 import { AuditTrailEntity } from './infrastructure/audit-trail.entity';
 import { CollisionEntity } from './infrastructure/collision.entity';

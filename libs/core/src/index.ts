@@ -30,6 +30,7 @@ export * from './http/http-platform';
 export * from './http/pagination';
 export * from './http/raw-body';
 export * from './http/timestamps';
+export * from './http/wire-formats';
 export * from './idempotency/canonical-json';
 export * from './idempotency/idempotency-key.entity';
 export * from './idempotency/idempotency.decorator';

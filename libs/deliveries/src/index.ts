@@ -5,6 +5,8 @@ import './deliveries.config';
 export * from './deliveries.module';
 export * from './deliveries-api.module';
 export * from './deliveries-worker.module';
+// What other domains ask of deliveries (an instant order names the delivery it was sold on).
+export { DeliveriesService } from './application/deliveries.service';
 // Its recurring job, for the worker's list (apps/worker/src/recurring-jobs.ts).
 export { DeliveriesConfirmationResendJob } from './jobs/confirmation-resend.job';
 export { DELIVERY_BOARD_KIND } from './domain/delivery-board';

@@ -7,7 +7,7 @@ export * from './master-data-api.module';
 export * from './master-data-worker.module';
 export * from './reconcile-api.module';
 // What other domains validate their documents against, and the shared vocabulary of VAT rates.
-export { MasterDataReferences, type MirrorReference } from './application/master-data-references';
+export { MasterDataReferences, type MirrorReference, type OfferTerms } from './application/master-data-references';
 export type { MasterDataKind } from './domain/master-data-kind';
 export { VAT_RATES, type VatRate, isVatRate } from './domain/vat-rate';
 // Its recurring job, for the worker's list (apps/worker/src/recurring-jobs.ts).

@@ -15,6 +15,7 @@ export * from './ports/sale-orders-contribution.port';
 // The records the catalog and sale-documents ports carry (with the record kinds their counts are keyed by).
 export * from './commerceml/commerceml.records';
 export type * from './commerceml/sale-document';
+export { toLocalDateTime } from './commerceml/commerceml.writer';
 
 import { ExchangeFileEntity } from './exchange/exchange-file.entity';
 import { ExchangeSessionEntity } from './exchange/exchange-session.entity';

@@ -42,6 +42,17 @@ describe('ExactDecimal', () => {
     expect(quantity('3').times(money('0.50'), 4).toString()).toBe('1.5000');
   });
 
+  it('takes a share rounded half away from zero (included VAT, a percentage)', () => {
+    expect(money('122.00').share(22n, 122n, 2).toString()).toBe('22.00');
+    expect(money('100.00').share(22n, 122n, 2).toString()).toBe('18.03'); // 18.0327…
+    expect(money('0.61').share(1n, 122n, 4).toString()).toBe('0.0050'); // exactly 0.005
+    expect(money('0.61').share(1n, 122n, 2).toString()).toBe('0.01'); // 0.005 → 0.01
+    expect(money('-0.61').share(1n, 122n, 2).toString()).toBe('-0.01');
+    expect(money('99.99').share(10n, 100n, 2).toString()).toBe('10.00'); // 9.999
+    expect(quantity('1.005').share(1n, 1n, 2).toString()).toBe('1.01'); // a rounding to fewer places
+    expect(() => money('1').share(1n, 0n, 2)).toThrow(RangeError);
+  });
+
   it('compares across scales', () => {
     expect(money('1.10').compare(quantity('1.1'))).toBe(0);
     expect(money('1.10').equals(quantity('1.101'))).toBe(false);

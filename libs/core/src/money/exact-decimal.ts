@@ -73,6 +73,22 @@ export class ExactDecimal {
     return new ExactDecimal(exact < 0n ? -rounded : rounded, scale);
   }
 
+  /**
+   * This value × `numerator` / `denominator`, rounded half away from zero to `scale` places: a share of an amount,
+   * such as the VAT included in it (× 22 / 122) or a percentage limit (× 10 / 100).
+   */
+  share(numerator: bigint, denominator: bigint, scale: number): ExactDecimal {
+    if (denominator <= 0n) {
+      throw new RangeError('the denominator of a share must be positive');
+    }
+    const lift = scale - this.scale;
+    const exact = this.units * numerator * (lift > 0 ? 10n ** BigInt(lift) : 1n);
+    const divisor = denominator * (lift < 0 ? 10n ** BigInt(-lift) : 1n);
+    const magnitude = exact < 0n ? -exact : exact;
+    const rounded = (2n * magnitude + divisor) / (2n * divisor);
+    return new ExactDecimal(exact < 0n ? -rounded : rounded, scale);
+  }
+
   compare(other: ExactDecimal): -1 | 0 | 1 {
     const scale = Math.max(this.scale, other.scale);
     const left = this.rescaled(scale);

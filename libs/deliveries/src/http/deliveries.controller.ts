@@ -1,4 +1,4 @@
-import { CollisionDto } from '@app/audit';
+import { CollisionDto, toAuditHistoryEntryDto } from '@app/audit';
 import {
   AppConfig,
   ApiProblemResponses,
@@ -28,13 +28,7 @@ import {
   toStatusChange,
 } from './dto/delivery-actions.dto';
 import { DeliveryContentDto, toContent } from './dto/delivery-content.dto';
-import {
-  DeliveryDto,
-  DeliveryPageDto,
-  DeliveryWithHistoryDto,
-  toDeliveryDto,
-  toHistoryEntryDto,
-} from './dto/delivery.dto';
+import { DeliveryDto, DeliveryPageDto, DeliveryWithHistoryDto, toDeliveryDto } from './dto/delivery.dto';
 
 const LIST_CURSOR = { createdAt: 'timestamp', id: 'uuid' } as const;
 
@@ -201,6 +195,6 @@ export class DeliveriesController {
   ): Promise<DeliveryWithHistoryDto> {
     const delivery = await this.deliveries.get(id, principal);
     const history = await this.deliveries.history(id, principal);
-    return { ...toDeliveryDto(delivery), history: history.map(toHistoryEntryDto) };
+    return { ...toDeliveryDto(delivery), history: history.map(toAuditHistoryEntryDto) };
   }
 }

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { MasterDataKind } from '../domain/master-data-kind';
+import type { CourierData, MirrorRow, PriceData, ProductData, StockData } from '../domain/mirror-records';
+import { compositeKey, splitOfferId } from '../domain/onec-id';
+import type { VatRate } from '../domain/vat-rate';
 import { MirrorStore } from './ports/mirror-store.port';
 
 /** A reference a document of another domain makes to the mirror, and where in that document it sits. */
@@ -9,6 +12,25 @@ export interface MirrorReference {
   /** The referencing field (`items.0.productId`), for the answer that names it. */
   readonly path: string;
 }
+
+/** What a sale of one offer (a product or `<product>#<characteristic>`) may use, as the mirror holds it now. */
+export interface OfferTerms {
+  readonly offerId: string;
+  readonly name: string;
+  /** OKEI code of the unit (`796` pieces, `166` kilograms); null when the mirror knows none. */
+  readonly unitCode: string | null;
+  readonly vatRate: VatRate | null;
+  /** The price of the price type, the variant's own or else its product's; null when 1C sent none. */
+  readonly price: string | null;
+  readonly currency: string | null;
+  /** The stock at the warehouse, null when 1C sent no level there (nothing to sell). */
+  readonly stock: string | null;
+  /** When the mirror last changed that stock level: sales posted after it are not in it yet. */
+  readonly stockChangedAt: Date | null;
+}
+
+const isUsable = (row: MirrorRow | undefined, onecId: string): row is MirrorRow =>
+  row !== undefined && row.onecId === onecId && !row.deleted && !row.deactivated;
 
 /**
  * What other domains validate their documents against: a delivery, an order or a cash document may only name
@@ -54,15 +76,76 @@ export class MasterDataReferences {
       }
       const { name, unitId } = row.data as { name: string; unitId: string | null };
       if (unitId !== null && !unitCodes.has(unitId)) {
-        const unit = await this.store.get('units', unitId);
-        // Without a unit catalogue 1C's unit id is the OKEI code itself.
-        unitCodes.set(
-          unitId,
-          unit ? ((unit.data as { code: string | null }).code ?? null) : /^\d{1,4}$/.test(unitId) ? unitId : null,
-        );
+        unitCodes.set(unitId, await this.unitCode(unitId));
       }
       labels.set(onecId, { name, unitCode: unitId === null ? null : (unitCodes.get(unitId) ?? null) });
     }
     return labels;
+  }
+
+  /** A courier's own warehouse and cash desk; undefined when the mirror holds no usable courier of that id. */
+  async courier(onecId: string): Promise<Pick<CourierData, 'warehouseId' | 'cashDeskId'> | undefined> {
+    const row = await this.store.get('couriers', onecId);
+    if (!isUsable(row, onecId)) {
+      return undefined;
+    }
+    const { warehouseId, cashDeskId } = row.data as CourierData;
+    return { warehouseId, cashDeskId };
+  }
+
+  /** A counterparty's name, for documents that show it; undefined when the mirror holds none in use of that id. */
+  async counterpartyName(onecId: string): Promise<string | undefined> {
+    const row = await this.usable('counterparties', onecId);
+    return row ? (row.data as { name: string }).name : undefined;
+  }
+
+  /**
+   * The terms of each offer that the mirror holds in use, for one price type and warehouse; an unknown, deleted or
+   * deactivated offer is left out. A variant (`<product>#<characteristic>`) takes its product's unit, VAT rate and
+   * price where 1C sent none of its own; its stock is its own only.
+   */
+  async saleTerms(
+    offerIds: readonly string[],
+    priceTypeId: string,
+    warehouseId: string,
+  ): Promise<Map<string, OfferTerms>> {
+    const terms = new Map<string, OfferTerms>();
+    for (const offerId of new Set(offerIds)) {
+      const row = await this.store.get('products', offerId);
+      if (!isUsable(row, offerId)) {
+        continue;
+      }
+      const offer = row.data as ProductData;
+      const { productId, characteristicId } = splitOfferId(offerId);
+      const parentRow = characteristicId === null ? undefined : await this.store.get('products', productId);
+      const parent = isUsable(parentRow, productId) ? (parentRow.data as ProductData) : undefined;
+      const priceRow =
+        (await this.usable('prices', compositeKey(offerId, priceTypeId))) ??
+        (characteristicId === null ? undefined : await this.usable('prices', compositeKey(productId, priceTypeId)));
+      const stockRow = await this.usable('stock', compositeKey(offerId, warehouseId));
+      const unitId = offer.unitId ?? parent?.unitId ?? null;
+      terms.set(offerId, {
+        offerId,
+        name: offer.name,
+        unitCode: unitId === null ? null : await this.unitCode(unitId),
+        vatRate: offer.vatRate ?? parent?.vatRate ?? null,
+        price: priceRow ? (priceRow.data as PriceData).price : null,
+        currency: priceRow ? (priceRow.data as PriceData).currency : null,
+        stock: stockRow ? (stockRow.data as StockData).quantity : null,
+        stockChangedAt: stockRow ? stockRow.updatedAt : null,
+      });
+    }
+    return terms;
+  }
+
+  private async usable(kind: MasterDataKind, onecId: string): Promise<MirrorRow | undefined> {
+    const row = await this.store.get(kind, onecId);
+    return isUsable(row, onecId) ? row : undefined;
+  }
+
+  private async unitCode(unitId: string): Promise<string | null> {
+    const unit = await this.store.get('units', unitId);
+    // Without a unit catalogue 1C's unit id is the OKEI code itself.
+    return unit ? ((unit.data as { code: string | null }).code ?? null) : /^\d{1,4}$/.test(unitId) ? unitId : null;
   }
 }

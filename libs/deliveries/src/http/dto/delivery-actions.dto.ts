@@ -1,4 +1,4 @@
-import { IsTimestamp, PageQueryDto } from '@app/core';
+import { DECIMAL, GeoPointDto, IsTimestamp, NO_NUL, ONEC_ID, PageQueryDto } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -18,7 +18,7 @@ import {
 import type { Acknowledgement, StatusChange } from '../../application/deliveries.service';
 import { FAILURE_REASONS, type FailureReason } from '../../domain/delivery-lines';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../domain/delivery-status';
-import { DECIMAL, GeoPointDto, MAX_ITEMS, NO_NUL, ONEC_ID } from './delivery-content.dto';
+import { MAX_ITEMS } from './delivery-content.dto';
 
 const DECIMAL_MESSAGE = '$property must be a decimal string such as "1.500"';
 

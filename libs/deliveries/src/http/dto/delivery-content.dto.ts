@@ -1,4 +1,4 @@
-import { IsTimestamp } from '@app/core';
+import { DECIMAL, DECIMAL_MESSAGE, GeoPointDto, IsTimestamp, NO_NUL, ONEC_ID } from '@app/core';
 import { VAT_RATES } from '@app/master-data';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -18,14 +18,6 @@ import {
 } from 'class-validator';
 import type { DeliveryContent } from '../../domain/delivery';
 
-/** A 1C id as master data holds it (CommerceML ids need not be GUIDs). */
-export const ONEC_ID = /^\P{Cc}{1,200}$/u;
-/** A decimal string; its scale and range are the domain's rules, which name the field when they fail. */
-export const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
-const DECIMAL_MESSAGE = '$property must be a decimal string such as "12.50" (never a JSON number)';
-/** PostgreSQL's text cannot hold a NUL; refused here with the field named, not by the database. */
-// eslint-disable-next-line no-control-regex -- matching the NUL is the point
-export const NO_NUL = /^[^\u0000]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A shipment's lines; 1C's documents rarely carry more than a few dozen. */
 export const MAX_ITEMS = 500;
@@ -85,16 +77,6 @@ export class DeliveryItemDto {
   @ApiProperty({ example: '99.80', description: 'quantity × price rounded to kopecks, half away from zero.' })
   @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
   amount!: string;
-}
-
-export class GeoPointDto {
-  @ApiProperty({ example: '55.751244' })
-  @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
-  latitude!: string;
-
-  @ApiProperty({ example: '37.618423' })
-  @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
-  longitude!: string;
 }
 
 export class DeliveryTotalsDto {

@@ -1,9 +1,10 @@
-import type { RecordedAuditEntry } from '@app/audit';
+import { GeoPointDto } from '@app/core';
+import { AuditHistoryEntryDto } from '@app/audit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Delivery } from '../../domain/delivery';
 import { FAILURE_REASONS } from '../../domain/delivery-lines';
 import { DELIVERY_STATUSES } from '../../domain/delivery-status';
-import { DeliveryDocumentDto, DeliveryItemDto, DeliveryTotalsDto, GeoPointDto } from './delivery-content.dto';
+import { DeliveryDocumentDto, DeliveryItemDto, DeliveryTotalsDto } from './delivery-content.dto';
 
 export class DeliveredLineResultDto {
   @ApiProperty({ type: 'integer' }) lineNo!: number;
@@ -59,22 +60,9 @@ export class DeliveryPageDto {
   @ApiPropertyOptional() nextCursor?: string;
 }
 
-export class DeliveryHistoryEntryDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ example: 'status_changed' }) action!: string;
-  @ApiProperty({ enum: ['1c', 'courier-rest', 'bitrix24', 'admin', 'system'] }) source!: string;
-  @ApiProperty() actor!: string;
-  @ApiProperty({ nullable: true, type: 'string' }) actorRole!: string | null;
-  @ApiProperty({ nullable: true, type: 'string', enum: DELIVERY_STATUSES }) from!: string | null;
-  @ApiProperty({ nullable: true, type: 'string', enum: DELIVERY_STATUSES }) to!: string | null;
-  @ApiProperty({ nullable: true, type: 'string' }) requestId!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
-}
-
 export class DeliveryWithHistoryDto extends DeliveryDto {
-  @ApiProperty({ type: [DeliveryHistoryEntryDto], description: 'Every change, oldest first.' })
-  history!: DeliveryHistoryEntryDto[];
+  @ApiProperty({ type: [AuditHistoryEntryDto], description: 'Every change, oldest first.' })
+  history!: AuditHistoryEntryDto[];
 }
 
 export function toDeliveryDto(delivery: Delivery): DeliveryDto {
@@ -105,20 +93,5 @@ export function toDeliveryDto(delivery: Delivery): DeliveryDto {
     version: delivery.version,
     createdAt: delivery.createdAt.toISOString(),
     updatedAt: delivery.updatedAt.toISOString(),
-  };
-}
-
-export function toHistoryEntryDto(entry: RecordedAuditEntry): DeliveryHistoryEntryDto {
-  return {
-    id: entry.id,
-    occurredAt: entry.occurredAt.toISOString(),
-    action: entry.action,
-    source: entry.source,
-    actor: entry.actor,
-    actorRole: entry.actorRole,
-    from: (entry.before?.status as string | undefined) ?? null,
-    to: (entry.after?.status as string | undefined) ?? null,
-    requestId: entry.requestId,
-    details: entry.details ?? {},
   };
 }

@@ -1,4 +1,4 @@
-import { IsTimestamp } from '@app/core';
+import { IsTimestamp, NO_NUL, ONEC_ID } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -16,7 +16,7 @@ import {
 import type { TripOrderContent, TripUpsert, TripWithDeliveries } from '../../application/trips.service';
 import { DELIVERY_STATUSES } from '../../domain/delivery-status';
 import { deliveredFlags, type TripHeader, TRIP_STATUSES } from '../../domain/trip';
-import { DeliveryContentDto, NO_NUL, ONEC_ID, toContent } from './delivery-content.dto';
+import { DeliveryContentDto, toContent } from './delivery-content.dto';
 
 /** A courier's run carries at most this many stops and orders; УТ's trips hold a few dozen. */
 export const MAX_TRIP_ORDERS = 200;

@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import { AuditTrail, type AuditSource, CollisionStore } from '@app/audit';
+import { AppConfig, type FieldError, type Principal, UnitOfWork } from '@app/core';
+import { Injectable, Logger } from '@nestjs/common';
+import type { InstantOrder, InstantOrderContent, OnecPosting } from '../domain/instant-order';
+import { InstantOrderErrors } from '../domain/instant-order.errors';
+import { decideTransition, type InstantOrderActor, type InstantOrderStatus } from '../domain/instant-order-status';
+import { offerIdOf, priceOrder, violation } from '../domain/order-pricing';
+import { OrderPublication } from './ports/order-publication.port';
+import { type ExportedRef, type InstantOrderListQuery, InstantOrderStore } from './ports/instant-order-store.port';
+import { type OfferTerms, type OrderReference, SaleReferences } from './ports/sale-references.port';
+import { StockReservations } from './ports/stock-reservations.port';
+
+/** An order as a courier (or an admin on its behalf) sends it; an admin names the courier, a courier need not. */
+export type OrderRequest = Omit<InstantOrderContent, 'courierId'> & { readonly courierId: string | null };
+
+/** 1C's answer about an order: posted with its document, or rejected with a reason. Final. */
+export type PostingReport = Omit<OnecPosting, 'receivedAt'>;
+
+interface Who {
+  readonly actor: InstantOrderActor;
+  readonly subject: string;
+  readonly source: AuditSource;
+}
+
+function whoIs(principal: Principal): Who {
+  if (principal.roles.includes('admin')) {
+    return { actor: 'admin', subject: principal.subject, source: 'admin' };
+  }
+  if (principal.roles.includes('1c')) {
+    return { actor: '1c', subject: principal.subject, source: '1c' };
+  }
+  return { actor: 'courier', subject: principal.subject, source: 'courier-rest' };
+}
+
+/** An order that passed every rule but stock, and the mirror's terms it was checked against. */
+interface CheckedOrder {
+  readonly content: Pick<InstantOrder, keyof InstantOrderContent | 'vatTotal' | 'warehouseId'>;
+  readonly terms: ReadonlyMap<string, OfferTerms>;
+}
+
+const ONEC_EXCHANGE: Who = { actor: '1c', subject: 'onec-exchange', source: '1c' };
+
+/** What the audit trail keeps of an order's state. */
+function auditState(order: InstantOrder): Record<string, unknown> {
+  return {
+    status: order.status,
+    version: order.version,
+    total: order.total,
+    items: order.items.map((line) => ({ offerId: offerIdOf(line), quantity: line.quantity, amount: line.amount })),
+    ...(order.onec ? { onec: order.onec } : {}),
+    ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),
+  };
+}
+
+/**
+ * The instant orders' use cases. An order is checked against the mirror before its transaction, and its stock is
+ * reserved inside it (serialised per warehouse and offer); every change is audited in the same transaction, and
+ * an order's row is locked for a change, so concurrent requests about it queue up.
+ */
+@Injectable()
+export class InstantOrdersService {
+  private readonly logger = new Logger(InstantOrdersService.name);
+
+  constructor(
+    private readonly store: InstantOrderStore,
+    private readonly references: SaleReferences,
+    private readonly reservations: StockReservations,
+    private readonly publication: OrderPublication,
+    private readonly audit: AuditTrail,
+    private readonly collisions: CollisionStore,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Accepts a sale: checked, its stock reserved, then waiting for 1C (or pushed to it). */
+  create(request: OrderRequest, principal: Principal): Promise<InstantOrder> {
+    return this.unitOfWork.run(async () => {
+      const content = this.attribute(request, principal);
+      const checked = await this.check(content);
+      const now = new Date();
+      const id = randomUUID();
+      await this.reserve(id, checked);
+      const order = await this.store.insert({
+        ...checked.content,
+        id,
+        status: 'accepted',
+        source: 'rest',
+        bitrixId: null,
+        onec: null,
+        cancelReason: null,
+        version: 1,
+        exportedVersion: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.record(order, 'created', whoIs(principal), null);
+      return this.pushIfConfigured(order);
+    });
+  }
+
+  /**
+   * The courier changes its sale before 1C took it (the customer takes one more): checked again as a whole, its
+   * reservation replaced. 1C gets the new version: a `sale/query` served before the change is not confirmed for it.
+   */
+  amend(id: string, request: OrderRequest, principal: Principal): Promise<InstantOrder> {
+    return this.unitOfWork.run(async () => {
+      const current = await this.load(id, principal, { lock: true });
+      if (current.status !== 'accepted') {
+        throw InstantOrderErrors.illegalTransition(current.status, 'only an order 1C has not taken can change');
+      }
+      const content = this.attribute(request, principal);
+      if (content.courierId !== current.courierId) {
+        throw InstantOrderErrors.invalid([
+          violation('courierId', 'NOT_THE_COURIER', `the order is courier ${current.courierId}'s sale`),
+        ]);
+      }
+      const checked = await this.check(content);
+      await this.reservations.release(current.id);
+      await this.reserve(current.id, checked);
+      const next: InstantOrder = {
+        ...current,
+        ...checked.content,
+        version: current.version + 1,
+        updatedAt: new Date(),
+      };
+      await this.store.update(next);
+      await this.record(next, 'updated', whoIs(principal), current);
+      return this.pushIfConfigured(next);
+    });
+  }
+
+  cancel(id: string, reason: string | null, principal: Principal): Promise<InstantOrder> {
+    return this.unitOfWork.run(async () => {
+      const current = await this.load(id, principal, { lock: true });
+      const who = whoIs(principal);
+      if (!this.decide(current, 'cancelled', who.actor)) {
+        return current;
+      }
+      await this.reservations.release(current.id);
+      const next: InstantOrder = {
+        ...current,
+        status: 'cancelled',
+        cancelReason: reason,
+        version: current.version + 1,
+        updatedAt: new Date(),
+      };
+      await this.store.update(next);
+      await this.record(next, 'cancelled', who, current);
+      return next;
+    });
+  }
+
+  /** 1C's posting result through REST; a repeat of the same answer returns the order as it is. */
+  acknowledge(id: string, report: PostingReport, principal: Principal): Promise<InstantOrder> {
+    return this.unitOfWork.run(async () => {
+      const current = await this.load(id, principal, { lock: true });
+      return this.applyPosting(current, report, whoIs(principal));
+    });
+  }
+
+  /**
+   * 1C's documents of `sale/file`, in the exchange's transaction: each applies its posting result to the order it
+   * names. A document about an order we do not hold is skipped (logged): 1C may send documents made without us.
+   */
+  async applyOnecDocuments(reports: readonly (PostingReport & { readonly orderId: string })[]): Promise<void> {
+    for (const { orderId, ...report } of reports) {
+      const current = await this.store.byId(orderId, { lock: true });
+      if (!current) {
+        this.logger.warn({ orderId }, '1C sent a document about an order the middleware does not hold; skipped');
+        continue;
+      }
+      await this.applyPosting(current, report, ONEC_EXCHANGE);
+    }
+  }
+
+  private async applyPosting(current: InstantOrder, report: PostingReport, who: Who): Promise<InstantOrder> {
+    const status: InstantOrderStatus = report.outcome === 'posted' ? 'posted' : 'rejected_by_1c';
+    if (current.status === 'cancelled') {
+      // 1C took an order it never confirmed, after the courier cancelled it: both sides must agree by hand.
+      await this.collisions.record({
+        domain: 'instant-orders',
+        entityType: 'instant_order',
+        entityId: current.id,
+        field: 'status',
+        proposed: { status, ...report },
+        proposedBy: '1c',
+        held: { status: current.status, cancelReason: current.cancelReason },
+      });
+      return current;
+    }
+    if (!this.decide(current, status, who.actor)) {
+      return current;
+    }
+    if (status === 'posted') {
+      await this.reservations.settle(current.id);
+    } else {
+      await this.reservations.release(current.id);
+    }
+    const next: InstantOrder = {
+      ...current,
+      status,
+      onec: { ...report, receivedAt: new Date() },
+      version: current.version + 1,
+      updatedAt: new Date(),
+    };
+    await this.store.update(next);
+    await this.record(next, status, who, current);
+    return next;
+  }
+
+  waitingForOnec(limit: number): Promise<InstantOrder[]> {
+    return this.unitOfWork.run(() => this.store.waitingForOnec(limit));
+  }
+
+  /**
+   * 1C confirmed `sale/success` for these versions, in the exchange's transaction: each order still at that version
+   * is sent; one changed since stays waiting and goes out again with its new version.
+   */
+  async markExported(refs: readonly ExportedRef[]): Promise<void> {
+    for (const ref of refs) {
+      const current = await this.store.byId(ref.id, { lock: true });
+      if (current?.version !== ref.version || current.status !== 'accepted') {
+        continue;
+      }
+      await this.send(current, ONEC_EXCHANGE);
+    }
+  }
+
+  get(id: string, principal: Principal): Promise<InstantOrder> {
+    return this.unitOfWork.run(() => this.load(id, principal));
+  }
+
+  history(id: string, principal: Principal) {
+    return this.unitOfWork.run(async () => {
+      await this.load(id, principal);
+      return this.audit.history('instant-orders', 'instant_order', id);
+    });
+  }
+
+  /** A courier lists its own orders only, whatever courier filter it sends. */
+  list(query: InstantOrderListQuery, principal: Principal): Promise<InstantOrder[]> {
+    if (whoIs(principal).actor === 'courier') {
+      if (query.courierId !== undefined && query.courierId !== principal.courierId) {
+        return Promise.resolve([]);
+      }
+      return this.unitOfWork.run(() => this.store.list({ ...query, courierId: principal.courierId ?? '' }));
+    }
+    return this.unitOfWork.run(() => this.store.list(query));
+  }
+
+  /** A courier sells for itself (another courier's id is refused); an admin names the courier. */
+  private attribute(request: OrderRequest, principal: Principal): InstantOrderContent {
+    if (whoIs(principal).actor === 'courier') {
+      if (request.courierId !== null && request.courierId !== principal.courierId) {
+        throw InstantOrderErrors.invalid([violation('courierId', 'NOT_THE_COURIER', 'a courier sells for itself')]);
+      }
+      return { ...request, courierId: principal.courierId ?? '' };
+    }
+    if (request.courierId === null) {
+      throw InstantOrderErrors.courierRequired();
+    }
+    return { ...request, courierId: request.courierId };
+  }
+
+  /** Every rule but stock (checked under the reservation's lock): 422 naming each broken one. */
+  private async check(content: InstantOrderContent): Promise<CheckedOrder> {
+    const errors: FieldError[] = [];
+    const settings = this.config.instantOrders;
+    const courier = await this.references.courierWarehouse(content.courierId);
+    if (!courier) {
+      errors.push(
+        violation('courierId', 'UNKNOWN_REFERENCE', `the mirror holds no courier ${content.courierId} in use`),
+      );
+    } else if (courier.warehouseId === null) {
+      errors.push(violation('courierId', 'UNKNOWN_REFERENCE', 'the courier has no warehouse of its own to sell from'));
+    }
+    if (settings.priceTypeIds.length > 0 && !settings.priceTypeIds.includes(content.priceTypeId)) {
+      errors.push(
+        violation('priceTypeId', 'UNKNOWN_REFERENCE', `couriers sell at ${settings.priceTypeIds.join(', ')} only`),
+      );
+    }
+    let buyer = content.buyer;
+    if (buyer.kind === 'known') {
+      const name = await this.references.counterpartyName(buyer.counterpartyId);
+      if (name === undefined) {
+        errors.push(
+          violation('buyer.counterpartyId', 'UNKNOWN_REFERENCE', `the mirror holds no ${buyer.counterpartyId} in use`),
+        );
+      }
+      buyer = { ...buyer, name };
+    }
+    const references: OrderReference[] = [{ kind: 'price-types', onecId: content.priceTypeId, path: 'priceTypeId' }];
+    for (const reference of await this.references.unusable(references)) {
+      errors.push(violation(reference.path, 'UNKNOWN_REFERENCE', `the mirror holds no ${reference.onecId} in use`));
+    }
+    if (
+      content.deliveryId !== null &&
+      !(await this.references.isCouriersDelivery(content.deliveryId, content.courierId))
+    ) {
+      errors.push(violation('deliveryId', 'UNKNOWN_REFERENCE', `the courier has no delivery ${content.deliveryId}`));
+    }
+    const warehouseId = courier?.warehouseId ?? '';
+    const terms = await this.references.offerTerms(content.items.map(offerIdOf), content.priceTypeId, warehouseId);
+    const priced = priceOrder(content.items, content.total, terms, {
+      discountLimitPercent: settings.discountLimitPercent,
+      discountReason: content.discountReason,
+    });
+    errors.push(...priced.errors);
+    if (errors.length > 0) {
+      throw InstantOrderErrors.invalid(errors);
+    }
+    return {
+      content: { ...content, buyer, items: priced.lines, total: priced.total, vatTotal: priced.vatTotal, warehouseId },
+      terms,
+    };
+  }
+
+  private async reserve(orderId: string, { content, terms }: CheckedOrder) {
+    const claims = content.items.map((line, index) => {
+      const offer = terms.get(offerIdOf(line))!;
+      return {
+        path: `items.${index}.quantity`,
+        offerId: offerIdOf(line),
+        quantity: line.quantity,
+        stock: offer.stock,
+        stockChangedAt: offer.stockChangedAt,
+      };
+    });
+    const short = await this.reservations.reserve(orderId, content.warehouseId, claims);
+    if (short.length > 0) {
+      throw InstantOrderErrors.invalid(
+        short.map((claim) =>
+          violation(
+            claim.path,
+            'STOCK_SHORT',
+            `the courier's warehouse ${content.warehouseId} cannot cover ${claim.quantity} of ${claim.offerId}`,
+          ),
+        ),
+      );
+    }
+  }
+
+  private async pushIfConfigured(order: InstantOrder): Promise<InstantOrder> {
+    return this.publication.pushes ? this.send(order, { actor: 'system', subject: 'system', source: 'system' }) : order;
+  }
+
+  private async send(current: InstantOrder, who: Who): Promise<InstantOrder> {
+    this.decide(current, 'sent_to_1c', who.actor);
+    const next: InstantOrder = {
+      ...current,
+      status: 'sent_to_1c',
+      exportedVersion: current.version,
+      version: current.version + 1,
+      updatedAt: new Date(),
+    };
+    if (this.publication.pushes) {
+      await this.publication.push(next);
+    }
+    await this.store.update(next);
+    await this.record(next, 'sent_to_1c', who, current);
+    return next;
+  }
+
+  /** Whether the move applies; false for a repeat (already there); an error for an illegal or forbidden one. */
+  private decide(current: InstantOrder, to: InstantOrderStatus, actor: InstantOrderActor): boolean {
+    const decision = decideTransition(current.status, to, actor);
+    switch (decision.kind) {
+      case 'apply':
+        return true;
+      case 'unchanged':
+        return false;
+      case 'illegal':
+        throw InstantOrderErrors.illegalTransition(current.status, decision.reason);
+      case 'forbidden':
+        throw InstantOrderErrors.forbiddenTransition(decision.reason);
+    }
+  }
+
+  private async load(id: string, principal: Principal, options: { lock?: boolean } = {}): Promise<InstantOrder> {
+    const order = await this.store.byId(id, options);
+    if (!order || (whoIs(principal).actor === 'courier' && order.courierId !== principal.courierId)) {
+      throw InstantOrderErrors.notFound(id);
+    }
+    return order;
+  }
+
+  private async record(order: InstantOrder, action: string, who: Who, before: InstantOrder | null): Promise<void> {
+    await this.audit.record({
+      domain: 'instant-orders',
+      entityType: 'instant_order',
+      entityId: order.id,
+      action,
+      source: who.source,
+      actor: who.subject,
+      actorRole: who.actor,
+      before: before ? auditState(before) : null,
+      after: auditState(order),
+    });
+  }
+}
