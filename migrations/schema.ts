@@ -6,6 +6,7 @@ import { EVENTS_ENTITIES } from '@app/events';
 import { INSTANT_ORDERS_ENTITIES } from '@app/instant-orders';
 import { MASTER_DATA_ENTITIES } from '@app/master-data';
 import { ONEC_ENTITIES } from '@app/onec';
+import { RETURNS_ENTITIES } from '@app/returns';
 
 /**
  * The one list of entities that make up the database schema, shared by both apps and the TypeORM CLI, so the
@@ -20,6 +21,7 @@ export const ALL_ENTITIES = [
   ...AUDIT_ENTITIES,
   ...DELIVERIES_ENTITIES,
   ...INSTANT_ORDERS_ENTITIES,
+  ...RETURNS_ENTITIES,
 ];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

@@ -322,6 +322,36 @@ describe('instant orders over REST and the CommerceML order exchange', () => {
     expect((await courierA.post(`/${order.id}/cancel`, {})).status).toBe(409);
   });
 
+  it('keeps a posting of an order the courier cancelled meanwhile as a collision, which an operator settles', async () => {
+    await cancelWaiting();
+    const order = await create();
+    const client = harness.onec();
+    // 1C read the order, crashed before success, and posted it; the courier cancelled it in between.
+    await client.runSaleExchange({ skipSuccess: true });
+    expect((await courierA.post(`/${order.id}/cancel`, { reason: 'покупатель передумал' })).status).toBe(200);
+    expect((await client.runSaleExchange({ documents: [postedByOneC(order.id)] })).failure).toBeUndefined();
+    expect((await courierA.get(`/${order.id}`)).body).toMatchObject({ status: 'cancelled', onec: null });
+
+    const listed = await harness.call('GET', `/api/v1/admin/collisions?entity=${order.id}`, { role: 'admin' });
+    const [collision] = (listed.body as { items: { id: string; domain: string; proposedBy: string }[] }).items;
+    expect(collision).toMatchObject({ domain: 'instant-orders', proposedBy: '1c' });
+    const resolve = (decision: string) =>
+      harness.call('POST', `/api/v1/admin/collisions/${collision.id}/resolve`, {
+        role: 'admin',
+        body: { decision, value: decision === 'edit' ? {} : undefined, comment: '1C отгрузил, продажа состоялась' },
+        idempotencyKey: `${collision.id}-${decision}`,
+      });
+    expect((await resolve('edit')).status).toBe(409);
+    expect((await resolve('accept_1c')).status).toBe(200);
+    expect((await courierA.get(`/${order.id}`)).body).toMatchObject({
+      status: 'posted',
+      onec: { outcome: 'posted', documentNumber: 'СА-013838' },
+      history: expect.arrayContaining([
+        expect.objectContaining({ action: 'corrected', from: 'cancelled', to: 'posted', source: 'admin' }),
+      ]) as unknown,
+    });
+  });
+
   it("takes 1C's posting result over REST once: final, a repeat answers the same", async () => {
     await cancelWaiting();
     const order = await create();

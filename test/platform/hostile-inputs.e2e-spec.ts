@@ -399,6 +399,98 @@ function instantOrderCases(): HostileCase[] {
   ];
 }
 
+/** The returns' doors: bodies, ids and list parameters refused before anything is stored. */
+function returnCases(): HostileCase[] {
+  const request = (patch: Record<string, unknown>) =>
+    JSON.stringify({
+      sale: { kind: 'instant_order', id: UUID },
+      items: [{ lineNo: 1, quantity: '1', reason: 'defective' }],
+      ...patch,
+    });
+  const bodies: [string, string, string?][] = [
+    ['not JSON', '{"sale":'],
+    ['a sale of another kind', request({ sale: { kind: 'gift', id: UUID } }), 'sale.kind'],
+    ['a sale id that is not a uuid', request({ sale: { kind: 'delivery', id: 'abc' } }), 'sale.id'],
+    ['a reason off the list', request({ items: [{ lineNo: 1, quantity: '1', reason: 'bored' }] }), 'items.0.reason'],
+    [
+      'a quantity as a JSON number',
+      request({ items: [{ lineNo: 1, quantity: 1, reason: 'other' }] }),
+      'items.0.quantity',
+    ],
+    ['a line number of zero', request({ items: [{ lineNo: 0, quantity: '1', reason: 'other' }] }), 'items.0.lineNo'],
+    ['no items', request({ items: [] }), 'items'],
+  ];
+  const ids: [string, string, number][] = [
+    ['an id that is not a uuid', 'abc', 400],
+    ['an injection', q("1' OR '1'='1"), 400],
+    ['a uuid that is no return', UUID, 404],
+  ];
+  const byId: [string, Caller, string][] = [
+    ['approve', 'admin', '{}'],
+    ['reject', 'admin', JSON.stringify({ reason: 'нет' })],
+    ['pick-up', 'admin', JSON.stringify({ occurredAt: '2026-12-05T10:00:00Z' })],
+    ['receive', 'admin', JSON.stringify({ occurredAt: '2026-12-05T10:00:00Z', items: [] })],
+    ['ack', '1c', JSON.stringify({ documentNumber: 'УТ-1', documentDate: '2026-12-05' })],
+    ['close', 'admin', '{}'],
+  ];
+  const action = (name: string, caseName: string, body: unknown, names: string) =>
+    sendJson(
+      `POST /api/v1/returns/{id}/${name}`,
+      `/api/v1/returns/${UUID}/${name}`,
+      'admin',
+      caseName,
+      JSON.stringify(body),
+      400,
+      names,
+    );
+  return [
+    ...bodies.map(([name, body, names]) =>
+      sendJson('POST /api/v1/returns', '/api/v1/returns', 'admin', name, body, 400, names),
+    ),
+    ...byId.flatMap(([name, as, body]) =>
+      ids.map(([caseName, id, status]) =>
+        sendJson(
+          `POST /api/v1/returns/{id}/${name}`,
+          `/api/v1/returns/${id}/${name}`,
+          as,
+          caseName,
+          body,
+          status,
+          status === 400 ? 'id' : undefined,
+        ),
+      ),
+    ),
+    action('reject', 'a rejection without a reason', {}, 'reason'),
+    action('pick-up', 'cash as a JSON number', { occurredAt: '2026-12-05T10:00:00Z', cashRefund: 1 }, 'cashRefund'),
+    action('receive', 'a time without an offset', { occurredAt: '2026-12-05T10:00:00', items: [] }, 'occurredAt'),
+    ...ids.map(([name, id, status]) => ({
+      route: 'GET /api/v1/returns/{id}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/returns/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
+    ...listCases('GET /api/v1/returns', '/api/v1/returns', (id) =>
+      listCursor({ v: 1, createdAt: '2026-01-01T00:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a status that is not one', 'status=lost', 'status'],
+        ['a sale that is not a uuid', 'sale_kind=delivery&sale_id=abc', 'sale_id'],
+        ['a date without an offset', 'created_from=2024-01-01T00:00:00', 'created_from'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/returns',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/returns?${query}`,
+      status: 400,
+      names,
+    })),
+  ];
+}
+
 /** The collisions' admin API: ids, list parameters and resolution bodies refused before anything changes. */
 function collisionCases(): HostileCase[] {
   const resolve = (name: string, id: string, body: string, status: number, names?: string): HostileCase => ({
@@ -525,6 +617,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       'delivery_trips',
       'instant_orders',
       'instant_order_reservations',
+      'returns',
       'audit_trail',
       'collisions',
     ];
@@ -883,6 +976,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     },
     ...deliveryCases(),
     ...instantOrderCases(),
+    ...returnCases(),
     ...collisionCases(),
     {
       route: 'GET /api/v1/master-data/cursors',

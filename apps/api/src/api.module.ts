@@ -11,6 +11,7 @@ import {
 } from '@app/core';
 import { DeliveriesApiModule } from '@app/deliveries';
 import { InstantOrdersApiModule } from '@app/instant-orders';
+import { ReturnsApiModule } from '@app/returns';
 import { EventsHttpModule } from '@app/events';
 import { OnecHttpModule } from '@app/onec';
 import { MasterDataApiModule, MasterDataModule, ReconcileApiModule } from '@app/master-data';
@@ -36,6 +37,7 @@ const DOMAIN_MODULES = [
   ReconcileApiModule,
   DeliveriesApiModule,
   InstantOrdersApiModule,
+  ReturnsApiModule,
 ];
 
 /** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */

@@ -3,6 +3,7 @@ import { AuditTrailModule } from '@app/audit';
 import { Bitrix24WorkerModule } from '@app/bitrix24';
 import { DeliveriesWorkerModule } from '@app/deliveries';
 import { InstantOrdersWorkerModule } from '@app/instant-orders';
+import { ReturnsWorkerModule } from '@app/returns';
 import { EventsWorkerModule } from '@app/events';
 import { OnecWorkerModule } from '@app/onec';
 import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
@@ -25,6 +26,7 @@ const DOMAIN_MODULES = [
   MasterDataWorkerModule,
   DeliveriesWorkerModule,
   InstantOrdersWorkerModule,
+  ReturnsWorkerModule,
 ];
 
 /** No HTTP API: BullMQ processors, the outbox relay and the recurring jobs. */

@@ -61,3 +61,4 @@ export * from './maintenance/recurring-job';
 export * from './maintenance/retention-purge-job';
 export * from './resilience/replicated-circuit-breaker';
 export * from './money/exact-decimal';
+export * from './money/okei-units';

@@ -6,6 +6,8 @@ export * from './instant-orders.module';
 export * from './instant-orders-api.module';
 export * from './instant-orders-worker.module';
 export * from './domain/instant-order-status';
+// What other domains ask of instant orders (a return names the order it undoes).
+export { InstantOrdersService } from './application/instant-orders.service';
 export { INSTANT_ORDER_SUBMITTED } from './infrastructure/outbox-order-publication.adapter';
 export { INSTANT_ORDER_OPERATION } from './infrastructure/onec-sale-document.mapper';
 

@@ -1,6 +1,7 @@
 import { DeliveriesModule } from '@app/deliveries';
 import { EventsModule } from '@app/events';
 import { Module } from '@nestjs/common';
+import { InstantOrdersCollisionResolver } from './application/instant-orders-collision.resolver';
 import { InstantOrdersService } from './application/instant-orders.service';
 import { InstantOrderStore } from './application/ports/instant-order-store.port';
 import { OrderPublication } from './application/ports/order-publication.port';
@@ -20,6 +21,7 @@ import { TypeormStockReservations } from './infrastructure/stock-reservations.ty
   imports: [EventsModule, DeliveriesModule],
   providers: [
     InstantOrdersService,
+    InstantOrdersCollisionResolver,
     InstantOrdersSaleOrders,
     InstantOrdersSaleDocuments,
     { provide: InstantOrderStore, useClass: TypeormInstantOrderStore },

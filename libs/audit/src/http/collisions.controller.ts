@@ -6,7 +6,8 @@ import {
   PageQueryDto,
   type Principal,
   Roles,
-  toPage,
+  createdPage,
+  CREATED_CURSOR,
 } from '@app/core';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -31,7 +32,6 @@ import {
 } from '../domain/collision';
 
 const NAME = /^[a-z][a-z0-9_-]{0,49}$/;
-const LIST_CURSOR = { createdAt: 'timestamp', id: 'uuid' } as const;
 
 export class CollisionIdParamDto {
   @ApiProperty({ format: 'uuid' })
@@ -129,11 +129,10 @@ export class CollisionsController {
       domain: query.domain,
       entityId: query.entity,
       status: query.status,
-      before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, LIST_CURSOR),
+      before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, CREATED_CURSOR),
       limit,
     });
-    const page = toPage(rows, limit, toDto, (row) => ({ createdAt: row.createdAt.toISOString(), id: row.id }));
-    return { items: [...page.items], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return createdPage(rows, limit, toDto);
   }
 
   @Get(':id')

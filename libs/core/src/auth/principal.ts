@@ -17,3 +17,14 @@ export interface Principal {
 export function principalKey(principal: Principal): string {
   return `${principal.subject}|${[...principal.roles].sort().join(',')}`;
 }
+
+/**
+ * The courier a list is narrowed to. A courier token sees its own records only, so its filter for another courier
+ * matches nothing (`null`: answer an empty list, never someone else's); admins and 1C see what they ask for.
+ */
+export function courierScope(principal: Principal, requested: string | undefined): string | undefined | null {
+  if (principal.roles.includes('admin') || principal.roles.includes('1c')) {
+    return requested;
+  }
+  return requested !== undefined && requested !== principal.courierId ? null : (principal.courierId ?? '');
+}

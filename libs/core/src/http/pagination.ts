@@ -104,3 +104,19 @@ export function toPage<Row, Item>(
     ? { items: items.map(toItem), nextCursor: encodeCursor(positionOf(last)) }
     : { items: items.map(toItem) };
 }
+
+/** The keyset of a list newest first by creation: `(createdAt, id)`. */
+export const CREATED_CURSOR = { createdAt: 'timestamp', id: 'uuid' } as const;
+
+/**
+ * A page of a list newest first by creation, as every such list answers it: the items, and the cursor of the next
+ * page when there is one. `rows` holds `limit + 1` rows when there are more.
+ */
+export function createdPage<Row extends { readonly createdAt: Date; readonly id: string }, Item>(
+  rows: readonly Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+): { items: Item[]; nextCursor?: string } {
+  const page = toPage(rows, limit, toItem, (row) => ({ createdAt: row.createdAt.toISOString(), id: row.id }));
+  return { items: [...page.items], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}

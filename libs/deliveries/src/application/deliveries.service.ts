@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
-import { canonicalJson, type FieldError, isTimestamp, type Principal, UnitOfWork } from '@app/core';
+import { canonicalJson, type FieldError, isTimestamp, type Principal, UnitOfWork, courierScope } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import {
   canonicalContent,
@@ -390,13 +390,10 @@ export class DeliveriesService {
 
   /** A courier lists its own deliveries only, whatever courier filter it sends. */
   list(query: DeliveryListQuery, principal: Principal): Promise<Delivery[]> {
-    if (actorOf(principal) === 'courier') {
-      if (query.courierId !== undefined && query.courierId !== principal.courierId) {
-        return Promise.resolve([]);
-      }
-      return this.unitOfWork.run(() => this.store.list({ ...query, courierId: principal.courierId ?? '' }));
-    }
-    return this.unitOfWork.run(() => this.store.list(query));
+    const courierId = courierScope(principal, query.courierId);
+    return courierId === null
+      ? Promise.resolve([])
+      : this.unitOfWork.run(() => this.store.list({ ...query, courierId }));
   }
 
   /**

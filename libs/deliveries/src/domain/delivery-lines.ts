@@ -1,10 +1,5 @@
-import { ExactDecimal } from '@app/core';
+import { ExactDecimal, MONEY_SCALE, QUANTITY_SCALE } from '@app/core';
 import type { OutcomeStatus } from './delivery-status';
-
-/** Kopecks: 1C's amounts and prices are `numeric(15,2)`. */
-export const MONEY_SCALE = 2;
-/** Thousandths: 1C keeps quantities to three places (grams of a kilogram). */
-export const QUANTITY_SCALE = 3;
 
 /** One row of the shipment's goods, amounts as 1C computed them (decimal strings). */
 export interface DeliveryLine {

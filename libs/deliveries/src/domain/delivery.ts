@@ -1,5 +1,5 @@
-import { ExactDecimal } from '@app/core';
-import { type DeliveryLine, type FailureReason, MONEY_SCALE, QUANTITY_SCALE } from './delivery-lines';
+import { ExactDecimal, MONEY_SCALE, QUANTITY_SCALE } from '@app/core';
+import { type DeliveryLine, type FailureReason } from './delivery-lines';
 import type { DeliveryStatus, OutcomeStatus } from './delivery-status';
 
 /** A shipment document of 1C that a courier delivers. */

@@ -7,7 +7,8 @@ import {
   Idempotent,
   type Principal,
   Roles,
-  toPage,
+  createdPage,
+  CREATED_CURSOR,
 } from '@app/core';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
@@ -29,8 +30,6 @@ import {
 } from './dto/delivery-actions.dto';
 import { DeliveryContentDto, toContent } from './dto/delivery-content.dto';
 import { DeliveryDto, DeliveryPageDto, DeliveryWithHistoryDto, toDeliveryDto } from './dto/delivery.dto';
-
-const LIST_CURSOR = { createdAt: 'timestamp', id: 'uuid' } as const;
 
 @ApiTags('deliveries')
 @Controller('api/v1/deliveries')
@@ -175,13 +174,12 @@ export class DeliveriesController {
         createdTo: query.created_to === undefined ? undefined : new Date(query.created_to),
         unacknowledgedBefore:
           query.overdue === 'true' ? new Date(Date.now() - this.config.deliveries.ackOverdueMs) : undefined,
-        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, LIST_CURSOR),
+        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, CREATED_CURSOR),
         limit,
       },
       principal,
     );
-    const page = toPage(rows, limit, toDeliveryDto, (row) => ({ createdAt: row.createdAt.toISOString(), id: row.id }));
-    return { items: [...page.items], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return createdPage(rows, limit, toDeliveryDto);
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AuditTrail, type AuditSource, CollisionStore } from '@app/audit';
-import { AppConfig, type FieldError, type Principal, UnitOfWork } from '@app/core';
+import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
+import { AppConfig, type FieldError, type Principal, UnitOfWork, courierScope } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import type { InstantOrder, InstantOrderContent, OnecPosting } from '../domain/instant-order';
 import { InstantOrderErrors } from '../domain/instant-order.errors';
@@ -170,6 +170,13 @@ export class InstantOrdersService {
         this.logger.warn({ orderId }, '1C sent a document about an order the middleware does not hold; skipped');
         continue;
       }
+      const answered = current.status === 'posted' || current.status === 'rejected_by_1c';
+      if (answered && current.onec?.outcome !== report.outcome) {
+        // 1C changed its final answer in a later exchange: refusing it would hold back the whole file, so the
+        // back office decides.
+        await this.disputeWithOnec(current, report);
+        continue;
+      }
       await this.applyPosting(current, report, ONEC_EXCHANGE);
     }
   }
@@ -178,15 +185,7 @@ export class InstantOrdersService {
     const status: InstantOrderStatus = report.outcome === 'posted' ? 'posted' : 'rejected_by_1c';
     if (current.status === 'cancelled') {
       // 1C took an order it never confirmed, after the courier cancelled it: both sides must agree by hand.
-      await this.collisions.record({
-        domain: 'instant-orders',
-        entityType: 'instant_order',
-        entityId: current.id,
-        field: 'status',
-        proposed: { status, ...report },
-        proposedBy: '1c',
-        held: { status: current.status, cancelReason: current.cancelReason },
-      });
+      await this.disputeWithOnec(current, report);
       return current;
     }
     if (!this.decide(current, status, who.actor)) {
@@ -207,6 +206,55 @@ export class InstantOrdersService {
     await this.store.update(next);
     await this.record(next, status, who, current);
     return next;
+  }
+
+  /** 1C's answer contradicts the order's final state: kept as a collision for the back office, not applied. */
+  private async disputeWithOnec(current: InstantOrder, report: PostingReport): Promise<void> {
+    await this.collisions.record({
+      domain: 'instant-orders',
+      entityType: 'instant_order',
+      entityId: current.id,
+      field: 'status',
+      proposed: report,
+      proposedBy: '1c',
+      held: { status: current.status, onec: current.onec, cancelReason: current.cancelReason },
+    });
+  }
+
+  /**
+   * An operator settles a dispute with 1C: `accept_1c` takes 1C's answer as the order's final state (an audited
+   * correction; a posted order's stock is settled), `accept_middleware` keeps the order as it is (1C is to correct its
+   * side). There is nothing to edit in a posting.
+   */
+  async applyResolution(collision: Collision, resolution: NonNullable<Collision['resolution']>): Promise<void> {
+    if (resolution.decision === 'edit') {
+      throw InstantOrderErrors.resolutionRefused("1C's posting is taken or left, not edited");
+    }
+    if (resolution.decision === 'accept_middleware') {
+      return;
+    }
+    const current = await this.store.byId(collision.entityId, { lock: true });
+    if (!current) {
+      throw InstantOrderErrors.notFound(collision.entityId);
+    }
+    const report = collision.proposed as PostingReport;
+    if (report.outcome === 'posted') {
+      await this.reservations.settle(current.id);
+    } else {
+      await this.reservations.release(current.id);
+    }
+    const next: InstantOrder = {
+      ...current,
+      status: report.outcome === 'posted' ? 'posted' : 'rejected_by_1c',
+      onec: { ...report, receivedAt: new Date() },
+      version: current.version + 1,
+      updatedAt: new Date(),
+    };
+    await this.store.update(next);
+    await this.record(next, 'corrected', { actor: 'admin', subject: resolution.resolvedBy, source: 'admin' }, current, {
+      collisionId: collision.id,
+      comment: resolution.comment,
+    });
   }
 
   waitingForOnec(limit: number): Promise<InstantOrder[]> {
@@ -240,13 +288,10 @@ export class InstantOrdersService {
 
   /** A courier lists its own orders only, whatever courier filter it sends. */
   list(query: InstantOrderListQuery, principal: Principal): Promise<InstantOrder[]> {
-    if (whoIs(principal).actor === 'courier') {
-      if (query.courierId !== undefined && query.courierId !== principal.courierId) {
-        return Promise.resolve([]);
-      }
-      return this.unitOfWork.run(() => this.store.list({ ...query, courierId: principal.courierId ?? '' }));
-    }
-    return this.unitOfWork.run(() => this.store.list(query));
+    const courierId = courierScope(principal, query.courierId);
+    return courierId === null
+      ? Promise.resolve([])
+      : this.unitOfWork.run(() => this.store.list({ ...query, courierId }));
   }
 
   /** A courier sells for itself (another courier's id is refused); an admin names the courier. */
@@ -385,7 +430,13 @@ export class InstantOrdersService {
     return order;
   }
 
-  private async record(order: InstantOrder, action: string, who: Who, before: InstantOrder | null): Promise<void> {
+  private async record(
+    order: InstantOrder,
+    action: string,
+    who: Who,
+    before: InstantOrder | null,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.audit.record({
       domain: 'instant-orders',
       entityType: 'instant_order',
@@ -396,6 +447,7 @@ export class InstantOrdersService {
       actorRole: who.actor,
       before: before ? auditState(before) : null,
       after: auditState(order),
+      details,
     });
   }
 }

@@ -17,6 +17,10 @@ export const InstantOrderErrors = {
     }),
   forbiddenTransition: (reason: string) =>
     new AppError('INSTANT_ORDER_TRANSITION_FORBIDDEN', 'forbidden', 'Forbidden', { detail: `${reason}.` }),
+  resolutionRefused: (reason: string) =>
+    new AppError('INSTANT_ORDER_RESOLUTION_REFUSED', 'conflict', 'This resolution does not apply', {
+      detail: `${reason}.`,
+    }),
   courierRequired: () =>
     new AppError('INSTANT_ORDER_COURIER_REQUIRED', 'unprocessable', 'Which courier sold it?', {
       detail: 'An admin creates an order on behalf of a courier: name it in courierId.',

@@ -1,18 +1,5 @@
-import { ExactDecimal, type FieldError } from '@app/core';
+import { ExactDecimal, type FieldError, isCountedUnit, MONEY_SCALE, QUANTITY_SCALE } from '@app/core';
 import type { OrderLine, OrderLineInput } from './instant-order';
-
-/** Kopecks: 1C's prices and amounts are `numeric(15,2)`. */
-export const MONEY_SCALE = 2;
-/** Thousandths: 1C keeps quantities to three places (grams of a kilogram). */
-export const QUANTITY_SCALE = 3;
-
-/**
- * OKEI units counted in whole pieces (штука, упаковка, комплект, пара, набор): sold by the piece. Every other unit
- * (кг 166, г 163, л 112, м 006, …) is sold by measure, to three places.
- */
-const COUNTED_UNITS = new Set(['796', '778', '839', '715', '704']);
-
-const isCounted = (unitCode: string | null) => unitCode !== null && COUNTED_UNITS.has(unitCode);
 
 /** What the mirror says about one offer, for the price type and warehouse of the sale. */
 export interface OfferTermsView {
@@ -128,7 +115,7 @@ export function priceOrder(
     } else if (price && !price.equals(ExactDecimal.parse(offer.price, MONEY_SCALE))) {
       errors.push(violation(at('price'), 'PRICE_MISMATCH', `the price list says ${offer.price}, not ${item.price}`));
     }
-    if (quantity && isCounted(offer.unitCode) && !quantity.share(1n, 1n, 0).equals(quantity)) {
+    if (quantity && isCountedUnit(offer.unitCode) && !quantity.share(1n, 1n, 0).equals(quantity)) {
       errors.push(violation(at('quantity'), 'WHOLE_UNITS_ONLY', `${offer.name} is sold by the piece`));
     }
     if (!quantity || !price || !discount || !amount) {

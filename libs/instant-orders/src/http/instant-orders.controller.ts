@@ -7,7 +7,8 @@ import {
   Idempotent,
   type Principal,
   Roles,
-  toPage,
+  createdPage,
+  CREATED_CURSOR,
 } from '@app/core';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -26,8 +27,6 @@ import {
   InstantOrderWithHistoryDto,
   toInstantOrderDto,
 } from './dto/instant-order.dto';
-
-const LIST_CURSOR = { createdAt: 'timestamp', id: 'uuid' } as const;
 
 const RULES =
   'Checked against master data: every product in use and sold as its unit says (whole pieces), the price the ' +
@@ -138,16 +137,12 @@ export class InstantOrdersController {
         deliveryId: query.delivery,
         soldFrom: query.sold_from === undefined ? undefined : new Date(query.sold_from),
         soldTo: query.sold_to === undefined ? undefined : new Date(query.sold_to),
-        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, LIST_CURSOR),
+        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, CREATED_CURSOR),
         limit,
       },
       principal,
     );
-    const page = toPage(rows, limit, toInstantOrderDto, (row) => ({
-      createdAt: row.createdAt.toISOString(),
-      id: row.id,
-    }));
-    return { items: [...page.items], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return createdPage(rows, limit, toInstantOrderDto);
   }
 
   @Get(':id')

@@ -1,7 +1,6 @@
-import { AppConfig, ExactDecimal, UnitOfWork } from '@app/core';
+import { AppConfig, ExactDecimal, QUANTITY_SCALE, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { type StockClaim, StockReservations } from '../application/ports/stock-reservations.port';
-import { QUANTITY_SCALE } from '../domain/order-pricing';
 
 @Injectable()
 export class TypeormStockReservations extends StockReservations {
