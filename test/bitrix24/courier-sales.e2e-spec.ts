@@ -215,7 +215,7 @@ describe('Bitrix24 sales made in the portal: their product rows on the way in, a
     expect(item.xmlId).toBe(`sale-${bitrixId}`);
     expect(await links(bitrixId)).toEqual([{ external_id: `sale-${bitrixId}`, state: 'linked' }]);
     const outcomes = await db.query<Array<{ outcome: string }>>(
-      `SELECT outcome FROM inbox_events WHERE source = 'bitrix24' ORDER BY id`,
+      `SELECT outcome FROM inbox_events WHERE source = 'bitrix24' ORDER BY outcome`,
     );
     expect(outcomes.map((row) => row.outcome)).toEqual(['applied', 'ignored: our own write']);
     expect(sales()).toHaveLength(1);
