@@ -2,11 +2,13 @@ import { AppConfig } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { Bitrix24Client } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
+import { Bitrix24EntityKinds } from '../kinds/entity-kinds';
 import { catalogMapping, crmMappingOfType } from '../mapping/bitrix24-mapping';
 import { EntityCodec, idOf, type RemoteEntity, type WritableMapping } from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
-import type { InboundChange, InboundSource } from '../ports/inbound-change.port';
-import { EntityLinkRepository, UNLINKED_KEY_PREFIX } from '../sync/entity-link.repository';
+import { InvalidRowValueError, listProductRows, productRowsOf, toInboundRow } from '../mapping/product-rows';
+import type { InboundChange, InboundProductRow, InboundSource } from '../ports/inbound-change.port';
+import { EntityLinkRepository, isOurs, UNLINKED_KEY_PREFIX } from '../sync/entity-link.repository';
 import type { EventSubject } from './event-payload';
 import { InboundHandlers } from './inbound-handlers';
 
@@ -15,6 +17,9 @@ import { InboundHandlers } from './inbound-handlers';
  * request timeout; a create whose answer never comes is resolved by the lookup of its next attempt.
  */
 const CREATE_ANSWER_WINDOW_MS = 2 * 60_000;
+
+/** An item with more lines than this is not a sale a courier made; stop paging rather than loop on a bad answer. */
+const MAX_ROW_PAGES = 20;
 
 /**
  * Turns "entity X changed" into an applied change: events carry only ids, so the entity is re-read through REST
@@ -30,6 +35,7 @@ export class InboundProcessor {
     private readonly links: EntityLinkRepository,
     private readonly mappings: Bitrix24MappingProvider,
     private readonly handlers: InboundHandlers,
+    private readonly kinds: Bitrix24EntityKinds,
   ) {}
 
   codecFor(subject: EventSubject): EntityCodec | undefined {
@@ -97,6 +103,8 @@ export class InboundProcessor {
       return link.writtenHash === hash ? 'ignored: our own write' : 'ignored: no change';
     }
     const ours = codec.toOurs(entity);
+    // Read only for a change that is passed on: our own writes coming back and unchanged re-reads cost nothing more.
+    const productRows = await this.productRowsOf(codec, bitrixId);
     const outcome = await this.passOn({
       kind,
       externalId: key.startsWith(UNLINKED_KEY_PREFIX) ? externalId : key,
@@ -107,9 +115,60 @@ export class InboundProcessor {
       status: ours.status,
       remoteUpdatedAt,
       source,
+      ...(productRows === undefined ? {} : { productRows }),
     });
     await this.links.recordSeen(kind, key, bitrixId, remoteUpdatedAt, hash);
     return outcome;
+  }
+
+  /**
+   * The item's lines, for a kind registered with `productRows`: every page of `crm.item.productrow.list` (one call
+   * for up to 50 lines), then our ids of their catalog products in one query. Undefined for other kinds.
+   */
+  private async productRowsOf(codec: EntityCodec, bitrixId: string): Promise<InboundProductRow[] | undefined> {
+    const entityTypeId = codec.entityTypeId;
+    if (entityTypeId === undefined || this.kinds.get(codec.mapping.kind)?.productRows !== true) {
+      return undefined;
+    }
+    const rows = [];
+    let start: number | undefined = 0;
+    for (let page = 0; start !== undefined; page++) {
+      if (page === MAX_ROW_PAGES) {
+        throw new Bitrix24Error(
+          'permanent',
+          'BITRIX24_UNEXPECTED_ANSWER',
+          `${codec.mapping.kind} ${bitrixId} has more than ${MAX_ROW_PAGES} pages of product rows`,
+          { outcome: 'rejected' },
+        );
+      }
+      const list = listProductRows(entityTypeId, bitrixId, start);
+      const answer = await this.client.call(list.method, list.params, {
+        write: false,
+        entityType: codec.mapping.kind,
+        entityId: bitrixId,
+      });
+      rows.push(...productRowsOf(answer.result));
+      start = answer.next !== undefined && answer.next > start ? answer.next : undefined;
+    }
+    const catalogKind = catalogMapping(this.mappings.mapping)?.kind;
+    const productIds = rows.map((row) => idOf(row.productId)).filter((id) => id !== '' && id !== '0');
+    const holders = catalogKind ? await this.links.holders(catalogKind, productIds) : new Map<string, string>();
+    const ours = new Map([...holders].filter(([, key]) => isOurs(key)));
+    try {
+      return rows.map((row) => toInboundRow(row, ours));
+    } catch (error) {
+      if (error instanceof InvalidRowValueError) {
+        throw new Bitrix24Error(
+          'permanent',
+          'BITRIX24_UNEXPECTED_ANSWER',
+          `${codec.mapping.kind} ${bitrixId}: ${error.message}`,
+          {
+            outcome: 'rejected',
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   private async applyDeleted(codec: EntityCodec, bitrixId: string, source: InboundSource): Promise<string> {

@@ -41,4 +41,25 @@ describe('Bitrix24 entity kinds', () => {
       /unknown representation "deal"/,
     );
   });
+
+  it('keeps productRows for smart processes, and refuses it elsewhere or registered both ways', () => {
+    const kinds = registeredBy(
+      [{ name: 'instant_order', representation: 'smart_process', productRows: true }],
+      [{ name: 'instant_order', representation: 'smart_process', productRows: true }],
+    );
+    expect(kinds.get('instant_order')).toEqual({
+      name: 'instant_order',
+      representation: 'smart_process',
+      productRows: true,
+    });
+    expect(() => registeredBy([{ name: 'company', representation: 'company', productRows: true }])).toThrow(
+      'Bitrix24 entity kind "company": only smart_process items have product rows, not company',
+    );
+    expect(() =>
+      registeredBy(
+        [{ name: 'instant_order', representation: 'smart_process', productRows: true }],
+        [{ name: 'instant_order', representation: 'smart_process' }],
+      ),
+    ).toThrow('Bitrix24 entity kind "instant_order" is registered twice, with and without productRows');
+  });
 });

@@ -55,12 +55,26 @@ export class Bitrix24EntityKinds {
         `Bitrix24 entity kind "${kind.name}": unknown representation "${kind.representation}" (known: ${BITRIX24_REPRESENTATIONS.join(', ')})`,
       );
     }
+    const productRows = kind.productRows === true;
+    if (productRows && kind.representation !== 'smart_process') {
+      throw new Error(
+        `Bitrix24 entity kind "${kind.name}": only smart_process items have product rows, not ${kind.representation}`,
+      );
+    }
     const known = this.byName.get(kind.name);
     if (known && known.representation !== kind.representation) {
       throw new Error(
         `Bitrix24 entity kind "${kind.name}" is registered twice, as ${known.representation} and as ${kind.representation}`,
       );
     }
-    this.byName.set(kind.name, { name: kind.name, representation: kind.representation });
+    if (known && (known.productRows === true) !== productRows) {
+      // Whichever registration came last would silently decide whether the owner sees its lines.
+      throw new Error(`Bitrix24 entity kind "${kind.name}" is registered twice, with and without productRows`);
+    }
+    this.byName.set(kind.name, {
+      name: kind.name,
+      representation: kind.representation,
+      ...(productRows ? { productRows } : {}),
+    });
   }
 }

@@ -179,3 +179,18 @@ describe('EntityCodec product rows', () => {
     ).not.toThrow();
   });
 });
+
+describe('EntityCodec adopting', () => {
+  it('writes our id onto a CRM item with the update, and refuses a catalog product', () => {
+    expect(delivery.fields({ kind: 'delivery', externalId: 'd-9', fields: {}, adoptBitrixId: '17' }, false)).toEqual({
+      xmlId: 'd-9',
+    });
+    expect(company.fields({ ...request({}), externalId: 'c-9', adoptBitrixId: '5' }, false)).toMatchObject({
+      originatorId: 'mastermobile',
+      originId: 'c-9',
+    });
+    expect(() => product.fields({ kind: 'product', externalId: 'p', fields: {}, adoptBitrixId: '3' }, false)).toThrow(
+      'product entities cannot be adopted: only CRM items (smart processes, companies, contacts) can',
+    );
+  });
+});

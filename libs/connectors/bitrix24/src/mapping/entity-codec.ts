@@ -38,6 +38,9 @@ export class EntityCodec {
     if (request.productRows !== undefined && !this.carriesProductRows) {
       throw new NoProductRowsError(request.kind);
     }
+    if (request.adoptBitrixId !== undefined && this.mapping.representation !== 'crm_item') {
+      throw new CannotAdoptError(request.kind);
+    }
     const out = this.mapped(request.kind, request.fields, creating ? 'creating' : (existing ?? {}));
     if (this.mapping.representation === 'catalog_product') {
       return { ...out, iblockId: this.mapping.iblockId, xmlId: request.externalId };
@@ -356,6 +359,13 @@ function multiKeys(multi: MultiFieldMapping, values: unknown): string {
 export class NoProductRowsError extends Error {
   constructor(readonly kind: string) {
     super(`${kind} entities carry no product rows in Bitrix24`);
+  }
+}
+
+/** Only CRM items can be adopted: a catalog product made in the portal is matched by the catalog sync instead. */
+export class CannotAdoptError extends Error {
+  constructor(readonly kind: string) {
+    super(`${kind} entities cannot be adopted: only CRM items (smart processes, companies, contacts) can`);
   }
 }
 

@@ -18,4 +18,10 @@ export interface Bitrix24EntityKind {
   /** Lower-case letters, digits and `_`, e.g. `delivery`, `instant_order`. */
   readonly name: string;
   readonly representation: Bitrix24Representation;
+  /**
+   * `smart_process` only: the items have lines (a sale's products) the domain needs on the way in, so every inbound
+   * re-read of an item also reads its rows (`crm.item.productrow.list`) into {@link InboundChange.productRows}. Off
+   * by default because it costs one more call per passed-on change.
+   */
+  readonly productRows?: boolean;
 }

@@ -18,6 +18,43 @@ export interface InboundChange {
   /** The portal's change time of this state (`updatedTime`/`timestampX`). */
   readonly remoteUpdatedAt?: Date;
   readonly source: InboundSource;
+  /**
+   * The item's lines as the portal holds them now, in the portal's order (`sort`, then row id): present for a kind
+   * registered with `productRows: true` (never for a deleted item), absent otherwise. Read after the item, so a row
+   * changed in between shows its newer state.
+   */
+  readonly productRows?: readonly InboundProductRow[];
+}
+
+/**
+ * One line of an item (`crm.item.productrow.list`). The portal answers prices and quantities as JSON floats; each
+ * becomes the decimal string of that float's shortest round-trip form (`49.9`, `2`, `0.375`), never rounded or
+ * computed with, so the domain parses them with ExactDecimal at its own scale and refuses what does not fit.
+ */
+export interface InboundProductRow {
+  /** The row's own id (`id`), stable until the rows are replaced. */
+  readonly rowId: string;
+  /** The catalog product of the line (`productId`); null for a free-text line (`productId` 0). */
+  readonly bitrixProductId: string | null;
+  /**
+   * Our id of that catalog product, from the connector's links of the kind mapped as `catalog_product`; null when
+   * the product was never linked to one of ours (created in the portal, or no catalog kind is mapped).
+   */
+  readonly productExternalId: string | null;
+  /** `productName`: what the line says, which the portal copies from the product when the row is added. */
+  readonly productName: string;
+  /** `price`: the unit price the customer pays, discount applied, tax as `taxIncluded` says. */
+  readonly price: string;
+  /** `quantity`, in the row's unit. */
+  readonly quantity: string;
+  /** `discountSum`: the discount per unit, already taken off `price`. */
+  readonly discountSum: string;
+  /** `taxRate` in percent (`22`, `10`, `0`); null when the row has no VAT. */
+  readonly taxRate: string | null;
+  /** `taxIncluded` `Y`: `price` includes the tax. */
+  readonly taxIncluded: boolean;
+  /** `measureCode`: the unit's OKEI code (`796` piece, `166` kilogram); null when the row has none. */
+  readonly measureCode: string | null;
 }
 
 /**

@@ -16,6 +16,16 @@ export interface UpsertRequest {
    * every row the item had, so a repeated upsert leaves the same rows. Absent: the rows are left as they are.
    */
   readonly productRows?: readonly UpsertProductRow[];
+  /**
+   * Makes an item someone created in the portal ours (CRM items only: `smart_process`, `company`, `contact`): the
+   * Bitrix24 id an inbound change without `externalId` carried. The item gets our `externalId` (`xmlId` /
+   * `originId`) with the rest of this request in one `crm.item.update`, and the link is saved, so from then on it
+   * is as if we had created it: later upserts of `externalId` (with or without this field) update it, and our write
+   * coming back as an event is not passed on. Adopting it again is an ordinary update. Permanent errors:
+   * `BITRIX24_ADOPT_CONFLICT` when the item already carries or is linked to another external id, or `externalId`
+   * is linked to another item; `BITRIX24_NOT_FOUND` when the item is gone.
+   */
+  readonly adoptBitrixId?: string;
 }
 
 /** One line of an item, decimals as strings (the portal parses them; we never hold them as floats). */

@@ -3,7 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { Bitrix24Client } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
 import { Bitrix24EntityKinds } from '../kinds/entity-kinds';
-import { EntityCodec, isWritable, NoProductRowsError, UnmappedStatusError } from '../mapping/entity-codec';
+import {
+  CannotAdoptError,
+  EntityCodec,
+  isWritable,
+  NoProductRowsError,
+  UnmappedStatusError,
+} from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
 import { InvalidFieldValueError } from '../mapping/multi-fields';
 import type { Bitrix24Representation } from '../ports/entity-kind.port';
@@ -73,7 +79,11 @@ export function asCodedError(error: unknown): Error {
   if (error instanceof UnmappedStatusError) {
     return new Bitrix24Error('permanent', 'BITRIX24_UNMAPPED_STATUS', error.message, { outcome: 'not_sent' });
   }
-  if (error instanceof InvalidFieldValueError || error instanceof NoProductRowsError) {
+  if (
+    error instanceof InvalidFieldValueError ||
+    error instanceof NoProductRowsError ||
+    error instanceof CannotAdoptError
+  ) {
     return new Bitrix24Error('permanent', 'BITRIX24_INVALID_REQUEST', error.message, { outcome: 'not_sent' });
   }
   return error instanceof Error ? error : new Error(String(error));

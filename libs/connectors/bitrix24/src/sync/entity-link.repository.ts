@@ -13,6 +13,11 @@ export interface WriteOutcome {
 /** The key of a link for an entity that carries no external id of its own (created in Bitrix24, or a copy). */
 export const UNLINKED_KEY_PREFIX = 'bitrix24:';
 
+/** Whether a link's key is one of our external ids rather than the key of an entity we only read. */
+export function isOurs(key: string): boolean {
+  return !key.startsWith(UNLINKED_KEY_PREFIX);
+}
+
 /** Reads and writes the entity mirror with set-based statements: one round trip per batch of 50. */
 @Injectable()
 export class EntityLinkRepository {
@@ -32,6 +37,21 @@ export class EntityLinkRepository {
 
   async byBitrixId(kind: string, bitrixId: string): Promise<Bitrix24EntityLinkEntity | null> {
     return this.dataSource.getRepository(Bitrix24EntityLinkEntity).findOneBy({ kind, bitrixId });
+  }
+
+  /**
+   * Who holds each of these Bitrix24 ids: Bitrix24 id → the link's key, which is our external id or, for an entity
+   * we only ever read, {@link UNLINKED_KEY_PREFIX} and its id (see {@link isOurs}), in one statement.
+   */
+  async holders(kind: string, bitrixIds: readonly string[]): Promise<Map<string, string>> {
+    if (bitrixIds.length === 0) {
+      return new Map();
+    }
+    const rows = await this.dataSource.query<Array<{ bitrix_id: string; external_id: string }>>(
+      `SELECT bitrix_id, external_id FROM bitrix24_entity_links WHERE kind = $1 AND bitrix_id = ANY($2::text[])`,
+      [kind, [...new Set(bitrixIds)]],
+    );
+    return new Map(rows.map((row) => [row.bitrix_id, row.external_id]));
   }
 
   /**
@@ -103,12 +123,35 @@ export class EntityLinkRepository {
     );
   }
 
-  /** After successful creates/updates: the answer's change time and hash become what we wrote and saw. */
-  async recordWrites(kind: string, outcomes: readonly WriteOutcome[]): Promise<void> {
+  /**
+   * After successful creates/updates: the answer's change time and hash become what we wrote and saw. `adopted`:
+   * Bitrix24 ids of entities made in the portal that these writes made ours; the link that held them under their
+   * own key gives way (in the same transaction) to the link of our external id, which the unique Bitrix24 id
+   * would otherwise refuse.
+   */
+  async recordWrites(kind: string, outcomes: readonly WriteOutcome[], adopted: readonly string[] = []): Promise<void> {
     if (outcomes.length === 0) {
       return;
     }
-    await this.dataSource.query(
+    if (adopted.length > 0) {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `DELETE FROM bitrix24_entity_links WHERE kind = $1 AND bitrix_id = ANY($2::text[]) AND starts_with(external_id, $3)`,
+          [kind, [...adopted], UNLINKED_KEY_PREFIX],
+        );
+        await this.upsertWrites(manager.query.bind(manager), kind, outcomes);
+      });
+      return;
+    }
+    await this.upsertWrites(this.dataSource.query.bind(this.dataSource), kind, outcomes);
+  }
+
+  private async upsertWrites(
+    query: (sql: string, parameters: unknown[]) => Promise<unknown>,
+    kind: string,
+    outcomes: readonly WriteOutcome[],
+  ): Promise<void> {
+    await query(
       `INSERT INTO bitrix24_entity_links
               (kind, external_id, bitrix_id, state, remote_updated_at, content_hash, written_hash, written_at, updated_at)
        SELECT $1, e, b, 'linked', u, h, h, now(), now()

@@ -8,7 +8,7 @@ import { idOf, type EntityCodec, type RemoteEntity } from '../mapping/entity-cod
 import type { Bitrix24Representation } from '../ports/entity-kind.port';
 import type { UpsertRequest, UpsertResult } from '../ports/upsert.port';
 import { asCodedError, EntityCodecs, WRITTEN_REPRESENTATIONS } from './entity-codecs';
-import { EntityLinkRepository, type WriteOutcome } from './entity-link.repository';
+import { EntityLinkRepository, isOurs, type WriteOutcome } from './entity-link.repository';
 
 interface Pending {
   readonly request: UpsertRequest;
@@ -20,6 +20,8 @@ interface Pending {
 interface Planned {
   readonly pending: Pending;
   readonly bitrixId?: string;
+  /** An item made in the portal that this write makes ours ({@link UpsertRequest.adoptBitrixId}). */
+  readonly adopting?: boolean;
   /** The entity as the portal holds it, read before an update that needs it (multi-field value ids). */
   readonly existing?: RemoteEntity;
 }
@@ -60,6 +62,11 @@ export class UpsertBatcher {
     try {
       codec = this.codecs.forKind(request.kind, representations);
       codec.fields(request, true);
+      if (request.adoptBitrixId !== undefined && !/^[1-9]\d{0,19}$/.test(request.adoptBitrixId)) {
+        throw new Bitrix24Error('permanent', 'BITRIX24_INVALID_REQUEST', 'adoptBitrixId must be a Bitrix24 id', {
+          outcome: 'not_sent',
+        });
+      }
     } catch (error) {
       return Promise.reject(asCodedError(error));
     }
@@ -146,9 +153,20 @@ export class UpsertBatcher {
         kind,
         group.map((pending) => pending.request.externalId),
       );
+      const adopted = group.flatMap((pending) => pending.request.adoptBitrixId ?? []);
+      const holders = await this.links.holders(kind, adopted);
       for (const pending of group) {
         const link = links.get(pending.request.externalId);
-        if (link?.state === 'linked' && link.bitrixId) {
+        const adopt = pending.request.adoptBitrixId;
+        if (adopt !== undefined) {
+          const conflict = adoptConflict(pending.request, link?.state === 'linked' ? link.bitrixId : null, holders);
+          if (conflict) {
+            this.failAll([pending], conflict);
+          } else {
+            // Whatever our earlier attempts left (absent, or a create in doubt), this item is the one we mean.
+            plans.push({ pending, bitrixId: adopt, adopting: true });
+          }
+        } else if (link?.state === 'linked' && link.bitrixId) {
           plans.push({ pending, bitrixId: link.bitrixId });
         } else if (link?.state === 'creating') {
           inDoubt.push(pending);
@@ -175,8 +193,10 @@ export class UpsertBatcher {
    * NOT_FOUND like any update of a deleted entity. The plans whose read failed are settled here.
    */
   private async readExisting(plans: Planned[], slotHeld: boolean): Promise<{ plans: Planned[]; sent: boolean }> {
+    // An item to adopt is read too: what it carries of an external id is only known on the portal.
     const needing = plans.filter(
-      (plan) => plan.bitrixId !== undefined && plan.pending.codec.needsExisting(plan.pending.request.fields),
+      (plan) =>
+        plan.bitrixId !== undefined && (plan.adopting || plan.pending.codec.needsExisting(plan.pending.request.fields)),
     );
     if (needing.length === 0) {
       return { plans, sent: false };
@@ -208,7 +228,15 @@ export class UpsertBatcher {
         continue;
       }
       const rows = new Map(group[0].pending.codec.listed(outcome.result).map((row) => [idOf(row.id), row]));
-      group.forEach((plan) => existing.set(plan, rows.get(plan.bitrixId!) ?? { fm: [] }));
+      for (const plan of group) {
+        const row = rows.get(plan.bitrixId!);
+        const refused = plan.adopting ? adoptRefusal(plan.pending, row) : undefined;
+        if (refused) {
+          this.failAll([plan.pending], refused);
+        } else {
+          existing.set(plan, row ?? { fm: [] });
+        }
+      }
     }
     return {
       plans: plans
@@ -315,6 +343,7 @@ export class UpsertBatcher {
 
   private async settle(byName: Map<string, Planned>, results: Map<string, CommandResult>): Promise<void> {
     const writes = new Map<string, WriteOutcome[]>();
+    const adopted = new Map<string, string[]>();
     const absent = new Map<string, string[]>();
     const done: Array<() => void> = [];
     const withRows: Array<{ readonly plan: Planned; readonly bitrixId: string }> = [];
@@ -339,6 +368,9 @@ export class UpsertBatcher {
       const bitrixId = idOf(entity.id);
       if (request.productRows !== undefined) {
         withRows.push({ plan, bitrixId });
+      }
+      if (plan.adopting) {
+        adopted.set(request.kind, [...(adopted.get(request.kind) ?? []), bitrixId]);
       }
       writes.set(request.kind, [
         ...(writes.get(request.kind) ?? []),
@@ -365,7 +397,7 @@ export class UpsertBatcher {
     }
     try {
       for (const [kind, outcomes] of writes) {
-        await this.links.recordWrites(kind, outcomes);
+        await this.links.recordWrites(kind, outcomes, adopted.get(kind));
       }
       for (const [kind, ids] of absent) {
         await this.links.markAbsent(kind, ids);
@@ -418,6 +450,53 @@ export class UpsertBatcher {
       pending.reject(coded);
     }
   }
+}
+
+/**
+ * Why `request` may not adopt its item, judged by our links: `linkedTo` is the item our external id is linked to;
+ * `holders` the keys of the links holding each Bitrix24 id. A link under the item's own key (read, never ours) is
+ * what adopting replaces.
+ */
+export function adoptConflict(
+  request: UpsertRequest,
+  linkedTo: string | null | undefined,
+  holders: ReadonlyMap<string, string>,
+): Bitrix24Error | undefined {
+  const bitrixId = request.adoptBitrixId!;
+  const holder = holders.get(bitrixId);
+  if (holder !== undefined && isOurs(holder) && holder !== request.externalId) {
+    return adoptError(`${request.kind} ${bitrixId} is already linked to external id ${holder}`, request);
+  }
+  if (linkedTo && linkedTo !== bitrixId) {
+    return adoptError(`external id ${request.externalId} is already linked to ${request.kind} ${linkedTo}`, request);
+  }
+  return undefined;
+}
+
+/** Why the item as the portal holds it (`row`, undefined when it is gone) cannot be adopted, if it cannot. */
+function adoptRefusal(pending: Pending, row: RemoteEntity | undefined): Bitrix24Error | undefined {
+  const { request, codec } = pending;
+  if (row === undefined) {
+    return new Bitrix24Error(
+      'permanent',
+      'BITRIX24_NOT_FOUND',
+      `Cannot adopt ${request.kind} ${request.adoptBitrixId}: the portal has no such item`,
+      { outcome: 'rejected' },
+    );
+  }
+  const carried = codec.externalIdOf(row);
+  return carried !== undefined && carried !== request.externalId
+    ? adoptError(`${request.kind} ${request.adoptBitrixId} carries external id ${carried}`, request)
+    : undefined;
+}
+
+function adoptError(reason: string, request: UpsertRequest): Bitrix24Error {
+  return new Bitrix24Error(
+    'permanent',
+    'BITRIX24_ADOPT_CONFLICT',
+    `Cannot adopt ${request.kind} ${request.adoptBitrixId} as ${request.externalId}: ${reason}`,
+    { outcome: 'not_sent' },
+  );
 }
 
 function keyOf(request: UpsertRequest): string {

@@ -30,7 +30,7 @@ function parseRequest(data: unknown): UpsertRequest {
   if (!data || typeof data !== 'object') {
     throw invalid('data must be an object');
   }
-  const { kind, externalId, fields, status, productRows } = data as Record<string, unknown>;
+  const { kind, externalId, fields, status, productRows, adoptBitrixId } = data as Record<string, unknown>;
   if (typeof kind !== 'string' || kind.length === 0) {
     throw invalid('kind must be a registered entity kind');
   }
@@ -43,12 +43,16 @@ function parseRequest(data: unknown): UpsertRequest {
   if (status !== undefined && typeof status !== 'string') {
     throw invalid('status must be a string');
   }
+  if (adoptBitrixId !== undefined && (typeof adoptBitrixId !== 'string' || !/^[1-9]\d{0,19}$/.test(adoptBitrixId))) {
+    throw invalid('adoptBitrixId must be a Bitrix24 id (digits)');
+  }
   return {
     kind,
     externalId,
     fields: fields as Record<string, unknown>,
     ...(status === undefined ? {} : { status }),
     ...(productRows === undefined ? {} : { productRows: parseRows(productRows) }),
+    ...(adoptBitrixId === undefined ? {} : { adoptBitrixId }),
   };
 }
 

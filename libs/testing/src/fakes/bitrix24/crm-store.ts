@@ -156,13 +156,15 @@ export class CrmStore {
     }
   }
 
-  add(entityTypeId: number, fields: unknown, origin: Origin): CrmRecord {
+  /** `beforeEvent`: what the same save also stores (a courier's lines), there before the add event goes out. */
+  add(entityTypeId: number, fields: unknown, origin: Origin, beforeEvent?: (item: CrmRecord) => void): CrmRecord {
     const type = this.type(entityTypeId);
     const item = this.blank(type, origin.userId);
     this.write(item, fields, { allowReadOnly: false, creating: true });
     this.applyPipeline(type, item, undefined);
     type.nextId += 1;
     type.items.set(item.id, item);
+    beforeEvent?.(item);
     this.emit(item, 'ADD', origin);
     return item;
   }

@@ -375,8 +375,22 @@ export class FakeBitrix24 {
 
   // ---- a user's (or a robot's) edits in the portal UI: events fire as for REST changes ----
 
-  uiAddItem(entityTypeId: number, fields: Record<string, unknown>, actor?: UiActor): Record<string, unknown> {
-    return this.portal.crm.present(this.portal.crm.add(entityTypeId, fields, this.uiOrigin(actor)));
+  /**
+   * An item saved in the portal's form. `productRows` (as `crm.item.productrow.set` takes them) are the lines a
+   * courier added on the same form: they exist before the add event fires, as when the portal saves both at once.
+   */
+  uiAddItem(
+    entityTypeId: number,
+    fields: Record<string, unknown>,
+    actor?: UiActor & { readonly productRows?: ReadonlyArray<Record<string, unknown>> },
+  ): Record<string, unknown> {
+    const rows = actor?.productRows;
+    const item = this.portal.crm.add(entityTypeId, fields, this.uiOrigin(actor), (added) => {
+      if (rows !== undefined) {
+        this.portal.productRows.set(`T${entityTypeId.toString(16)}`, added.id, [...rows]);
+      }
+    });
+    return this.portal.crm.present(item);
   }
 
   uiUpdateItem(

@@ -53,6 +53,34 @@ describe('Bitrix24 port doubles', () => {
     });
   });
 
+  it('adopt an item made in Bitrix24 as the real adapter does: once ours, upserts update it', async () => {
+    const bitrixId = crm.addForeign('contract_company', { name: 'Made in the portal' });
+    const adopt = { kind: 'contract_company', externalId: 'c-9', fields: {}, adoptBitrixId: bitrixId };
+    await expect(crm.upsert(adopt)).resolves.toEqual({
+      kind: 'contract_company',
+      externalId: 'c-9',
+      bitrixId,
+      created: false,
+    });
+    await expect(crm.upsert(adopt)).resolves.toMatchObject({ bitrixId, created: false });
+    await expect(
+      crm.upsert({ kind: 'contract_company', externalId: 'c-9', fields: { name: 'Ours' } }),
+    ).resolves.toMatchObject({ bitrixId, created: false });
+    expect(crm.items.get('contract_company:c-9')?.fields).toEqual({ name: 'Ours' });
+    expect(crm.foreign.size).toBe(0);
+    await expect(crm.upsert({ ...adopt, externalId: 'c-10' })).rejects.toMatchObject({
+      kind: 'permanent',
+      code: 'BITRIX24_ADOPT_CONFLICT',
+    });
+    const carrying = crm.addForeign('contract_company', {}, 'theirs-1');
+    await expect(crm.upsert({ ...adopt, externalId: 'c-11', adoptBitrixId: carrying })).rejects.toMatchObject({
+      code: 'BITRIX24_ADOPT_CONFLICT',
+    });
+    await expect(crm.upsert({ ...adopt, externalId: 'c-12', adoptBitrixId: '999' })).rejects.toMatchObject({
+      code: 'BITRIX24_NOT_FOUND',
+    });
+  });
+
   it('fail on request, before anything else', async () => {
     crm.failures.push(new IntegrationError('transient', 'BITRIX24_TIMEOUT', 'no answer'));
     await expect(crm.upsert({ kind: 'contract_company', externalId: 'c-1', fields: {} })).rejects.toMatchObject({

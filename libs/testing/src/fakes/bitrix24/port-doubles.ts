@@ -73,9 +73,50 @@ export class InMemoryCrmItemGateway extends CrmItemGateway {
     }
     const key = `${request.kind}:${request.externalId}`;
     const existing = this.items.get(key);
-    const bitrixId = existing?.bitrixId ?? String(this.nextId++);
-    this.items.set(key, { bitrixId, request, fields: { ...existing?.fields, ...definedOf(request.fields) } });
-    return Promise.resolve({ kind: request.kind, externalId: request.externalId, bitrixId, created: !existing });
+    const adopted = request.adoptBitrixId === undefined ? undefined : this.foreign.get(request.adoptBitrixId);
+    const bitrixId = request.adoptBitrixId ?? existing?.bitrixId ?? String(this.nextId++);
+    // An adopted entity leaves the foreign ones with what it held, and is ours from now on.
+    this.foreign.delete(bitrixId);
+    this.items.set(key, {
+      bitrixId,
+      request,
+      fields: { ...adopted?.fields, ...existing?.fields, ...definedOf(request.fields) },
+    });
+    return Promise.resolve({
+      kind: request.kind,
+      externalId: request.externalId,
+      bitrixId,
+      created: !existing && request.adoptBitrixId === undefined,
+    });
+  }
+
+  /** As the real adapter judges an adoption ({@link UpsertRequest.adoptBitrixId}), from what this double holds. */
+  private adoptRefusal(request: UpsertRequest): Error | undefined {
+    const bitrixId = request.adoptBitrixId!;
+    const conflict = (reason: string) =>
+      refused(
+        'permanent',
+        'BITRIX24_ADOPT_CONFLICT',
+        `Cannot adopt ${request.kind} ${bitrixId} as ${request.externalId}: ${reason}`,
+      );
+    const holder = [...this.items].find(
+      ([key, item]) => item.bitrixId === bitrixId && key !== `${request.kind}:${request.externalId}`,
+    );
+    if (holder) {
+      return conflict(`${request.kind} ${bitrixId} is already linked to external id ${holder[1].request.externalId}`);
+    }
+    const own = this.items.get(`${request.kind}:${request.externalId}`);
+    if (own && own.bitrixId !== bitrixId) {
+      return conflict(`external id ${request.externalId} is already linked to ${request.kind} ${own.bitrixId}`);
+    }
+    const foreign = this.foreign.get(bitrixId);
+    if (!own && (!foreign || foreign.kind !== request.kind)) {
+      return refused('permanent', 'BITRIX24_NOT_FOUND', `Cannot adopt ${request.kind} ${bitrixId}: no such item`);
+    }
+    if (foreign?.externalId !== undefined && foreign.externalId !== request.externalId) {
+      return conflict(`${request.kind} ${bitrixId} carries external id ${foreign.externalId}`);
+    }
+    return undefined;
   }
 
   private refusal(request: UpsertRequest): Error | undefined {
@@ -94,7 +135,7 @@ export class InMemoryCrmItemGateway extends CrmItemGateway {
         `Status "${request.status}" of ${request.kind} has no stage`,
       );
     }
-    return undefined;
+    return request.adoptBitrixId === undefined ? undefined : this.adoptRefusal(request);
   }
 
   /** Ids come from one sequence, whoever creates the entity. */

@@ -68,9 +68,10 @@ export class ProductRowStore {
     return rows;
   }
 
+  /** In the portal's order: `sort`, then row id. */
   list(ownerType: string, ownerId: number): ProductRow[] {
     entityTypeOf(ownerType);
-    return this.rows.get(`${ownerType}:${ownerId}`) ?? [];
+    return [...(this.rows.get(`${ownerType}:${ownerId}`) ?? [])].sort((a, b) => a.sort - b.sort || a.id - b.id);
   }
 
   private row(raw: unknown, index: number, ownerType: string, ownerId: number): ProductRow {
@@ -106,6 +107,7 @@ export class ProductRowStore {
     // The portal keeps the price both ways; float arithmetic, as it does.
     const exclusive = taxIncluded === 'Y' && taxRate ? price / (1 + taxRate / 100) : price;
     const measureCode = number('measureCode', 796);
+    const discountSum = number('discountSum', 0);
     return {
       id: this.nextId + index,
       ownerId,
@@ -118,9 +120,10 @@ export class ProductRowStore {
       priceNetto: exclusive,
       priceBrutto: taxIncluded === 'Y' || !taxRate ? price : price * (1 + taxRate / 100),
       quantity,
-      discountTypeId: 2,
-      discountRate: 0,
-      discountSum: 0,
+      // 1: a sum per unit, 2: a percent (the portal's default for a row without a discount).
+      discountTypeId: discountSum === 0 ? 2 : 1,
+      discountRate: number('discountRate', 0),
+      discountSum,
       taxRate,
       taxIncluded,
       customized: 'Y',

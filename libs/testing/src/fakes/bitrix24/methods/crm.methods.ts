@@ -1,4 +1,5 @@
 import { intParam, stringParam } from '../php-values';
+import { paginate } from '../query';
 import { paramCi, type Params } from '../request-params';
 import { restErrors } from '../rest-error';
 import { listResult, type MethodTable } from './method-table';
@@ -71,6 +72,8 @@ export const crmMethods: MethodTable = {
     }),
   },
   'crm.item.productrow.list': {
+    // Rows of one owner only (the portal refuses a list without both), in `sort` order, paged by 50 like every
+    // list method: `next` while rows remain.
     handler: (params, { portal }) => {
       const filter = paramCi(params, 'filter');
       const value = (name: string) => (filter && typeof filter === 'object' ? (filter as Params)[name] : undefined);
@@ -79,8 +82,9 @@ export const crmMethods: MethodTable = {
       if (ownerType === undefined || ownerId === undefined) {
         throw restErrors.missingParameter('filter[=ownerType], filter[=ownerId]');
       }
-      const productRows = portal.productRows.list(stringParam(ownerType), intParam(ownerId));
-      return listResult({ productRows }, { total: productRows.length });
+      const rows = portal.productRows.list(stringParam(ownerType), intParam(ownerId));
+      const page = paginate(rows, params.start);
+      return listResult({ productRows: page.page }, page);
     },
   },
   'crm.status.list': {
