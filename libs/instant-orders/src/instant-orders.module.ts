@@ -7,6 +7,10 @@ import { InstantOrderStore } from './application/ports/instant-order-store.port'
 import { OrderPublication } from './application/ports/order-publication.port';
 import { SaleReferences } from './application/ports/sale-references.port';
 import { StockReservations } from './application/ports/stock-reservations.port';
+import { OrderBoard } from './application/ports/order-board.port';
+import { InstantOrdersBitrix24Bindings } from './infrastructure/bitrix24-bindings.module';
+import { InstantOrdersInboundHandler } from './infrastructure/bitrix24-inbound.handler';
+import { Bitrix24OrderBoard } from './infrastructure/bitrix24-order-board.adapter';
 import { TypeormInstantOrderStore } from './infrastructure/instant-order.typeorm-store';
 import { MasterDataSaleReferences } from './infrastructure/master-data-sale-references.adapter';
 import { InstantOrdersSaleDocuments, InstantOrdersSaleOrders } from './infrastructure/onec-exchange.adapters';
@@ -18,10 +22,12 @@ import { TypeormStockReservations } from './infrastructure/stock-reservations.ty
  * both: the exchange with 1C is served by the API, and the worker reports what serves each port.
  */
 @Module({
-  imports: [EventsModule, DeliveriesModule],
+  imports: [EventsModule, DeliveriesModule, InstantOrdersBitrix24Bindings],
   providers: [
     InstantOrdersService,
     InstantOrdersCollisionResolver,
+    InstantOrdersInboundHandler,
+    { provide: OrderBoard, useClass: Bitrix24OrderBoard },
     InstantOrdersSaleOrders,
     InstantOrdersSaleDocuments,
     { provide: InstantOrderStore, useClass: TypeormInstantOrderStore },

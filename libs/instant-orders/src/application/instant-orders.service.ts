@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
-import { AppConfig, type FieldError, type Principal, UnitOfWork, courierScope } from '@app/core';
+import { AppConfig, AppError, courierScope, type FieldError, type Principal, UnitOfWork } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import type { InstantOrder, InstantOrderContent, OnecPosting } from '../domain/instant-order';
 import { InstantOrderErrors } from '../domain/instant-order.errors';
 import { decideTransition, type InstantOrderActor, type InstantOrderStatus } from '../domain/instant-order-status';
 import { offerIdOf, priceOrder, violation } from '../domain/order-pricing';
+import { OrderBoard } from './ports/order-board.port';
 import { OrderPublication } from './ports/order-publication.port';
 import { type ExportedRef, type InstantOrderListQuery, InstantOrderStore } from './ports/instant-order-store.port';
 import { type OfferTerms, type OrderReference, SaleReferences } from './ports/sale-references.port';
@@ -67,6 +68,7 @@ export class InstantOrdersService {
     private readonly references: SaleReferences,
     private readonly reservations: StockReservations,
     private readonly publication: OrderPublication,
+    private readonly board: OrderBoard,
     private readonly audit: AuditTrail,
     private readonly collisions: CollisionStore,
     private readonly unitOfWork: UnitOfWork,
@@ -75,18 +77,73 @@ export class InstantOrdersService {
 
   /** Accepts a sale: checked, its stock reserved, then waiting for 1C (or pushed to it). */
   create(request: OrderRequest, principal: Principal): Promise<InstantOrder> {
+    return this.accept(request, principal, { id: randomUUID(), bitrixId: null });
+  }
+
+  /**
+   * A sale the courier made as an item in Bitrix24, under the id the item gives (the same every time the item's
+   * events arrive, so a webhook delivered three times is one order). Accepted, the item becomes ours and shows the
+   * order; breaking a rule, the item moves to the rejected stage with the reasons and nothing reaches 1C. `request`
+   * is what the item says, or the rules it already broke in being read.
+   */
+  async acceptFromPortal(
+    id: string,
+    bitrixId: string,
+    request: OrderRequest | { readonly unreadable: readonly FieldError[] },
+    courier: Principal,
+  ): Promise<InstantOrder | undefined> {
+    const existing = await this.find(id);
+    if (existing) {
+      return existing;
+    }
+    try {
+      if ('unreadable' in request) {
+        throw InstantOrderErrors.invalid(request.unreadable);
+      }
+      return await this.accept(request, courier, { id, bitrixId });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'INSTANT_ORDER_INVALID') {
+        throw error;
+      }
+      await this.unitOfWork.run(() => this.board.refuse(id, bitrixId, error.errors ?? []));
+      return undefined;
+    }
+  }
+
+  /**
+   * A courier's move of its order's item in the portal: to the cancelled stage cancels it (while 1C has not taken
+   * it); any other move is refused, and the item shows the order's status again.
+   */
+  portalMove(id: string, status: string | undefined, courier: Principal): Promise<InstantOrder> {
+    return this.unitOfWork.run(async () => {
+      const current = await this.load(id, courier, { lock: true });
+      if (status === 'cancelled' && (current.status === 'accepted' || current.status === 'draft')) {
+        return this.cancel(id, 'cancelled in Bitrix24', courier);
+      }
+      if (status !== current.status) {
+        await this.board.show(current);
+      }
+      return current;
+    });
+  }
+
+  private accept(
+    request: OrderRequest,
+    principal: Principal,
+    origin: { readonly id: string; readonly bitrixId: string | null },
+  ): Promise<InstantOrder> {
     return this.unitOfWork.run(async () => {
       const content = this.attribute(request, principal);
       const checked = await this.check(content);
       const now = new Date();
-      const id = randomUUID();
+      const { id } = origin;
       await this.reserve(id, checked);
       const order = await this.store.insert({
         ...checked.content,
         id,
         status: 'accepted',
-        source: 'rest',
-        bitrixId: null,
+        source: origin.bitrixId === null ? 'rest' : 'bitrix24',
+        bitrixId: origin.bitrixId,
         onec: null,
         cancelReason: null,
         version: 1,
@@ -94,6 +151,9 @@ export class InstantOrdersService {
         createdAt: now,
         updatedAt: now,
       });
+      if (order.bitrixId !== null) {
+        await this.board.show(order, { adopt: true });
+      }
       await this.record(order, 'created', whoIs(principal), null);
       return this.pushIfConfigured(order);
     });
@@ -275,6 +335,11 @@ export class InstantOrdersService {
     }
   }
 
+  /** The order of this id, whoever's it is (the Bitrix24 door asks before it knows the courier). */
+  find(id: string): Promise<InstantOrder | undefined> {
+    return this.unitOfWork.run(() => this.store.byId(id));
+  }
+
   get(id: string, principal: Principal): Promise<InstantOrder> {
     return this.unitOfWork.run(() => this.load(id, principal));
   }
@@ -437,6 +502,10 @@ export class InstantOrdersService {
     before: InstantOrder | null,
     details: Record<string, unknown> = {},
   ): Promise<void> {
+    // The item of an order made in Bitrix24 follows every change after its creation (which adopts it).
+    if (before !== null && order.bitrixId !== null) {
+      await this.board.show(order);
+    }
     await this.audit.record({
       domain: 'instant-orders',
       entityType: 'instant_order',

@@ -93,6 +93,24 @@ export class MasterDataReferences {
     return { warehouseId, cashDeskId };
   }
 
+  /**
+   * The courier a portal user is: as 1C sent it (`bitrixUserId`), or as the Bitrix24 link found it. Couriers are a
+   * few hundred at most, so they are read in pages rather than indexed by a field of their content.
+   */
+  async courierOfPortalUser(portalUserId: string): Promise<string | undefined> {
+    let after: { changeTx: string; id: string } | undefined;
+    for (;;) {
+      const page = await this.store.list('couriers', { limit: 500, includeDeleted: false, after });
+      const found = page.find(
+        ({ row }) => ((row.data as CourierData).bitrixUserId ?? row.bitrixId) === portalUserId && !row.deactivated,
+      );
+      if (found || page.length <= 500) {
+        return found?.row.onecId;
+      }
+      after = page[499].position;
+    }
+  }
+
   /** A counterparty's name, for documents that show it; undefined when the mirror holds none in use of that id. */
   async counterpartyName(onecId: string): Promise<string | undefined> {
     const row = await this.usable('counterparties', onecId);
