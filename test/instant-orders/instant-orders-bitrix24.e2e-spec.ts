@@ -5,7 +5,15 @@ import {
   type MasterDataHarness,
   startMasterDataHarness,
 } from '../master-data/master-data-harness';
-import { COURIER_A, type OrderBody, ordersAs, RETAIL, seedSaleTerms, WATER } from './instant-orders-fixtures';
+import {
+  COURIER_A,
+  type OrderBody,
+  ordersAs,
+  postedByOneC,
+  RETAIL,
+  seedSaleTerms,
+  WATER,
+} from './instant-orders-fixtures';
 
 const ORDER_TYPE = 1040;
 const ORDER_CATEGORY = 14;
@@ -161,14 +169,13 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
     expect(item(bitrixId)).toMatchObject({ xmlId: order.id, stageId: STAGES.accepted, ufCrm7_Number: order.number });
     expect(harness.fake.items(ORDER_TYPE).filter((candidate) => candidate.xmlId === order.id)).toHaveLength(1);
 
-    // 1C posts it: the item shows it; the courier's move back to draft is set back.
-    await ordersAs(() => harness, '1c').post(`/${order.id}/ack`, {
-      outcome: 'posted',
-      documentNumber: 'УТ-000555',
-      documentDate: '2026-12-05',
-    });
+    // 1C takes it through the CommerceML exchange and posts it: the item shows it.
+    const exchange = await harness.onec().runSaleExchange({ documents: [postedByOneC(order.id)] });
+    expect(exchange.failure).toBeUndefined();
+    expect(exchange.query.text).toContain(order.id);
     await settled();
-    expect(item(bitrixId)).toMatchObject({ stageId: STAGES.posted, ufCrm7_OnecNumber: 'УТ-000555' });
+    expect(item(bitrixId)).toMatchObject({ stageId: STAGES.posted, ufCrm7_OnecNumber: 'СА-013838' });
+    // The courier's move back to draft is set back.
     harness.fake.uiUpdateItem(ORDER_TYPE, bitrixId, { stageId: STAGES.draft }, { userId: 17 });
     await settled();
     expect(item(bitrixId).stageId).toBe(STAGES.posted);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import type { MasterDataHarness } from '../master-data/master-data-harness';
 import { guid, JUICE, JUICE_1L, VAN_A, VAN_B, WATER } from '../deliveries/deliveries-fixtures';
 
@@ -110,5 +112,22 @@ export function ordersAs(harness: () => MasterDataHarness, role: '1c' | 'admin' 
     put: (path: string, body: unknown, key: string = randomUUID()) =>
       harness().call('PUT', `/api/v1/instant-orders${path}`, { role, courierId, body, idempotencyKey: key }),
     get: (path: string) => harness().call('GET', `/api/v1/instant-orders${path}`, { role, courierId }),
+  };
+}
+
+/**
+ * A real УТ 11 `sale/file` (CommerceML 2.08) posting one of our documents: `Проведен`, `Номер по 1С` СА-013838,
+ * about our order (or, with `operation`, our return).
+ */
+export function postedByOneC(id: string, operation = 'Заказ товара'): { name: string; data: Buffer } {
+  const real = readFileSync(onecFixture('ok/sale-file-from-1c-2.08/orders.xml'), 'utf8');
+  return {
+    name: 'documents.xml',
+    data: Buffer.from(
+      real
+        .replace('<Ид>24c82d03-7149-11eb-80c0-7085c2ddb497</Ид>', `<Ид>${id}</Ид>`)
+        .replace('<ХозОперация>Заказ товара</ХозОперация>', `<ХозОперация>${operation}</ХозОперация>`),
+      'utf8',
+    ),
   };
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { DocumentRecord } from '@app/onec';
 import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
-import { onecFixture, sharedCommerceMlXsd } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
+import { sharedCommerceMlXsd } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import {
   childNames,
   complexType,
@@ -25,6 +25,7 @@ import {
   LAST_ONE,
   type OrderBody,
   ordersAs,
+  postedByOneC,
   sale,
   seedSaleTerms,
   WATER,
@@ -40,15 +41,6 @@ async function documentsOf(bytes: Buffer): Promise<DocumentRecord[]> {
     },
   });
   return documents;
-}
-
-/** A real УТ 11 `sale/file` (CommerceML 2.08) posting our order: `Проведен`, `Номер по 1С` СА-013838. */
-function postedByOneC(orderId: string): { name: string; data: Buffer } {
-  const real = readFileSync(onecFixture('ok/sale-file-from-1c-2.08/orders.xml'), 'utf8');
-  return {
-    name: 'orders.xml',
-    data: Buffer.from(real.replace('<Ид>24c82d03-7149-11eb-80c0-7085c2ddb497</Ид>', `<Ид>${orderId}</Ид>`), 'utf8'),
-  };
 }
 
 describe('instant orders over REST and the CommerceML order exchange', () => {

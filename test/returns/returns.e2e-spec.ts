@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { DocumentRecord } from '@app/onec';
 import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
-import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import { deliveriesAs, type Problem, seedMasterData, shipment } from '../deliveries/deliveries-fixtures';
 import {
   COURIER_A,
   COURIER_B,
   type OrderBody,
   ordersAs,
+  postedByOneC,
   sale,
   seedSaleTerms,
   VAN_A,
@@ -40,20 +39,6 @@ async function documentsOf(bytes: Buffer): Promise<DocumentRecord[]> {
     },
   });
   return documents;
-}
-
-/** A real УТ 11 `sale/file` (CommerceML 2.08) made a return posting: `Проведен`, `Номер по 1С` СА-013838. */
-function returnPostedByOneC(returnId: string): { name: string; data: Buffer } {
-  const real = readFileSync(onecFixture('ok/sale-file-from-1c-2.08/orders.xml'), 'utf8');
-  return {
-    name: 'returns.xml',
-    data: Buffer.from(
-      real
-        .replace('<Ид>24c82d03-7149-11eb-80c0-7085c2ddb497</Ид>', `<Ид>${returnId}</Ид>`)
-        .replace('<ХозОперация>Заказ товара</ХозОперация>', '<ХозОперация>Возврат товара</ХозОперация>'),
-      'utf8',
-    ),
-  };
 }
 
 describe('returns: requested against the original sale, led through to 1C’s posting', () => {
@@ -216,7 +201,7 @@ describe('returns: requested against the original sale, led through to 1C’s po
         items: [{ id: WATER, amount: '96.47' }],
       },
     ]);
-    const posted = await client.runSaleExchange({ documents: [returnPostedByOneC(requested.id)] });
+    const posted = await client.runSaleExchange({ documents: [postedByOneC(requested.id, 'Возврат товара')] });
     expect(posted.failure).toBeUndefined();
     const afterPosting = (await courierA.get(`/${requested.id}`)).body as ReturnBody;
     // Cash was paid back: the return stays posted until the refund is settled.
