@@ -1,4 +1,4 @@
-import { waitFor } from '@app/testing';
+import { boardStages, portalProductOf, seedBoardStages, settled } from '../support/portal-board';
 import { ACME, seedMasterData } from '../deliveries/deliveries-fixtures';
 import {
   MASTER_DATA_MAPPING,
@@ -17,16 +17,15 @@ import {
 
 const ORDER_TYPE = 1040;
 const ORDER_CATEGORY = 14;
-const stage = (code: string) => `DT${ORDER_TYPE}_${ORDER_CATEGORY}:${code}`;
-const STAGES: Record<string, string> = {
-  draft: stage('NEW'),
-  accepted: stage('ACCEPTED'),
-  sent_to_1c: stage('SENT'),
-  posted: stage('SUCCESS'),
-  rejected_by_1c: stage('FAIL_1C'),
-  cancelled: stage('CANCELLED'),
-  rejected: stage('REJECTED'),
-};
+const STAGES = boardStages(ORDER_TYPE, ORDER_CATEGORY, {
+  draft: 'NEW',
+  accepted: 'ACCEPTED',
+  sent_to_1c: 'SENT',
+  posted: 'SUCCESS',
+  rejected_by_1c: 'FAIL_1C',
+  cancelled: 'CANCELLED',
+  rejected: 'REJECTED',
+});
 const MAPPING = {
   entities: {
     ...MASTER_DATA_MAPPING.entities,
@@ -67,19 +66,7 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
   const admin = ordersAs(() => harness, 'admin');
   const item = (id: number) =>
     harness.fake.items(ORDER_TYPE).find((candidate) => Number(candidate.id) === id) as unknown as Item;
-  const settled = async () => {
-    await harness.fake.settleDeliveries();
-    await waitFor(
-      async () => {
-        const [open] = await harness.query<{ n: number }>(
-          `SELECT (SELECT count(*) FROM outbox_events WHERE status <> 'delivered')
-                + (SELECT count(*) FROM inbox_events WHERE status NOT IN ('processed', 'failed')) AS n`,
-        );
-        return Number(open.n) === 0;
-      },
-      { what: 'events processed' },
-    );
-  };
+  const settle = () => settled(harness);
   const ordersOfItem = (bitrixId: number) =>
     harness.query<{ id: string; status: string; total: string; source: string }>(
       'SELECT id, status, total::text, source FROM instant_orders WHERE bitrix_id = $1',
@@ -112,29 +99,16 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
       outgoingEvents: ['ONCRMDYNAMICITEMADD', 'ONCRMDYNAMICITEMUPDATE'],
       env: { INSTANT_ORDERS_PRICE_TYPES: RETAIL },
     });
-    harness.fake.seed({
-      stages: Object.entries(STAGES).map(([status, statusId], index) => ({
-        entityId: `DYNAMIC_${ORDER_TYPE}_STAGE_${ORDER_CATEGORY}`,
-        statusId,
-        name: status,
-        sort: (index + 1) * 10,
-        semantics:
-          status === 'posted'
-            ? ('S' as const)
-            : ['rejected', 'cancelled', 'rejected_by_1c'].includes(status)
-              ? ('F' as const)
-              : null,
-      })),
-    });
+    seedBoardStages(
+      harness,
+      { entityTypeId: ORDER_TYPE, categoryId: ORDER_CATEGORY, stages: STAGES },
+      { success: ['posted'], failure: ['rejected', 'cancelled', 'rejected_by_1c'] },
+    );
     await seedMasterData(harness);
     await seedSaleTerms(harness);
     // Master data puts 1C's catalog in the portal: the courier picks water from it.
-    const product = await waitFor(
-      () => Promise.resolve(harness.fake.products().find((candidate) => candidate.xmlId === WATER)),
-      { what: 'water in the portal catalog' },
-    );
-    waterInPortal = Number(product.id);
-    await settled();
+    waterInPortal = await portalProductOf(harness, WATER);
+    await settle();
   });
   afterAll(async () => {
     await harness?.close();
@@ -142,7 +116,7 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
 
   it('turns the item into one order, however often its webhook arrives, and shows the order on it', async () => {
     const bitrixId = sell({ ufCrm7_Counterparty: ACME, opportunity: 99.8 }, [water('2')]);
-    await settled();
+    await settle();
     // The portal delivers the add event twice more (Bitrix24 retries what it thinks failed).
     const add = harness.fake.deliveries.find(
       (delivery) => delivery.event === 'ONCRMDYNAMICITEMADD' && delivery.body.includes(`%5BID%5D=${bitrixId}`),
@@ -155,7 +129,7 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
         body: add!.body,
       });
     }
-    await settled();
+    await settle();
 
     const orders = await ordersOfItem(bitrixId);
     expect(orders).toEqual([
@@ -173,11 +147,11 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
     const exchange = await harness.onec().runSaleExchange({ documents: [postedByOneC(order.id)] });
     expect(exchange.failure).toBeUndefined();
     expect(exchange.query.text).toContain(order.id);
-    await settled();
+    await settle();
     expect(item(bitrixId)).toMatchObject({ stageId: STAGES.posted, ufCrm7_OnecNumber: 'СА-013838' });
     // The courier's move back to draft is set back.
     harness.fake.uiUpdateItem(ORDER_TYPE, bitrixId, { stageId: STAGES.draft }, { userId: 17 });
-    await settled();
+    await settle();
     expect(item(bitrixId).stageId).toBe(STAGES.posted);
     expect(((await admin.get(`/${order.id}`)).body as OrderBody).status).toBe('posted');
   });
@@ -185,7 +159,7 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
   it('moves an item that breaks the rules to the rejected stage with the reasons, and sends nothing to 1C', async () => {
     // A price set by hand: 39.90 where the price list says 49.90.
     const bitrixId = sell({ ufCrm7_Counterparty: ACME }, [water('2', '39.9')]);
-    await settled();
+    await settle();
     expect(await ordersOfItem(bitrixId)).toEqual([]);
     expect(item(bitrixId).stageId).toBe(STAGES.rejected);
     expect(item(bitrixId).ufCrm7_Rejection).toMatch(/items\.0\.price: PRICE_MISMATCH: /);
@@ -199,12 +173,12 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
       { ufCrm7_BuyerName: 'Анна', ufCrm7_BuyerPhone: '+7 900 000-00-02', ufCrm7_DiscountReason: 'loyalty' },
       [water('2', '47.9', { discountSum: '2' })],
     );
-    await settled();
+    await settle();
     const [order] = await ordersOfItem(bitrixId);
     // 2 × 49.90 = 99.80 less 2 × 2.00 = 95.80
     expect(order).toMatchObject({ status: 'accepted', total: '95.80' });
     harness.fake.uiUpdateItem(ORDER_TYPE, bitrixId, { stageId: STAGES.cancelled }, { userId: 17 });
-    await settled();
+    await settle();
     expect(((await admin.get(`/${order.id}`)).body as OrderBody).status).toBe('cancelled');
     expect(item(bitrixId).stageId).toBe(STAGES.cancelled);
   });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Bitrix24InboundHandler, type InboundChange, type InboundProductRow } from '@app/bitrix24';
+import { Bitrix24InboundHandler, type InboundChange, type InboundProductRow, portalEntityId } from '@app/bitrix24';
 import { AppConfig, ExactDecimal, type FieldError, MONEY_SCALE, type Principal, QUANTITY_SCALE } from '@app/core';
 import { MasterDataReferences } from '@app/master-data';
 import { Injectable, Logger } from '@nestjs/common';
@@ -21,17 +20,6 @@ const isZeroAmount = (text: string) =>
   ExactDecimal.fits(text, MONEY_SCALE) && ExactDecimal.parse(text, MONEY_SCALE).isZero();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Our id of the order an item the courier created stands for: the same for every event of the item (a webhook
- * delivered three times, the offline queue, the reconcile), so the item is one order whatever arrives, and before
- * the adoption of the item lands.
- */
-export function portalOrderId(bitrixId: string): string {
-  const hex = createHash('sha256').update(`${INSTANT_ORDER_KIND}:${bitrixId}`).digest('hex');
-  // RFC 9562 version 8 (custom), variant 10.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /**
  * A line of the portal's product rows as a line of the sale. The portal's `price` is after the discount and
@@ -90,7 +78,7 @@ export class InstantOrdersInboundHandler extends Bitrix24InboundHandler {
   }
 
   async apply(change: InboundChange): Promise<void> {
-    const id = change.externalId ?? portalOrderId(change.bitrixId);
+    const id = change.externalId ?? portalEntityId(INSTANT_ORDER_KIND, change.bitrixId);
     const portalUser = asText(change.fields.responsible);
     const courierId = portalUser === undefined ? undefined : await this.masterData.courierOfPortalUser(portalUser);
     const courier: Principal = {
@@ -161,7 +149,7 @@ export class InstantOrdersInboundHandler extends Bitrix24InboundHandler {
       buyer:
         counterparty !== undefined
           ? { kind: 'known', counterpartyId: counterparty }
-          : { kind: 'new', draftId: portalOrderId(`buyer:${change.bitrixId}`), name: name ?? '', phone: phone ?? '' },
+          : { kind: 'new', draftId: portalEntityId('buyer', change.bitrixId), name: name ?? '', phone: phone ?? '' },
       deliveryId: deliveryId !== undefined && UUID.test(deliveryId) ? deliveryId : null,
       priceTypeId: priceTypeId ?? '',
       payment: payment as PaymentMethod,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { AuditTrail, type AuditSource } from '@app/audit';
+import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
 import {
   AppConfig,
+  AppError,
   ExactDecimal,
+  type FieldError,
   MONEY_SCALE,
   type Principal,
   QUANTITY_SCALE,
@@ -15,6 +17,7 @@ import { ReturnErrors } from '../domain/return.errors';
 import { autoApproves, priceReturn, shortfallOf } from '../domain/return-lines';
 import { decideReturnTransition, type ReturnActor, type ReturnStatus } from '../domain/return-status';
 import { OriginalSales } from './ports/original-sales.port';
+import { ReturnBoard } from './ports/return-board.port';
 import { ReturnPublication } from './ports/return-publication.port';
 import { type ReturnListQuery, ReturnStore } from './ports/return-store.port';
 
@@ -24,6 +27,14 @@ export interface ReturnRequest {
   readonly sale: OriginalSaleRef;
   readonly items: readonly RequestedLine[];
   readonly comment: string | null;
+}
+
+/** A line of a return started in Bitrix24: the product the courier picked, not yet the sale's line. */
+export interface PortalReturnLine {
+  readonly productId: string;
+  readonly characteristicId: string | null;
+  readonly quantity: string;
+  readonly reason: RequestedLine['reason'];
 }
 
 export interface Posting {
@@ -81,6 +92,8 @@ export class ReturnsService {
     private readonly store: ReturnStore,
     private readonly sales: OriginalSales,
     private readonly publication: ReturnPublication,
+    private readonly board: ReturnBoard,
+    private readonly collisions: CollisionStore,
     private readonly audit: AuditTrail,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
@@ -88,6 +101,110 @@ export class ReturnsService {
 
   /** A courier asks to take goods back: checked against the sale, then approved by the rule or left to an operator. */
   request(request: ReturnRequest, principal: Principal): Promise<Return> {
+    return this.open(request, principal, { id: randomUUID(), bitrixId: null });
+  }
+
+  /**
+   * A return the courier started as an item in Bitrix24, under the id the item gives (the same for every event of
+   * it, so a webhook delivered three times is one return). Its lines name products; each is the sale's line of that
+   * product. Requested, the item becomes ours and follows the return; breaking a rule, it moves to the rejected stage
+   * with the reasons.
+   */
+  async requestFromPortal(
+    id: string,
+    bitrixId: string,
+    request:
+      | (Omit<ReturnRequest, 'items'> & { readonly items: readonly PortalReturnLine[] })
+      | { readonly unreadable: readonly FieldError[] },
+    courier: Principal,
+  ): Promise<Return | undefined> {
+    const existing = await this.find(id);
+    if (existing) {
+      return existing;
+    }
+    try {
+      if ('unreadable' in request) {
+        throw ReturnErrors.invalid(request.unreadable);
+      }
+      const sale = await this.unitOfWork.run(() => this.sales.find(request.sale));
+      const lines = 'refused' in sale ? [] : sale.lines;
+      const unsold: FieldError[] = [];
+      const items = request.items.flatMap((line, index) => {
+        const sold = lines.find(
+          (candidate) => candidate.productId === line.productId && candidate.characteristicId === line.characteristicId,
+        );
+        if (!sold && !('refused' in sale)) {
+          unsold.push({
+            path: `items.${index}.productId`,
+            message: `UNKNOWN_LINE: the sale sold no ${line.productId}`,
+          });
+        }
+        return sold ? [{ lineNo: sold.lineNo, quantity: line.quantity, reason: line.reason }] : [];
+      });
+      if (unsold.length > 0) {
+        throw ReturnErrors.invalid(unsold);
+      }
+      return await this.open({ ...request, items }, courier, { id, bitrixId });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'RETURN_INVALID') {
+        throw error;
+      }
+      await this.unitOfWork.run(() => this.board.refuse(id, bitrixId, error.errors ?? []));
+      return undefined;
+    }
+  }
+
+  /**
+   * A courier's move of its return's item in the portal: to `picked_up` is the courier's pick-up (now, without
+   * cash); any other move is not the courier's to make there: the item shows the return's status again and the move
+   * is kept as a collision for the back office.
+   */
+  portalMove(id: string, status: string | undefined, courier: Principal): Promise<Return> {
+    return this.unitOfWork.run(async () => {
+      const current = await this.load(id, courier, { lock: true });
+      if (status === current.status) {
+        return current;
+      }
+      if (status === 'picked_up' && current.status === 'approved') {
+        return this.pickUp(id, { occurredAt: new Date(), geo: null, cashRefund: null }, courier);
+      }
+      await this.board.show(current);
+      await this.collisions.record({
+        domain: 'returns',
+        entityType: 'return',
+        entityId: current.id,
+        field: 'status',
+        proposed: { status: status ?? null },
+        proposedBy: 'bitrix24',
+        held: { status: current.status },
+      });
+      return current;
+    });
+  }
+
+  /**
+   * An operator settles a courier's refused stage move: the return keeps the status the middleware holds (the item
+   * already shows it again); a status is moved only through the return's own doors, so nothing else applies here.
+   */
+  applyResolution(collision: Collision, resolution: NonNullable<Collision['resolution']>): Promise<void> {
+    if (resolution.decision !== 'accept_middleware') {
+      throw ReturnErrors.resolutionRefused(
+        `a return's status moves only through its own actions (approve, pick-up, receive); collision ${collision.id} can only keep the held status`,
+      );
+    }
+    return Promise.resolve();
+  }
+
+  /** The return of this id, whoever's it is (the Bitrix24 door asks before it knows the courier). */
+  find(id: string): Promise<Return | undefined> {
+    return this.unitOfWork.run(() => this.store.byId(id));
+  }
+
+  private open(
+    request: ReturnRequest,
+    principal: Principal,
+    origin: { readonly id: string; readonly bitrixId: string | null },
+  ): Promise<Return> {
     const who = whoIs(principal);
     const courierId = who.actor === 'courier' ? (principal.courierId ?? '') : request.courierId;
     return this.unitOfWork.run(async () => {
@@ -107,12 +224,13 @@ export class ReturnsService {
       }
       const now = new Date();
       const created = await this.store.insert({
-        id: randomUUID(),
+        id: origin.id,
         courierId: sale.courierId,
         sale,
         items: priced.lines,
         refundTotal: priced.refundTotal,
         comment: request.comment,
+        bitrixId: origin.bitrixId,
         status: 'requested',
         approvedBy: null,
         rejectionReason: null,
@@ -124,6 +242,9 @@ export class ReturnsService {
         createdAt: now,
         updatedAt: now,
       });
+      if (created.bitrixId !== null) {
+        await this.board.show(created, { adopt: true });
+      }
       await this.record(created, 'requested', who, null);
       const rule = this.config.returns;
       const approved = autoApproves(created.items, created.refundTotal, {
@@ -325,6 +446,10 @@ export class ReturnsService {
   }
 
   private async record(entry: Return, action: string, who: Who, before: Return | null): Promise<void> {
+    // The item of a return started in Bitrix24 follows every change after its creation (which adopts it).
+    if (before !== null && entry.bitrixId !== null) {
+      await this.board.show(entry);
+    }
     await this.audit.record({
       domain: 'returns',
       entityType: 'return',

@@ -14,6 +14,8 @@ export const ReturnErrors = {
     new AppError('RETURN_ILLEGAL_TRANSITION', 'conflict', 'Illegal status change', {
       detail: `The return is ${current}: ${reason}.`,
     }),
+  resolutionRefused: (reason: string) =>
+    new AppError('RETURN_RESOLUTION_REFUSED', 'conflict', 'This resolution does not apply', { detail: `${reason}.` }),
   forbiddenTransition: (reason: string) =>
     new AppError('RETURN_TRANSITION_FORBIDDEN', 'forbidden', 'Forbidden', { detail: `${reason}.` }),
 };

@@ -87,6 +87,8 @@ export interface Return {
   readonly items: readonly ReturnLine[];
   readonly refundTotal: string;
   readonly comment: string | null;
+  /** The courier's item in Bitrix24, for a return started there; null for one requested over REST. */
+  readonly bitrixId: string | null;
   readonly status: ReturnStatus;
   readonly approvedBy: 'admin' | 'rule' | null;
   readonly rejectionReason: string | null;

@@ -52,6 +52,10 @@ export class ReturnEntity {
   @Column({ type: 'text', nullable: true })
   comment!: string | null;
 
+  /** The courier's item in Bitrix24, for a return started there. */
+  @Column({ type: 'text', nullable: true })
+  bitrixId!: string | null;
+
   @Column({ type: 'text' })
   status!: ReturnStatus;
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Where an inbound change was learnt from. */
 export type InboundSource = 'webhook' | 'offline' | 'reconcile';
 
@@ -74,4 +76,15 @@ export abstract class Bitrix24InboundHandler {
   abstract readonly kinds: readonly string[];
 
   abstract apply(change: InboundChange): Promise<void>;
+}
+
+/**
+ * Our id for a record a person started in the portal (an item created there, before we adopt it): derived from the
+ * kind and the item's id, so every event of the item (a webhook delivered three times, the offline queue, the
+ * reconcile) names the same record, even before the adoption lands. A UUID (RFC 9562 version 8, variant 10).
+ */
+export function portalEntityId(kind: string, bitrixId: string): string {
+  const hex = createHash('sha256').update(`${kind}:${bitrixId}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -8,7 +8,7 @@ import { Bitrix24Module, type Bitrix24EntityKind } from '@app/bitrix24';
 export const TEST_ENTITY_KINDS: readonly Bitrix24EntityKind[] = [
   { name: 'delivery', representation: 'smart_process' },
   { name: 'instant_order', representation: 'smart_process', productRows: true },
-  { name: 'return', representation: 'smart_process' },
+  { name: 'return', representation: 'smart_process', productRows: true },
   { name: 'company', representation: 'company' },
   { name: 'contact', representation: 'contact' },
   { name: 'product', representation: 'catalog_product' },

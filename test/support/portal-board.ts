@@ -1,0 +1,54 @@
+import { waitFor } from '@app/testing';
+import type { MasterDataHarness } from '../master-data/master-data-harness';
+
+/** A smart process's stages in the fake portal, one per status, as `DT<type>_<category>:<CODE>`. */
+export function boardStages(entityTypeId: number, categoryId: number, codes: Record<string, string>) {
+  return Object.fromEntries(
+    Object.entries(codes).map(([status, code]) => [status, `DT${entityTypeId}_${categoryId}:${code}`]),
+  );
+}
+
+/** Puts the stages in the portal; `success` and `failure` are the statuses Bitrix24 marks final. */
+export function seedBoardStages(
+  harness: MasterDataHarness,
+  board: { entityTypeId: number; categoryId: number; stages: Record<string, string> },
+  semantics: { success: readonly string[]; failure: readonly string[] },
+): void {
+  harness.fake.seed({
+    stages: Object.entries(board.stages).map(([status, statusId], index) => ({
+      entityId: `DYNAMIC_${board.entityTypeId}_STAGE_${board.categoryId}`,
+      statusId,
+      name: status,
+      sort: (index + 1) * 10,
+      semantics: semantics.success.includes(status)
+        ? ('S' as const)
+        : semantics.failure.includes(status)
+          ? ('F' as const)
+          : null,
+    })),
+  });
+}
+
+/** Waits until the portal's events, the inbox and the outbox have nothing left to do. */
+export async function settled(harness: MasterDataHarness): Promise<void> {
+  await harness.fake.settleDeliveries();
+  await waitFor(
+    async () => {
+      const [open] = await harness.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM outbox_events WHERE status <> 'delivered')
+              + (SELECT count(*) FROM inbox_events WHERE status NOT IN ('processed', 'failed')) AS n`,
+      );
+      return Number(open.n) === 0;
+    },
+    { what: 'events processed' },
+  );
+}
+
+/** The product the courier picks in the portal's catalog for a 1C product master data put there. */
+export async function portalProductOf(harness: MasterDataHarness, onecId: string): Promise<number> {
+  const product = await waitFor(
+    () => Promise.resolve(harness.fake.products().find((candidate) => candidate.xmlId === onecId)),
+    { what: `${onecId} in the portal catalog` },
+  );
+  return Number(product.id);
+}
