@@ -16,7 +16,9 @@ import type { Problem } from '../deliveries/deliveries-fixtures';
 import { seedMasterData } from '../deliveries/deliveries-fixtures';
 import { type MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
 import {
+  ACME,
   CHEESE,
+  CLOSED_SHOP,
   COURIER_A,
   COURIER_B,
   GONE,
@@ -246,6 +248,15 @@ describe('instant orders over REST and the CommerceML order exchange', () => {
     expect((await courierA.get('?limit=200')).body).toMatchObject({
       items: expect.arrayContaining([expect.objectContaining({ id: order.id })]) as unknown,
     });
+    // Lists filter by time of sale, buyer and status.
+    const ids = async (query: string) =>
+      ((await admin.get(`?limit=200&${query}`)).body as { items: OrderBody[] }).items.map((item) => item.id);
+    expect(await ids(`sold_from=2026-12-05T09:00:00Z&sold_to=2026-12-05T10:00:00Z&counterparty=${ACME}`)).toContain(
+      order.id,
+    );
+    expect(await ids('sold_to=2026-12-05T09:00:00Z')).not.toContain(order.id);
+    expect(await ids(`counterparty=${CLOSED_SHOP}`)).not.toContain(order.id);
+    expect(await ids('status=cancelled')).not.toContain(order.id);
     // A courier sells for itself only; 1C neither sells nor cancels; only 1C posts.
     const forB = await courierA.post('', sale({ courierId: COURIER_B }));
     expect([forB.status, (forB.body as Problem).errors?.[0]?.message]).toEqual([

@@ -285,6 +285,20 @@ describe('returns: requested against the original sale, led through to 1C’s po
     const early = await courierA.post('', ofOrder(unposted, [{ lineNo: 1, quantity: '1', reason: 'defective' }]));
     expect((early.body as Problem).errors?.[0].message).toMatch(/^UNKNOWN_SALE: .*accepted/);
     expect(await returnCount()).toBe(before);
+    // A request replayed with its key is the same return; lists filter by the original sale and status.
+    const key = randomUUID();
+    const body = ofOrder(order, [{ lineNo: 1, quantity: '1', reason: 'wrong_item' }]);
+    const send = () =>
+      harness.call('POST', '/api/v1/returns', { role: 'courier', courierId: COURIER_A, body, idempotencyKey: key });
+    const first = await send();
+    expect(await send()).toMatchObject({ status: first.status, body: first.body });
+    expect(await returnCount()).toBe(before + 1);
+    const bySale = (await courierA.get(`?sale_kind=instant_order&sale_id=${order.id}`)).body as { items: ReturnBody[] };
+    expect(bySale.items.map((entry) => entry.id).sort()).toEqual([own.id, (first.body as ReturnBody).id].sort());
+    const approvedOnly = (await admin.get(`?sale_kind=instant_order&sale_id=${order.id}&status=approved`)).body as {
+      items: ReturnBody[];
+    };
+    expect(approvedOnly.items).toEqual([]);
     expect((await onecSide.post('', ofOrder(order, []))).status).toBe(403);
     expect((await courierA.post(`/${own.id}/receive`, { occurredAt: '2026-12-05T18:00:00Z', items: [] })).status).toBe(
       403,
