@@ -1,3 +1,13 @@
+import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import { sharedCommerceMlXsd } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
+import {
+  childNames,
+  complexType,
+  parseXmlTree,
+  violations,
+  xsdSequence,
+} from '../../libs/connectors/onec/test-fixtures/xml-tree';
 import { boardStages, portalProductOf, seedBoardStages, settled } from '../support/portal-board';
 import { ACME, seedMasterData } from '../deliveries/deliveries-fixtures';
 import {
@@ -146,7 +156,13 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
     // 1C takes it through the CommerceML exchange and posts it: the item shows it.
     const exchange = await harness.onec().runSaleExchange({ documents: [postedByOneC(order.id)] });
     expect(exchange.failure).toBeUndefined();
-    expect(exchange.query.text).toContain(order.id);
+    // One document for the item's three webhooks, in the shape of the shared CommerceML 2.10 XSD.
+    const written = iconv.decode(exchange.query.bytes, 'win1251');
+    expect(written.split(`<Ид>${order.id}</Ид>`)).toHaveLength(2);
+    const xsd = parseXmlTree(readFileSync(sharedCommerceMlXsd('2.10'), 'utf8'));
+    for (const document of parseXmlTree(written).children) {
+      expect(violations(childNames(document), xsdSequence(xsd, complexType(xsd, 'Документ')))).toEqual([]);
+    }
     await settle();
     expect(item(bitrixId)).toMatchObject({ stageId: STAGES.posted, ufCrm7_OnecNumber: 'СА-013838' });
     // The courier's move back to draft is set back.
