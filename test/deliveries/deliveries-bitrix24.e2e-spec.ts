@@ -1,5 +1,6 @@
 import { FakeOnecHttpService, waitFor } from '@app/testing';
 import { type MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
+import { settled as settleAll } from '../support/portal-board';
 import {
   BOARD_CATEGORY,
   BOARD_MAPPING,
@@ -30,19 +31,7 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
   const admin = () => deliveriesAs(() => harness, 'admin');
 
   const itemOf = (id: string) => harness.fake.items(BOARD_TYPE).find((item) => item.xmlId === id) as Item | undefined;
-  const settled = async () => {
-    await harness.fake.settleDeliveries();
-    await waitFor(
-      async () => {
-        const [open] = await harness.query<{ n: number }>(
-          `SELECT (SELECT count(*) FROM outbox_events WHERE status <> 'delivered')
-                + (SELECT count(*) FROM inbox_events WHERE status NOT IN ('processed', 'failed')) AS n`,
-        );
-        return Number(open.n) === 0;
-      },
-      { what: 'writes, events and confirmations processed' },
-    );
-  };
+  const settled = () => settleAll(harness);
   const move = async (id: string, status: string, fields: Record<string, unknown> = {}) => {
     harness.fake.uiUpdateItem(
       BOARD_TYPE,

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { DocumentRecord } from '@app/onec';
+import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
 import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import type { MasterDataHarness } from '../master-data/master-data-harness';
 import { guid, JUICE, JUICE_1L, VAN_A, VAN_B, WATER } from '../deliveries/deliveries-fixtures';
@@ -130,4 +133,16 @@ export function postedByOneC(id: string, operation = 'Заказ товара'):
       'utf8',
     ),
   };
+}
+
+/** The documents of a CommerceML file the middleware wrote (a `sale/query` answer). */
+export async function documentsOf(bytes: Buffer): Promise<DocumentRecord[]> {
+  const documents: DocumentRecord[] = [];
+  await parseCommerceMl(Readable.from([bytes]), {
+    onBatch: (records) => {
+      documents.push(...records.filter((record): record is DocumentRecord => record.kind === 'document'));
+      return Promise.resolve();
+    },
+  });
+  return documents;
 }

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { type DocumentRecord } from '@app/onec';
 import { type FakeOnecHttpService, waitFor } from '@app/testing';
-import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
 import { startWithFakeOnec } from '../deliveries/deliveries-fixtures';
 import type { MasterDataHarness } from '../master-data/master-data-harness';
-import { COURIER_A, type OrderBody, ordersAs, sale, seedSaleTerms, WATER } from './instant-orders-fixtures';
+import {
+  COURIER_A,
+  documentsOf,
+  type OrderBody,
+  ordersAs,
+  sale,
+  seedSaleTerms,
+  WATER,
+} from './instant-orders-fixtures';
 
 describe("instant orders pushed to 1C's HTTP service", () => {
   let harness: MasterDataHarness;
@@ -47,13 +52,7 @@ describe("instant orders pushed to 1C's HTTP service", () => {
     expect(push.idempotencyKey).toBe((push.body as { id: string }).id);
 
     // Pushed, it is not served to the CommerceML exchange as well.
-    const documents: DocumentRecord[] = [];
-    await parseCommerceMl(Readable.from([(await harness.onec().runSaleExchange()).query.bytes]), {
-      onBatch: (records) => {
-        documents.push(...records.filter((record): record is DocumentRecord => record.kind === 'document'));
-        return Promise.resolve();
-      },
-    });
+    const documents = await documentsOf((await harness.onec().runSaleExchange()).query.bytes);
     expect(documents).toEqual([]);
 
     const posted = await onecSide.post(`/${order.id}/ack`, {

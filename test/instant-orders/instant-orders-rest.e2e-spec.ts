@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
-import type { DocumentRecord } from '@app/onec';
-import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
 import { sharedCommerceMlXsd } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import {
   childNames,
@@ -20,6 +17,7 @@ import {
   CHEESE,
   CLOSED_SHOP,
   COURIER_A,
+  documentsOf,
   COURIER_B,
   GONE,
   JUICE,
@@ -33,17 +31,6 @@ import {
   WATER,
   WHOLESALE,
 } from './instant-orders-fixtures';
-
-async function documentsOf(bytes: Buffer): Promise<DocumentRecord[]> {
-  const documents: DocumentRecord[] = [];
-  await parseCommerceMl(Readable.from([bytes]), {
-    onBatch: (records) => {
-      documents.push(...records.filter((record): record is DocumentRecord => record.kind === 'document'));
-      return Promise.resolve();
-    },
-  });
-  return documents;
-}
 
 describe('instant orders over REST and the CommerceML order exchange', () => {
   let harness: MasterDataHarness;

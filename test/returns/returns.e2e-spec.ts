@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { DocumentRecord } from '@app/onec';
-import { parseCommerceMl } from '../../libs/connectors/onec/src/commerceml';
 import { deliveriesAs, type Problem, seedMasterData, shipment } from '../deliveries/deliveries-fixtures';
 import {
   COURIER_A,
+  documentsOf,
   COURIER_B,
   type OrderBody,
   ordersAs,
@@ -28,17 +26,6 @@ interface ReturnBody {
   receipt: { shortfall: { lineNo: number; expected: string; received: string }[] } | null;
   onec: { documentNumber: string } | null;
   history?: { action: string; from: string | null; to: string | null; source: string }[];
-}
-
-async function documentsOf(bytes: Buffer): Promise<DocumentRecord[]> {
-  const documents: DocumentRecord[] = [];
-  await parseCommerceMl(Readable.from([bytes]), {
-    onBatch: (records) => {
-      documents.push(...records.filter((record): record is DocumentRecord => record.kind === 'document'));
-      return Promise.resolve();
-    },
-  });
-  return documents;
 }
 
 describe('returns: requested against the original sale, led through to 1C’s posting', () => {

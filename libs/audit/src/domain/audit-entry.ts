@@ -27,3 +27,27 @@ export interface RecordedAuditEntry extends AuditEntry {
   readonly requestId: string | null;
   readonly occurredAt: Date;
 }
+
+/** Who acts, for the audit trail: the role a request acts in, its subject, and where the change comes from. */
+export interface AuditActor<Role extends string = 'admin' | '1c' | 'courier' | 'system'> {
+  readonly actor: Role;
+  readonly subject: string;
+  readonly source: AuditSource;
+}
+
+/**
+ * The actor of an API request: an admin token acts as the back office, a `1c` token as 1C, any other as the courier
+ * over REST (the Bitrix24 doors name their own source).
+ */
+export function auditActorOf(principal: {
+  readonly subject: string;
+  readonly roles: readonly string[];
+}): AuditActor<'admin' | '1c' | 'courier'> {
+  if (principal.roles.includes('admin')) {
+    return { actor: 'admin', subject: principal.subject, source: 'admin' };
+  }
+  if (principal.roles.includes('1c')) {
+    return { actor: '1c', subject: principal.subject, source: '1c' };
+  }
+  return { actor: 'courier', subject: principal.subject, source: 'courier-rest' };
+}

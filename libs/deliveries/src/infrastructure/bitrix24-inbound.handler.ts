@@ -1,12 +1,8 @@
-import { Bitrix24InboundHandler, type InboundChange } from '@app/bitrix24';
+import { Bitrix24InboundHandler, inboundText, type InboundChange } from '@app/bitrix24';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveriesService } from '../application/deliveries.service';
 import { DELIVERY_BOARD_KIND } from '../domain/delivery-board';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../domain/delivery-status';
-
-/** A field as the portal holds it: user fields come back as strings or numbers; anything else counts as empty. */
-const asText = (value: unknown): string | undefined =>
-  (typeof value === 'string' && value !== '') || typeof value === 'number' ? String(value) : undefined;
 
 /**
  * A courier's changes to its delivery items in Bitrix24 (stage moves, the cash and reason fields), handed to the
@@ -35,9 +31,9 @@ export class DeliveriesInboundHandler extends Bitrix24InboundHandler {
       bitrixId: change.bitrixId,
       deleted: change.deleted,
       status,
-      cashCollected: asText(change.fields.cashCollected),
-      failureReason: asText(change.fields.failureReason),
-      comment: asText(change.fields.courierComment),
+      cashCollected: inboundText(change.fields.cashCollected),
+      failureReason: inboundText(change.fields.failureReason),
+      comment: inboundText(change.fields.courierComment),
       occurredAt: change.remoteUpdatedAt,
     });
     if (outcome === 'unknown') {

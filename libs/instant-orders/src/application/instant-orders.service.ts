@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
+import { type AuditActor, auditActorOf, AuditTrail, type Collision, CollisionStore } from '@app/audit';
 import { AppConfig, AppError, courierScope, type FieldError, type Principal, UnitOfWork } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import type { InstantOrder, InstantOrderContent, OnecPosting } from '../domain/instant-order';
@@ -18,21 +18,7 @@ export type OrderRequest = Omit<InstantOrderContent, 'courierId'> & { readonly c
 /** 1C's answer about an order: posted with its document, or rejected with a reason. Final. */
 export type PostingReport = Omit<OnecPosting, 'receivedAt'>;
 
-interface Who {
-  readonly actor: InstantOrderActor;
-  readonly subject: string;
-  readonly source: AuditSource;
-}
-
-function whoIs(principal: Principal): Who {
-  if (principal.roles.includes('admin')) {
-    return { actor: 'admin', subject: principal.subject, source: 'admin' };
-  }
-  if (principal.roles.includes('1c')) {
-    return { actor: '1c', subject: principal.subject, source: '1c' };
-  }
-  return { actor: 'courier', subject: principal.subject, source: 'courier-rest' };
-}
+type Who = AuditActor<InstantOrderActor>;
 
 /** An order that passed every rule but stock, and the mirror's terms it was checked against. */
 interface CheckedOrder {
@@ -154,7 +140,7 @@ export class InstantOrdersService {
       if (order.bitrixId !== null) {
         await this.board.show(order, { adopt: true });
       }
-      await this.record(order, 'created', whoIs(principal), null);
+      await this.record(order, 'created', auditActorOf(principal), null);
       return this.pushIfConfigured(order);
     });
   }
@@ -185,7 +171,7 @@ export class InstantOrdersService {
         updatedAt: new Date(),
       };
       await this.store.update(next);
-      await this.record(next, 'updated', whoIs(principal), current);
+      await this.record(next, 'updated', auditActorOf(principal), current);
       return this.pushIfConfigured(next);
     });
   }
@@ -193,7 +179,7 @@ export class InstantOrdersService {
   cancel(id: string, reason: string | null, principal: Principal): Promise<InstantOrder> {
     return this.unitOfWork.run(async () => {
       const current = await this.load(id, principal, { lock: true });
-      const who = whoIs(principal);
+      const who = auditActorOf(principal);
       if (!this.decide(current, 'cancelled', who.actor)) {
         return current;
       }
@@ -215,7 +201,7 @@ export class InstantOrdersService {
   acknowledge(id: string, report: PostingReport, principal: Principal): Promise<InstantOrder> {
     return this.unitOfWork.run(async () => {
       const current = await this.load(id, principal, { lock: true });
-      return this.applyPosting(current, report, whoIs(principal));
+      return this.applyPosting(current, report, auditActorOf(principal));
     });
   }
 
@@ -361,7 +347,7 @@ export class InstantOrdersService {
 
   /** A courier sells for itself (another courier's id is refused); an admin names the courier. */
   private attribute(request: OrderRequest, principal: Principal): InstantOrderContent {
-    if (whoIs(principal).actor === 'courier') {
+    if (auditActorOf(principal).actor === 'courier') {
       if (request.courierId !== null && request.courierId !== principal.courierId) {
         throw InstantOrderErrors.invalid([violation('courierId', 'NOT_THE_COURIER', 'a courier sells for itself')]);
       }
@@ -489,7 +475,7 @@ export class InstantOrdersService {
 
   private async load(id: string, principal: Principal, options: { lock?: boolean } = {}): Promise<InstantOrder> {
     const order = await this.store.byId(id, options);
-    if (!order || (whoIs(principal).actor === 'courier' && order.courierId !== principal.courierId)) {
+    if (!order || (auditActorOf(principal).actor === 'courier' && order.courierId !== principal.courierId)) {
       throw InstantOrderErrors.notFound(id);
     }
     return order;

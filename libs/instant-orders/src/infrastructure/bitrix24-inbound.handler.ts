@@ -1,4 +1,10 @@
-import { Bitrix24InboundHandler, type InboundChange, type InboundProductRow, portalEntityId } from '@app/bitrix24';
+import {
+  Bitrix24InboundHandler,
+  inboundText,
+  type InboundChange,
+  type InboundProductRow,
+  portalEntityId,
+} from '@app/bitrix24';
 import { AppConfig, ExactDecimal, type FieldError, MONEY_SCALE, type Principal, QUANTITY_SCALE } from '@app/core';
 import { MasterDataReferences } from '@app/master-data';
 import { Injectable, Logger } from '@nestjs/common';
@@ -11,10 +17,6 @@ import {
   type PaymentMethod,
 } from '../domain/instant-order';
 import { INSTANT_ORDER_KIND } from '../domain/instant-order-board';
-
-/** A field as the portal holds it: user fields come back as strings or numbers; anything else counts as empty. */
-const asText = (value: unknown): string | undefined =>
-  (typeof value === 'string' && value.trim() !== '') || typeof value === 'number' ? String(value).trim() : undefined;
 
 const isZeroAmount = (text: string) =>
   ExactDecimal.fits(text, MONEY_SCALE) && ExactDecimal.parse(text, MONEY_SCALE).isZero();
@@ -79,7 +81,7 @@ export class InstantOrdersInboundHandler extends Bitrix24InboundHandler {
 
   async apply(change: InboundChange): Promise<void> {
     const id = change.externalId ?? portalEntityId(INSTANT_ORDER_KIND, change.bitrixId);
-    const portalUser = asText(change.fields.responsible);
+    const portalUser = inboundText(change.fields.responsible);
     const courierId = portalUser === undefined ? undefined : await this.masterData.courierOfPortalUser(portalUser);
     const courier: Principal = {
       subject: `bitrix24:user:${portalUser ?? 'unknown'}`,
@@ -115,7 +117,7 @@ export class InstantOrdersInboundHandler extends Bitrix24InboundHandler {
   }
 
   private requestOf(change: InboundChange, errors: FieldError[]): OrderRequest {
-    const field = (name: string) => asText(change.fields[name]);
+    const field = (name: string) => inboundText(change.fields[name]);
     const counterparty = field('counterparty');
     const [name, phone] = [field('buyerName'), field('buyerPhone')];
     if (counterparty === undefined && (name === undefined || phone === undefined)) {

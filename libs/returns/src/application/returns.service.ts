@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
+import { type AuditActor, auditActorOf, AuditTrail, type Collision, CollisionStore } from '@app/audit';
 import {
   AppConfig,
   AppError,
@@ -42,21 +42,7 @@ export interface Posting {
   readonly documentDate: string;
 }
 
-interface Who {
-  readonly actor: ReturnActor;
-  readonly subject: string;
-  readonly source: AuditSource;
-}
-
-function whoIs(principal: Principal): Who {
-  if (principal.roles.includes('admin')) {
-    return { actor: 'admin', subject: principal.subject, source: 'admin' };
-  }
-  if (principal.roles.includes('1c')) {
-    return { actor: '1c', subject: principal.subject, source: '1c' };
-  }
-  return { actor: 'courier', subject: principal.subject, source: 'courier-rest' };
-}
+type Who = AuditActor<ReturnActor>;
 
 const RULES: Who = { actor: 'system', subject: 'system', source: 'system' };
 const ONEC_EXCHANGE: Who = { actor: '1c', subject: 'onec-exchange', source: '1c' };
@@ -205,7 +191,7 @@ export class ReturnsService {
     principal: Principal,
     origin: { readonly id: string; readonly bitrixId: string | null },
   ): Promise<Return> {
-    const who = whoIs(principal);
+    const who = auditActorOf(principal);
     const courierId = who.actor === 'courier' ? (principal.courierId ?? '') : request.courierId;
     return this.unitOfWork.run(async () => {
       const sale = await this.sales.find(request.sale);
@@ -323,7 +309,7 @@ export class ReturnsService {
   /** 1C posted the return (REST); final. Closed at once when no cash refund is left to settle. */
   acknowledge(id: string, posting: Posting, principal: Principal): Promise<Return> {
     return this.unitOfWork.run(async () =>
-      this.post(await this.load(id, principal, { lock: true }), posting, whoIs(principal)),
+      this.post(await this.load(id, principal, { lock: true }), posting, auditActorOf(principal)),
     );
   }
 
@@ -397,7 +383,7 @@ export class ReturnsService {
   ): Promise<Return> {
     return this.unitOfWork.run(async () => {
       const current = await this.load(id, principal, { lock: true });
-      return this.apply(current, to, whoIs(principal), change);
+      return this.apply(current, to, auditActorOf(principal), change);
     });
   }
 
@@ -439,7 +425,7 @@ export class ReturnsService {
 
   private async load(id: string, principal: Principal, options: { lock?: boolean } = {}): Promise<Return> {
     const entry = await this.store.byId(id, options);
-    if (!entry || (whoIs(principal).actor === 'courier' && entry.courierId !== principal.courierId)) {
+    if (!entry || (auditActorOf(principal).actor === 'courier' && entry.courierId !== principal.courierId)) {
       throw ReturnErrors.notFound(id);
     }
     return entry;

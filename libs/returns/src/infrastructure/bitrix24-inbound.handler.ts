@@ -1,13 +1,10 @@
-import { Bitrix24InboundHandler, type InboundChange, portalEntityId } from '@app/bitrix24';
+import { Bitrix24InboundHandler, inboundText, type InboundChange, portalEntityId } from '@app/bitrix24';
 import type { FieldError, Principal } from '@app/core';
 import { MasterDataReferences } from '@app/master-data';
 import { Injectable, Logger } from '@nestjs/common';
 import { type PortalReturnLine, ReturnsService } from '../application/returns.service';
 import { type OriginalSaleRef, RETURN_REASONS, type ReturnReason } from '../domain/return';
 import { RETURN_KIND } from './bitrix24-bindings.module';
-
-const asText = (value: unknown): string | undefined =>
-  (typeof value === 'string' && value.trim() !== '') || typeof value === 'number' ? String(value).trim() : undefined;
 
 /** `delivery:<uuid>` or `instant_order:<uuid>`: how the courier's item names the sale it undoes. */
 const SALE_REFERENCE = /^(delivery|instant_order):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -31,7 +28,7 @@ export class ReturnsInboundHandler extends Bitrix24InboundHandler {
 
   async apply(change: InboundChange): Promise<void> {
     const id = change.externalId ?? portalEntityId(RETURN_KIND, change.bitrixId);
-    const portalUser = asText(change.fields.responsible);
+    const portalUser = inboundText(change.fields.responsible);
     const courierId = portalUser === undefined ? undefined : await this.masterData.courierOfPortalUser(portalUser);
     const courier: Principal = {
       subject: `bitrix24:user:${portalUser ?? 'unknown'}`,
@@ -54,7 +51,7 @@ export class ReturnsInboundHandler extends Bitrix24InboundHandler {
         message: `UNKNOWN_REFERENCE: portal user ${portalUser ?? '(none)'} is no courier`,
       });
     }
-    const saleText = asText(change.fields.sale) ?? '';
+    const saleText = inboundText(change.fields.sale) ?? '';
     const sale = SALE_REFERENCE.exec(saleText);
     if (!sale) {
       errors.push({
@@ -62,7 +59,7 @@ export class ReturnsInboundHandler extends Bitrix24InboundHandler {
         message: `REQUIRED: "${saleText}" names no sale (delivery:<id> or instant_order:<id>)`,
       });
     }
-    const reason = asText(change.fields.reason) ?? 'other';
+    const reason = inboundText(change.fields.reason) ?? 'other';
     if (!(RETURN_REASONS as readonly string[]).includes(reason)) {
       errors.push({
         path: 'reason',
@@ -92,7 +89,7 @@ export class ReturnsInboundHandler extends Bitrix24InboundHandler {
             courierId: null,
             sale: { kind: sale[1].toLowerCase() as OriginalSaleRef['kind'], id: sale[2].toLowerCase() },
             items,
-            comment: asText(change.fields.comment) ?? null,
+            comment: inboundText(change.fields.comment) ?? null,
           },
       courier,
     );

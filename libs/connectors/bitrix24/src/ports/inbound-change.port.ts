@@ -88,3 +88,13 @@ export function portalEntityId(kind: string, bitrixId: string): string {
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/**
+ * A field of an inbound change as text: the portal returns user fields as strings or numbers; anything else (empty,
+ * a list, an object) counts as empty.
+ */
+export function inboundText(value: unknown): string | undefined {
+  return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number'
+    ? String(value).trim()
+    : undefined;
+}
