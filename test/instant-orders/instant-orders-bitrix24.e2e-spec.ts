@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { waitFor } from '@app/testing';
 import iconv from 'iconv-lite';
 import { sharedCommerceMlXsd } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import {
@@ -49,6 +50,7 @@ const MAPPING = {
         number: 'ufCrm7_Number',
         payment: 'ufCrm7_Payment',
         counterparty: 'ufCrm7_Counterparty',
+        company: 'companyId',
         buyerName: 'ufCrm7_BuyerName',
         buyerPhone: 'ufCrm7_BuyerPhone',
         discountReason: 'ufCrm7_DiscountReason',
@@ -125,7 +127,12 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
   });
 
   it('turns the item into one order, however often its webhook arrives, and shows the order on it', async () => {
-    const bitrixId = sell({ ufCrm7_Counterparty: ACME, opportunity: 99.8 }, [water('2')]);
+    // The courier picks the buyer among the portal's companies, which master data copies from 1C.
+    const acme = await waitFor(
+      () => Promise.resolve(harness.fake.items(4).find((company) => company.originId === ACME)),
+      { what: 'ACME in the portal' },
+    );
+    const bitrixId = sell({ companyId: Number(acme.id), opportunity: 99.8 }, [water('2')]);
     await settle();
     // The portal delivers the add event twice more (Bitrix24 retries what it thinks failed).
     const add = harness.fake.deliveries.find(
@@ -148,6 +155,7 @@ describe('instant orders a courier creates in Bitrix24: checked, adopted, and th
     const order = (await admin.get(`/${orders[0].id}`)).body as OrderBody;
     expect(order).toMatchObject({
       courierId: COURIER_A,
+      buyer: { kind: 'known', counterpartyId: ACME },
       items: [{ productId: WATER, quantity: '2.000', amount: '99.80' }],
     });
     expect(item(bitrixId)).toMatchObject({ xmlId: order.id, stageId: STAGES.accepted, ufCrm7_Number: order.number });

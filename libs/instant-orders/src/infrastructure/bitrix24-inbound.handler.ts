@@ -107,7 +107,16 @@ export class InstantOrdersInboundHandler extends Bitrix24InboundHandler {
         message: `UNKNOWN_REFERENCE: portal user ${portalUser ?? '(none)'} is no courier`,
       });
     }
-    const request = this.requestOf(change, errors);
+    // The buyer the courier picked in the portal (a company or a contact master data copied there), else a 1C id.
+    const portalBuyer = inboundText(change.fields.company) ?? inboundText(change.fields.contact);
+    const buyer = portalBuyer === undefined ? undefined : await this.masterData.counterpartyOfPortal(portalBuyer);
+    if (portalBuyer !== undefined && buyer === undefined) {
+      errors.push({
+        path: 'buyer',
+        message: `UNKNOWN_REFERENCE: portal entity ${portalBuyer} copies no counterparty of 1C`,
+      });
+    }
+    const request = this.requestOf(change, errors, buyer);
     await this.orders.acceptFromPortal(
       id,
       change.bitrixId,
@@ -116,9 +125,9 @@ export class InstantOrdersInboundHandler extends Bitrix24InboundHandler {
     );
   }
 
-  private requestOf(change: InboundChange, errors: FieldError[]): OrderRequest {
+  private requestOf(change: InboundChange, errors: FieldError[], portalBuyer: string | undefined): OrderRequest {
     const field = (name: string) => inboundText(change.fields[name]);
-    const counterparty = field('counterparty');
+    const counterparty = portalBuyer ?? field('counterparty');
     const [name, phone] = [field('buyerName'), field('buyerPhone')];
     if (counterparty === undefined && (name === undefined || phone === undefined)) {
       errors.push({ path: 'buyer', message: 'REQUIRED: a counterparty, or a new buyer’s name and phone' });

@@ -111,6 +111,12 @@ export class MasterDataReferences {
     }
   }
 
+  /** The counterparty a Bitrix24 company or contact copies, by the portal's id; undefined when none in use does. */
+  async counterpartyOfPortal(bitrixId: string): Promise<string | undefined> {
+    const row = await this.store.byBitrixId('counterparties', bitrixId);
+    return row && !row.deleted && !row.deactivated ? row.onecId : undefined;
+  }
+
   /** A counterparty's name, for documents that show it; undefined when the mirror holds none in use of that id. */
   async counterpartyName(onecId: string): Promise<string | undefined> {
     const row = await this.usable('counterparties', onecId);

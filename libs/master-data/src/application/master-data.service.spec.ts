@@ -50,6 +50,10 @@ class InMemoryMirrorStore extends MirrorStore {
     return Promise.resolve(new Set(onecIds.filter((onecId) => this.of(kind).has(onecId))));
   }
 
+  byBitrixId(kind: MasterDataKind, bitrixId: string): Promise<MirrorRow | undefined> {
+    return Promise.resolve([...this.of(kind).values()].find((row) => row.bitrixId === bitrixId));
+  }
+
   active(kind: MasterDataKind, onecIds: readonly string[]): Promise<Set<string>> {
     const rows = this.of(kind);
     return Promise.resolve(

@@ -219,6 +219,7 @@ export class StockEntity extends MirrorRowEntity {
 @Entity({ name: 'md_counterparties' })
 @Index('idx_md_counterparties_change', CHANGE_ORDER)
 @Index('idx_md_counterparties_inn', ['inn'])
+@Index('idx_md_counterparties_bitrix', ['bitrixId'], { where: 'bitrix_id IS NOT NULL' })
 export class CounterpartyEntity extends MirrorRowEntity {
   @Column({ type: 'text' })
   type!: 'organization' | 'person';

@@ -179,6 +179,15 @@ export class TypeormMirrorStore extends MirrorStore {
     return rows[0] ? toRow(kind, table, rows[0]) : undefined;
   }
 
+  async byBitrixId(kind: MasterDataKind, bitrixId: string): Promise<MirrorRow | undefined> {
+    const table = this.table(kind);
+    const rows = await this.query<Record<string, unknown>>(
+      `SELECT * FROM ${table.name} WHERE bitrix_id = $1 ORDER BY deleted, deactivated LIMIT 1`,
+      [bitrixId],
+    );
+    return rows[0] ? toRow(kind, table, rows[0]) : undefined;
+  }
+
   async list(
     kind: MasterDataKind,
     query: MirrorListQuery,

@@ -65,6 +65,9 @@ export abstract class MirrorStore {
 
   abstract get(kind: MasterDataKind, idOrOnecId: string): Promise<MirrorRow | undefined>;
 
+  /** The row the Bitrix24 entity of this id copies (a company or contact for a counterparty), if any. */
+  abstract byBitrixId(kind: MasterDataKind, bitrixId: string): Promise<MirrorRow | undefined>;
+
   /** Rows of one kind in change order (oldest change first), `limit + 1` of them (see `toPage`). */
   abstract list(
     kind: MasterDataKind,
