@@ -1,4 +1,4 @@
-import { AppConfig } from '@app/core';
+import { AppConfig, type Clock } from '@app/core';
 import { Bitrix24TestKindsModule, createTestEnvironment, listen, RunningHttpApp, TestEnvironment } from '@app/testing';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -32,6 +32,8 @@ export async function startInProcessMiddleware(
     worker?: boolean;
     /** The domain libs too (their e2e suites); the connectors' suites leave them out. */
     domains?: boolean;
+    /** One clock for the API and every worker, which the test moves forward. */
+    clock?: Clock;
   } = {},
 ): Promise<InProcessMiddleware> {
   const domains = options.domains ?? false;
@@ -41,6 +43,7 @@ export async function startInProcessMiddleware(
     await createApiApplication(config, {
       imports: [Bitrix24TestKindsModule, ...(options.apiImports ?? [])],
       domains,
+      clock: options.clock,
     }),
   );
   const workers: RunningWorker[] = [];
@@ -48,6 +51,7 @@ export async function startInProcessMiddleware(
     const worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, {
       imports: [Bitrix24TestKindsModule, ...imports],
       domains,
+      clock: options.clock,
     });
     workers.push(worker);
     return worker;

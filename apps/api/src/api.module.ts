@@ -2,6 +2,7 @@ import { AuditTrailModule, CollisionsApiModule } from '@app/audit';
 import { Bitrix24HttpModule } from '@app/bitrix24';
 import {
   AppConfig,
+  Clock,
   AuthModule,
   ConnectorsController,
   CoreModule,
@@ -26,6 +27,8 @@ export interface ApiModuleOptions {
    * on the connectors' ports (a port has one owner). Default true.
    */
   readonly domains?: boolean;
+  /** The clock the time rules read (tests move it forward); the system's by default. */
+  readonly clock?: Clock;
 }
 
 /** The domain libs the API serves. */
@@ -51,6 +54,7 @@ export class ApiModule {
           config,
           entities: ALL_ENTITIES,
           migrationsDirectory: MIGRATIONS_DIRECTORY,
+          clock: options.clock,
           redisDependency: 'degrades',
         }),
         AuthModule,

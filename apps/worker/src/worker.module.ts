@@ -1,4 +1,4 @@
-import { AppConfig, CoreModule, MaintenanceModule, QueueModule, RecurringJob } from '@app/core';
+import { AppConfig, Clock, CoreModule, MaintenanceModule, QueueModule, RecurringJob } from '@app/core';
 import { AuditTrailModule } from '@app/audit';
 import { Bitrix24WorkerModule } from '@app/bitrix24';
 import { DeliveriesWorkerModule } from '@app/deliveries';
@@ -17,6 +17,8 @@ export interface WorkerModuleOptions {
   readonly recurringJobs?: readonly Type<RecurringJob>[];
   /** False leaves the domain libs out (the connectors' own suites, see ApiModuleOptions.domains). Default true. */
   readonly domains?: boolean;
+  /** The clock the time rules read (tests move it forward); the system's by default. */
+  readonly clock?: Clock;
 }
 
 /** The domain libs the worker runs. */
@@ -40,6 +42,7 @@ export class WorkerModule {
           config,
           entities: ALL_ENTITIES,
           migrationsDirectory: MIGRATIONS_DIRECTORY,
+          clock: options.clock,
           redisDependency: 'required',
         }),
         QueueModule,

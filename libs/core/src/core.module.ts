@@ -14,12 +14,15 @@ import { IntegrationLogModule } from './integration-log/integration-log.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { Clock, ClockModule } from './time/clock';
 
 export interface CoreModuleOptions {
   readonly config: AppConfig;
   readonly entities: NonNullable<DataSourceOptions['entities']>;
   readonly migrationsDirectory: string;
   readonly redisDependency: RedisDependency;
+  /** The time "now" rules read; the system's unless given (a test's clock it moves forward). */
+  readonly clock?: Clock;
 }
 
 /** The platform every app stands on: config, logs, database, Redis, metrics, health, errors, audit of exchanges. */
@@ -30,6 +33,7 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot(options.config),
+        ClockModule.forRoot(options.clock),
         LoggingModule,
         MetricsModule,
         DatabaseModule.forRoot({ entities: options.entities, migrationsDirectory: options.migrationsDirectory }),

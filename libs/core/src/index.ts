@@ -46,6 +46,7 @@ export * from './openapi/swagger';
 export * from './queue/queue.module';
 export * from './redis/redis.module';
 export * from './telemetry/trace-context';
+export * from './time/clock';
 
 import { AdminAuditEntity } from './audit/admin-audit.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';

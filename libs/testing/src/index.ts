@@ -8,3 +8,4 @@ export * from './fakes/onec';
 export * from './redis-server';
 export * from './shared-folder';
 export * from './streams';
+export * from './time/test-clock';
