@@ -1,4 +1,5 @@
 import { AUDIT_ENTITIES } from '@app/audit';
+import { CASH_DOCUMENTS_ENTITIES } from '@app/cash-documents';
 import { CORE_ENTITIES } from '@app/core';
 import { DELIVERIES_ENTITIES } from '@app/deliveries';
 import { BITRIX24_ENTITIES } from '@app/bitrix24';
@@ -22,6 +23,7 @@ export const ALL_ENTITIES = [
   ...DELIVERIES_ENTITIES,
   ...INSTANT_ORDERS_ENTITIES,
   ...RETURNS_ENTITIES,
+  ...CASH_DOCUMENTS_ENTITIES,
 ];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

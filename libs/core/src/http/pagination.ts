@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '../errors/app-error';
 import { isTimestamp } from './timestamps';
+import { ONEC_ID } from './wire-formats';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -34,7 +35,7 @@ export interface Page<T> {
  * each field is checked against its column's type and range before it reaches a query: a tampered cursor is a 400,
  * never a PostgreSQL error.
  */
-export type CursorFieldType = 'uuid' | 'bigint' | 'integer' | 'timestamp';
+export type CursorFieldType = 'uuid' | 'bigint' | 'integer' | 'timestamp' | 'onec_id';
 export type CursorSchema = Readonly<Record<string, CursorFieldType>>;
 /** `integer` fields decode to numbers; the others stay strings (bigint exceeds a JS number's precision). */
 export type CursorOf<S extends CursorSchema> = { [K in keyof S]: S[K] extends 'integer' ? number : string };
@@ -55,6 +56,7 @@ const CURSOR_FIELD_CHECKS: Record<CursorFieldType, (value: unknown) => boolean> 
     Number.isInteger(value) && (value as number) >= PG_INTEGER_RANGE[0] && (value as number) <= PG_INTEGER_RANGE[1],
   // Cursors carry what `toISOString()` wrote, so anything that does not survive the round trip was edited.
   timestamp: (value) => isTimestamp(value) && new Date(value).toISOString() === value,
+  onec_id: (value) => typeof value === 'string' && ONEC_ID.test(value),
 };
 
 /**

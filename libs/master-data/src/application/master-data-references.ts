@@ -83,14 +83,14 @@ export class MasterDataReferences {
     return labels;
   }
 
-  /** A courier's own warehouse and cash desk; undefined when the mirror holds no usable courier of that id. */
-  async courier(onecId: string): Promise<Pick<CourierData, 'warehouseId' | 'cashDeskId'> | undefined> {
+  /** A courier's name, own warehouse and cash desk; undefined when the mirror holds no usable courier of that id. */
+  async courier(onecId: string): Promise<Pick<CourierData, 'name' | 'warehouseId' | 'cashDeskId'> | undefined> {
     const row = await this.store.get('couriers', onecId);
     if (!isUsable(row, onecId)) {
       return undefined;
     }
-    const { warehouseId, cashDeskId } = row.data as CourierData;
-    return { warehouseId, cashDeskId };
+    const { name, warehouseId, cashDeskId } = row.data as CourierData;
+    return { name, warehouseId, cashDeskId };
   }
 
   /**
