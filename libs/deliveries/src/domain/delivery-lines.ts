@@ -148,6 +148,21 @@ export interface OutcomeFigures {
 }
 
 /**
+ * The cash the delivered goods call for: what they cost beyond the part paid in advance (prepaid = total − cash on
+ * delivery), never less than nothing.
+ */
+export function cashCalledFor(
+  money: { readonly total: string; readonly cashOnDelivery: string },
+  deliveredAmount: ExactDecimal,
+): ExactDecimal {
+  const prepaid = ExactDecimal.parse(money.total, MONEY_SCALE).minus(
+    ExactDecimal.parse(money.cashOnDelivery, MONEY_SCALE),
+  );
+  const owed = deliveredAmount.minus(prepaid);
+  return owed.isNegative() ? ExactDecimal.zero(MONEY_SCALE) : owed;
+}
+
+/**
  * Checks a courier's outcome against the shipment: no line above what was shipped, quantities that match the
  * outcome (all for `delivered`, none for `failed`, some but not all for `partially_delivered`), a reason for
  * anything not delivered, and cash equal to what the delivered goods cost beyond the prepaid part
@@ -231,11 +246,7 @@ export function checkOutcome(
     delivered.map((line) => line.amount),
     MONEY_SCALE,
   );
-  const prepaid = ExactDecimal.parse(money.total, MONEY_SCALE).minus(
-    ExactDecimal.parse(money.cashOnDelivery, MONEY_SCALE),
-  );
-  const owed = deliveredAmount.minus(prepaid);
-  const expectedCash = owed.isNegative() ? ExactDecimal.zero(MONEY_SCALE) : owed;
+  const expectedCash = cashCalledFor(money, deliveredAmount);
   if (!cash.equals(expectedCash)) {
     // Figures still come back: a door that records a cash deviation instead of refusing it needs them.
     violations.push({

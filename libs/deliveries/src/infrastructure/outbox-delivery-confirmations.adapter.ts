@@ -1,8 +1,11 @@
+import { CASH_COLLECTED, CASH_DESTINATION, type CashCollectedData } from '@app/cash-documents';
+import { ExactDecimal, MONEY_SCALE } from '@app/core';
 import { EventPublisher } from '@app/events';
 import { ONEC_DESTINATION } from '@app/onec';
 import { Injectable } from '@nestjs/common';
 import { DeliveryConfirmations } from '../application/ports/delivery-confirmations.port';
 import type { Delivery } from '../domain/delivery';
+import { cashCalledFor } from '../domain/delivery-lines';
 import type { Trip, TripFlags } from '../domain/trip';
 
 export const DELIVERY_EXECUTION_CONFIRMED = 'mastermobile.delivery.execution_confirmed.v1';
@@ -14,6 +17,8 @@ export const DELIVERY_TRIP_CONFIRMED = 'mastermobile.delivery_trip.confirmed.v1'
  * The execution confirmation goes to 1C through the outbox's `onec` destination: pushed to 1C's HTTP service where
  * one is configured (retried with backoff until 1C takes it, the event id as its idempotency key), and served in
  * 1C's pull feed either way. Subject: the delivery, so a correction's confirmation follows the first one in order.
+ * The cash the courier took goes to the cash documents with it (a corrected outcome reports its new amount), in the
+ * same transaction, so the courier's balance follows every outcome that commits and no other.
  */
 @Injectable()
 export class OutboxDeliveryConfirmations extends DeliveryConfirmations {
@@ -50,6 +55,23 @@ export class OutboxDeliveryConfirmations extends DeliveryConfirmations {
         geo: outcome.geo,
       },
     });
+    const courierId = outcome.courierId ?? delivery.courierId;
+    if (courierId !== null) {
+      await this.publisher.publish<CashCollectedData>({
+        destination: CASH_DESTINATION,
+        type: CASH_COLLECTED,
+        subject: `delivery:${delivery.id}`,
+        entityVersion: delivery.version,
+        data: {
+          source: { type: 'delivery', id: delivery.id, number: delivery.document.number },
+          courierId,
+          amount: outcome.cashCollected,
+          expected: cashCalledFor(delivery, ExactDecimal.parse(outcome.deliveredAmount, MONEY_SCALE)).toString(),
+          occurredAt: outcome.occurredAt,
+          version: delivery.version,
+        },
+      });
+    }
   }
 
   async collisionResolved(

@@ -29,6 +29,11 @@ interface CheckedOrder {
 const ONEC_EXCHANGE: Who = { actor: '1c', subject: 'onec-exchange', source: '1c' };
 
 /** What the audit trail keeps of an order's state. */
+/** The cash a courier holds for a sale paid in cash once it is accepted; nothing for a draft or a cancelled one. */
+function cashHeldFor(order: InstantOrder): string {
+  return order.payment === 'cash' && order.status !== 'draft' && order.status !== 'cancelled' ? order.total : '0.00';
+}
+
 function auditState(order: InstantOrder): Record<string, unknown> {
   return {
     status: order.status,
@@ -491,6 +496,10 @@ export class InstantOrdersService {
     // The item of an order made in Bitrix24 follows every change after its creation (which adopts it).
     if (before !== null && order.bitrixId !== null) {
       await this.board.show(order);
+    }
+    const cash = cashHeldFor(order);
+    if (cash !== (before === null ? '0.00' : cashHeldFor(before))) {
+      await this.publication.cashHeld(order, cash);
     }
     await this.audit.record({
       domain: 'instant-orders',

@@ -1,3 +1,4 @@
+import { CASH_COLLECTED, CASH_DESTINATION, type CashCollectedData } from '@app/cash-documents';
 import { AppConfig } from '@app/core';
 import { EventPublisher } from '@app/events';
 import { ONEC_DESTINATION } from '@app/onec';
@@ -35,6 +36,24 @@ export class OutboxOrderPublication extends OrderPublication {
         number: order.number,
         courierId: order.courierId,
         document: toSaleDocument(order, this.config.onec.timeZone),
+      },
+    });
+  }
+
+  async cashHeld(order: InstantOrder, amount: string): Promise<void> {
+    await this.publisher.publish<CashCollectedData>({
+      destination: CASH_DESTINATION,
+      type: CASH_COLLECTED,
+      subject: `instant_order:${order.id}`,
+      entityVersion: order.version,
+      data: {
+        source: { type: 'instant_order', id: order.id, number: order.number },
+        courierId: order.courierId,
+        amount,
+        // The courier sets no price: what the customer paid is what the accepted order calls for.
+        expected: amount,
+        occurredAt: order.soldAt.toISOString(),
+        version: order.version,
       },
     });
   }

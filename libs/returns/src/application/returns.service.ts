@@ -420,6 +420,10 @@ export class ReturnsService {
     if (pushed) {
       await this.publication.push(next);
     }
+    const cashRefund = next.pickup?.cashRefund ?? null;
+    if (to === 'picked_up' && cashRefund !== null && !ExactDecimal.parse(cashRefund, MONEY_SCALE).isZero()) {
+      await this.publication.cashRefunded(next);
+    }
     return next;
   }
 

@@ -1,3 +1,4 @@
+import { CASH_DESTINATION, CASH_REFUNDED, type CashRefundedData } from '@app/cash-documents';
 import { AppConfig } from '@app/core';
 import { EventPublisher } from '@app/events';
 import { ONEC_DESTINATION } from '@app/onec';
@@ -38,6 +39,23 @@ export class OutboxReturnPublication extends ReturnPublication {
         cashRefund: entry.pickup?.cashRefund ?? null,
         shortfall: entry.receipt?.shortfall ?? [],
         document: toReturnDocument(entry, this.config.onec.timeZone),
+      },
+    });
+  }
+
+  async cashRefunded(entry: Return): Promise<void> {
+    await this.publisher.publish<CashRefundedData>({
+      destination: CASH_DESTINATION,
+      type: CASH_REFUNDED,
+      subject: `return:${entry.id}`,
+      entityVersion: entry.version,
+      data: {
+        returnId: entry.id,
+        returnNumber: entry.number,
+        courierId: entry.courierId,
+        counterpartyId: entry.sale.counterpartyId,
+        amount: entry.pickup!.cashRefund!,
+        occurredAt: entry.pickup!.occurredAt.toISOString(),
       },
     });
   }

@@ -10,4 +10,10 @@ export abstract class OrderPublication {
   abstract readonly pushes: boolean;
 
   abstract push(order: InstantOrder): Promise<void>;
+
+  /**
+   * The cash the courier holds for the order changed (a cash sale accepted, amended or cancelled): the cash
+   * documents learn the amount it holds now, in the order's transaction.
+   */
+  abstract cashHeld(order: InstantOrder, amount: string): Promise<void>;
 }

@@ -8,4 +8,7 @@ export abstract class ReturnPublication {
   abstract readonly pushes: boolean;
 
   abstract push(entry: Return): Promise<void>;
+
+  /** The courier paid cash back at the door: the cash documents raise the disbursement, in the pick-up's transaction. */
+  abstract cashRefunded(entry: Return): Promise<void>;
 }
