@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditActor, auditActorOf, AuditTrail } from '@app/audit';
-import { AppConfig, AppError, ExactDecimal, type FieldError, MONEY_SCALE, type Principal, UnitOfWork } from '@app/core';
+import {
+  AppConfig,
+  AppError,
+  canonicalJson,
+  ExactDecimal,
+  type FieldError,
+  MONEY_SCALE,
+  type Principal,
+  UnitOfWork,
+} from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import type { CashCollectedData, CashRefundedData } from '../cash-events';
 import {
@@ -256,7 +265,7 @@ export class CashDocumentsService {
         version: existing.version + 1,
         updatedAt: new Date(),
       };
-      if (JSON.stringify(auditState({ ...next, version: existing.version })) === JSON.stringify(auditState(existing))) {
+      if (canonicalJson(auditState({ ...next, version: existing.version })) === canonicalJson(auditState(existing))) {
         return existing;
       }
       await this.store.update(next);
