@@ -87,8 +87,12 @@ describe('cash documents: every rouble a courier takes reaches a posted 1C docum
     await sentToOnec(pko.id);
     // Pushed to 1C's HTTP service once, as 1C's document: the cash desk's operation and the receipt's requisites.
     const pushed = await waitFor(
-      async () =>
-        onec.received.filter((push) => (push.body as { subject?: string }).subject === `cash_document:${pko.id}`),
+      () => {
+        const pushes = onec.received.filter(
+          (push) => (push.body as { subject?: string }).subject === `cash_document:${pko.id}`,
+        );
+        return Promise.resolve(pushes.length > 0 && pushes);
+      },
       { what: 'the push of the ПКО' },
     );
     expect(pushed).toHaveLength(1);

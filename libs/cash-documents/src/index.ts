@@ -7,6 +7,7 @@ export * from './cash-documents.module';
 export * from './cash-documents-api.module';
 export * from './cash-documents-worker.module';
 export * from './cash-events';
+export { CashDocumentsService } from './application/cash-documents.service';
 export * from './domain/cash-document-status';
 export { CASH_OPERATIONS, type CashOperation } from './domain/cash-document';
 export { CASH_DOCUMENT_SUBMITTED } from './infrastructure/outbox-cash-publication.adapter';

@@ -19,11 +19,12 @@ import {
   type ExpenseLine,
   kindOf,
   type Settlement,
+  type SettledType,
 } from '../domain/cash-document';
 import { type CashActor, type CashDocumentStatus, decideCashTransition } from '../domain/cash-document-status';
 import { CashErrors } from '../domain/cash.errors';
 import { amountProblem, contentProblems, postedMovement, sumOf, unspentProblems } from '../domain/cash-rules';
-import { CashBook, type Collection, type CourierBalance } from './ports/cash-book.port';
+import { CashBook, type Collection, type CourierBalance, type Holding } from './ports/cash-book.port';
 import { type CashDocumentListQuery, CashDocumentStore } from './ports/cash-document-store.port';
 import { CashPublication } from './ports/cash-publication.port';
 import { CourierProfiles } from './ports/courier-profiles.port';
@@ -301,21 +302,12 @@ export class CashDocumentsService {
       settledBy: existing?.settledBy ?? null,
       settledAt: existing?.settledAt ?? null,
     });
-    const held = await this.book.postedFor(report.source.type, report.source.id);
-    const change = money(report.amount).minus(money(held.sum));
-    if (!change.isZero()) {
-      await this.book.append([
-        {
-          key: `${report.source.type}:${report.source.id}:v${report.version}`,
-          courierId: report.courierId,
-          account: 'cash_on_hand',
-          amount: change.toString(),
-          documentType: report.source.type,
-          documentId: report.source.id,
-          occurredAt: new Date(report.occurredAt),
-        },
-      ]);
-    }
+    await this.holdExactly(
+      { type: report.source.type, id: report.source.id },
+      { courierId: report.courierId, account: 'cash_on_hand', amount: report.amount },
+      (n) => `${report.source.type}:${report.source.id}:v${report.version}:${n}`,
+      new Date(report.occurredAt),
+    );
   }
 
   /** A return's cash refund becomes one disbursement (РКО), submitted at once; the same refund again is the same one. */
@@ -509,21 +501,12 @@ export class CashDocumentsService {
   private async settle(document: CashDocument): Promise<void> {
     await this.book.lockCourier(document.courierId);
     const movement = postedMovement(document);
-    const held = await this.book.postedFor('cash_document', document.id);
-    const change = movement.amount.minus(money(held.sum));
-    if (!change.isZero()) {
-      await this.book.append([
-        {
-          key: `cash_document:${document.id}:${held.count + 1}`,
-          courierId: document.courierId,
-          account: movement.account,
-          amount: change.toString(),
-          documentType: 'cash_document',
-          documentId: document.id,
-          occurredAt: document.onec?.postedAt ?? new Date(),
-        },
-      ]);
-    }
+    await this.holdExactly(
+      { type: 'cash_document', id: document.id },
+      { courierId: document.courierId, account: movement.account, amount: movement.amount.toString() },
+      (n) => `cash_document:${document.id}:${n}`,
+      document.onec?.postedAt ?? new Date(),
+    );
     if (document.status !== 'posted') {
       return;
     }
@@ -536,6 +519,48 @@ export class CashDocumentsService {
         await this.book.saveCollection({ ...collection, settledBy: document.id, settledAt: document.onec!.postedAt });
       }
     }
+  }
+
+  /**
+   * Makes a document's entries hold exactly `target`: appends, for each courier and account, the difference between
+   * what they hold and what they should, so a changed amount, courier or account is corrected by new entries and
+   * never by editing old ones, and the same input again appends nothing. Entry keys count the document's entries, so
+   * two appends can only race under the courier's lock (held by the caller) and the second finds its key taken.
+   */
+  private async holdExactly(
+    document: { readonly type: SettledType; readonly id: string },
+    target: Holding,
+    keyOf: (n: number) => string,
+    occurredAt: Date,
+  ): Promise<void> {
+    const { count, held } = await this.book.heldFor(document.type, document.id);
+    const same = (holding: Holding) => holding.courierId === target.courierId && holding.account === target.account;
+    const changes = [
+      ...held
+        .filter((holding) => !same(holding))
+        .map((holding) => ({ ...holding, change: money(holding.amount).negated() })),
+      {
+        ...target,
+        change: money(target.amount).minus(money(held.find(same)?.amount ?? '0')),
+      },
+    ].filter((holding) => !holding.change.isZero());
+    if (changes.length === 0) {
+      return;
+    }
+    for (const holding of changes) {
+      await this.book.lockCourier(holding.courierId);
+    }
+    await this.book.append(
+      changes.map((holding, index) => ({
+        key: keyOf(count + index + 1),
+        courierId: holding.courierId,
+        account: holding.account,
+        amount: holding.change.toString(),
+        documentType: document.type,
+        documentId: document.id,
+        occurredAt,
+      })),
+    );
   }
 
   private blank(

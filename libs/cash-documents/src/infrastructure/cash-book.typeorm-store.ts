@@ -1,7 +1,13 @@
 import { UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
-import { CashBook, type Collection, type CourierBalance, type LedgerEntry } from '../application/ports/cash-book.port';
-import type { SettledType } from '../domain/cash-document';
+import {
+  CashBook,
+  type Collection,
+  type CourierBalance,
+  type Holding,
+  type LedgerEntry,
+} from '../application/ports/cash-book.port';
+import type { LedgerAccount, SettledType } from '../domain/cash-document';
 import { CashCollectionEntity } from './cash-book.entities';
 
 interface BalanceRow {
@@ -77,13 +83,23 @@ export class TypeormCashBook extends CashBook {
     return rows.map(toCollection);
   }
 
-  async postedFor(documentType: SettledType, documentId: string): Promise<{ sum: string; count: number }> {
-    const [row] = await this.unitOfWork.manager.query<{ sum: string; count: number }[]>(
-      `SELECT COALESCE(sum(amount), 0)::numeric(15,2)::text AS sum, count(*)::int AS count
-         FROM cash_ledger_entries WHERE document_type = $1 AND document_id = $2`,
+  async heldFor(documentType: SettledType, documentId: string): Promise<{ count: number; held: Holding[] }> {
+    const rows = await this.unitOfWork.manager.query<
+      { courier_id: string; account: string; amount: string; n: number }[]
+    >(
+      `SELECT courier_id, account, sum(amount)::numeric(15,2)::text AS amount, count(*)::int AS n
+         FROM cash_ledger_entries WHERE document_type = $1 AND document_id = $2
+        GROUP BY courier_id, account`,
       [documentType, documentId],
     );
-    return row;
+    return {
+      count: rows.reduce((sum, row) => sum + row.n, 0),
+      held: rows.map((row) => ({
+        courierId: row.courier_id,
+        account: row.account as LedgerAccount,
+        amount: row.amount,
+      })),
+    };
   }
 
   async append(entries: readonly LedgerEntry[]): Promise<number> {

@@ -1,5 +1,12 @@
 import type { LedgerAccount, SettledType } from '../../domain/cash-document';
 
+export interface Holding {
+  readonly courierId: string;
+  readonly account: LedgerAccount;
+  /** Signed roubles, a decimal string. */
+  readonly amount: string;
+}
+
 /** A sale's cash the courier took: open until a posted ПКО settles it. */
 export interface Collection {
   readonly type: Extract<SettledType, 'delivery' | 'instant_order'>;
@@ -43,8 +50,11 @@ export abstract class CashBook {
   abstract collection(type: Collection['type'], id: string): Promise<Collection | undefined>;
   abstract saveCollection(collection: Collection): Promise<void>;
   abstract openCollections(courierId: string): Promise<Collection[]>;
-  /** The entries' sum for one document (all accounts). */
-  abstract postedFor(documentType: SettledType, documentId: string): Promise<{ sum: string; count: number }>;
+  /** What one document's entries hold, per courier and account, and how many entries it has in all. */
+  abstract heldFor(
+    documentType: SettledType,
+    documentId: string,
+  ): Promise<{ readonly count: number; readonly held: readonly Holding[] }>;
   /** Appends; an entry whose key is taken is left out. Returns how many were written. */
   abstract append(entries: readonly LedgerEntry[]): Promise<number>;
   abstract balance(courierId: string): Promise<CourierBalance>;
