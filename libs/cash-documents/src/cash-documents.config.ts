@@ -9,7 +9,7 @@ export interface CashDocumentsSettings {
 }
 
 export function readCashDocumentsConfig(read: EnvReader): CashDocumentsSettings {
-  const mode = read.optionalString('CASH_FISCAL_RECEIPT') ?? 'required';
+  const mode = read.string('CASH_FISCAL_RECEIPT', 'required');
   if (mode !== 'required' && mode !== 'optional') {
     read.problem(`CASH_FISCAL_RECEIPT must be "required" or "optional", got "${mode}"`);
   }
