@@ -3,6 +3,7 @@ import type { FakeOnecHttpService } from '@app/testing';
 import { waitFor } from '@app/testing';
 import { COURIER_A, COURIER_B, type Problem, startWithFakeOnec } from '../deliveries/deliveries-fixtures';
 import type { MasterDataHarness } from '../master-data/master-data-harness';
+import { type OrderBody, ordersAs, sale, seedSaleTerms } from '../instant-orders/instant-orders-fixtures';
 import { type CashDocumentBody, cashAs, deliveredWithCash, receiptFor } from './cash-fixtures';
 
 /** Cash documents over the real apps: deliveries' cash in, ПКО out, advances, refunds, 1C's answers. */
@@ -40,6 +41,7 @@ describe('cash documents: every rouble a courier takes reaches a posted 1C docum
 
   beforeAll(async () => {
     ({ harness, onec } = await startWithFakeOnec({ CASH_FISCAL_RECEIPT: 'required' }));
+    await seedSaleTerms(harness);
   });
 
   afterAll(async () => {
@@ -306,6 +308,36 @@ describe('cash documents: every rouble a courier takes reaches a posted 1C docum
       }
     ).items.find((item) => item.id !== id)!;
     expect((await onecSide.put(ours.id, advance)).status).toBe(409);
+  });
+
+  it('an instant order paid in cash is cash on hand until its ПКО is posted; one paid by card is not', async () => {
+    const before = await admin.cash(COURIER_B);
+    const orders = ordersAs(() => harness, 'courier', COURIER_B);
+    const byCard = await orders.post('', sale({ payment: 'card' }));
+    expect(byCard.status).toBe(201);
+    const inCash = await orders.post('', sale());
+    expect(inCash.status).toBe(201);
+    const order = inCash.body as OrderBody;
+    const held = await waitFor(
+      async () => {
+        const cash = await admin.cash(COURIER_B);
+        return cash.openCollections.some((item) => item.id === order.id) && cash;
+      },
+      { what: 'the cash sale as an open collection' },
+    );
+    expect(held.openCollections.filter((item) => item.type === 'instant_order')).toEqual([
+      expect.objectContaining({ id: order.id, amount: '99.80', expected: '99.80' }),
+    ]);
+    const handedIn = await courierB.create({
+      operation: 'customer_payment',
+      amount: '99.80',
+      settles: [{ type: 'instant_order', id: order.id, amount: '99.80', fiscalReceipt: receiptFor('18.00', 3) }],
+    });
+    expect(handedIn.status).toBe(201);
+    const pko = handedIn.body as CashDocumentBody;
+    await sentToOnec(pko.id);
+    expect((await post(pko.id, 'ЦБ-000601')).status).toBe(200);
+    expect((await admin.cash(COURIER_B)).cashOnHand).toBe(before.cashOnHand);
   });
 
   it('courier isolation (404), roles (403) and bad amounts (422), each changing nothing', async () => {
