@@ -5,6 +5,7 @@ import { DeliveriesWorkerModule } from '@app/deliveries';
 import { InstantOrdersWorkerModule } from '@app/instant-orders';
 import { ReturnsWorkerModule } from '@app/returns';
 import { EventsWorkerModule } from '@app/events';
+import { NotifierWorkerModule } from '@app/notifier';
 import { OnecWorkerModule } from '@app/onec';
 import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
@@ -54,6 +55,7 @@ export class WorkerModule {
         EventsWorkerModule,
         Bitrix24WorkerModule,
         OnecWorkerModule,
+        NotifierWorkerModule,
         ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),
       ],
