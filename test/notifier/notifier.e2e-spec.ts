@@ -233,7 +233,7 @@ describe('notifier: alerts to Slack and Telegram through the outbox (real Postgr
     const failuresBefore = await telegramFailures(db);
     await telegram.goDown('unavailable');
     await publish([alert(run), alert(`${run}-b`, { severity: 'warning' })]);
-    await waitFor(async () => slackTexts(run).length === 2, { what: 'Slack, which is up' });
+    await waitFor(() => Promise.resolve(slackTexts(run).length === 2), { what: 'Slack, which is up' });
     // More failed calls than EVENTS_MAX_ATTEMPTS: the open circuit turns them into waits, not dead letters.
     await waitFor(async () => (await telegramFailures(db)) - failuresBefore >= 6, {
       what: 'Telegram calls failing',

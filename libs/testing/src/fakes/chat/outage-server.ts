@@ -13,9 +13,9 @@ export type RequestHandler = (req: IncomingMessage, body: string, res: ServerRes
 export class OutageServer {
   private server: Server;
   private outage?: { mode: OutageMode; timer?: NodeJS.Timeout };
+  private handler: RequestHandler = (_req, _body, res) => res.writeHead(404).end();
 
   private constructor(
-    private readonly handler: RequestHandler,
     private readonly host: string,
     readonly port: number,
     server: Server,
@@ -23,11 +23,16 @@ export class OutageServer {
     this.server = server;
   }
 
-  static async start(handler: RequestHandler, host = '127.0.0.1', port = 0): Promise<OutageServer> {
+  static async start(host = '127.0.0.1', port = 0): Promise<OutageServer> {
     const server = await listen(createServer(), host, port);
-    const outage = new OutageServer(handler, host, (server.address() as AddressInfo).port, server);
+    const outage = new OutageServer(host, (server.address() as AddressInfo).port, server);
     outage.attach(server);
     return outage;
+  }
+
+  /** The fake's own answers, while the server is up. */
+  onRequest(handler: RequestHandler): void {
+    this.handler = handler;
   }
 
   get baseUrl(): string {

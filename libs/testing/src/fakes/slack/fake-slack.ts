@@ -61,6 +61,7 @@ export class FakeSlack {
     private readonly server: OutageServer,
     options: FakeSlackOptions,
   ) {
+    server.onRequest((req, body, res) => this.handle(req, body, res));
     this.perSecond = options.perSecond ?? 1;
     this.burst = options.burst ?? 2;
     this.clock = options.clock ?? Date.now;
@@ -68,10 +69,7 @@ export class FakeSlack {
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-    let fake: FakeSlack | undefined;
-    const server = await OutageServer.start((req, body, res) => fake!.handle(req, body, res));
-    fake = new FakeSlack(server, options);
-    return fake;
+    return new FakeSlack(await OutageServer.start(), options);
   }
 
   get baseUrl(): string {

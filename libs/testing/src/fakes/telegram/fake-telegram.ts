@@ -59,6 +59,7 @@ export class FakeTelegram {
     private readonly server: OutageServer,
     options: FakeTelegramOptions,
   ) {
+    server.onRequest((req, body, res) => this.handle(req, body, res));
     this.token =
       options.token ??
       `${100000000 + Math.floor(Math.random() * 899999999)}:${randomBytes(26).toString('base64url').slice(0, 35)}`;
@@ -69,10 +70,7 @@ export class FakeTelegram {
   }
 
   static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
-    let fake: FakeTelegram | undefined;
-    const server = await OutageServer.start((req, body, res) => fake!.handle(req, body, res));
-    fake = new FakeTelegram(server, options);
-    return fake;
+    return new FakeTelegram(await OutageServer.start(), options);
   }
 
   /** What NOTIFY_TELEGRAM_API_URL should be. */
@@ -109,7 +107,8 @@ export class FakeTelegram {
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     const method = match?.[2] ?? '';
     const params = { ...Object.fromEntries(url.searchParams), ...parseBody(body, req.headers['content-type'] ?? '') };
-    const chatId = params.chat_id === undefined ? undefined : String(params.chat_id as string | number);
+    const rawChat = params.chat_id;
+    const chatId = typeof rawChat === 'string' || typeof rawChat === 'number' ? String(rawChat) : undefined;
     const fail = (status: number, description: string, retryAfter?: number) => {
       this.requests.push({ at: this.clock(), method, chatId, status, description, retryAfter });
       respond(res, status, {
