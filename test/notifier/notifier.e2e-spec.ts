@@ -99,6 +99,8 @@ describe('notifier: alerts to Slack and Telegram through the outbox (real Postgr
       apiImports: [NotifierModule],
       domains: false,
     });
+    // A second worker replica: flushes of one target land on either, and must keep one pace between them.
+    await middleware.startWorker();
     db = middleware.db;
     publisher = middleware.api.app.get(AlertPublisher);
     unitOfWork = middleware.api.app.get(UnitOfWork);
