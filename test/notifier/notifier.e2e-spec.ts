@@ -172,12 +172,11 @@ describe('notifier: alerts to Slack and Telegram through the outbox (real Postgr
       }),
     );
     const started = Date.now();
-    // Several transactions in quick succession, as evaluations commit: a flush may already be sending when the
-    // next ones arrive, so each target gets more than one message and meets the fakes' limits.
-    for (let part = 0; part < 5; part++) {
-      await publish(alerts.slice(part * 10, part * 10 + 10));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    // Several transactions, as evaluations commit them: the first, then four more while its digest has just gone
+    // out, so each target gets a second message right away and meets the fakes' limits.
+    await publish(alerts.slice(0, 10));
+    await waitFor(() => Promise.resolve(slackTexts(run).length === 1), { what: 'the first digest' });
+    await Promise.all([1, 2, 3, 4].map((part) => publish(alerts.slice(part * 10, part * 10 + 10))));
     await waitFor(async () => (await pendingCount(run)) === 0, { what: 'every alert delivered', timeoutMs: 40_000 });
 
     const counted = (texts: string[]) =>
