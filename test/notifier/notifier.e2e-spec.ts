@@ -255,6 +255,20 @@ describe('notifier: alerts to Slack and Telegram through the outbox (real Postgr
     expect(await db.query(`SELECT id FROM dead_letters WHERE destination = 'notifications'`)).toEqual([]);
   });
 
+  it('queues nothing outside a transaction, for a rolled-back one, or for an invalid alert', async () => {
+    const run = randomUUID().slice(0, 8);
+    await expect(publisher.publish([alert(run)])).rejects.toThrow(/inside UnitOfWork.run/);
+    await expect(
+      unitOfWork.run(async () => {
+        await publisher.publish([alert(run)]);
+        throw new Error('the change that raised it failed');
+      }),
+    ).rejects.toThrow('the change that raised it failed');
+    await expect(publish([alert(run, { link: 'https://elsewhere.example/x' })])).rejects.toThrow(/link must be a path/);
+    const rows = await db.query(`SELECT id FROM notifier_messages WHERE alert_id = $1`, [`dev-${run}`]);
+    expect(rows).toEqual([]);
+  });
+
   it('records each call in the integration log without the webhook URL’s secret or the bot token', async () => {
     const rows = await db.query<{ system: string; url: string; request_body: string; response_body: string | null }[]>(
       `SELECT system, url, request_body, response_body FROM integration_log WHERE system IN ('slack', 'telegram')`,
