@@ -6,6 +6,7 @@ import { BITRIX24_ENTITIES } from '@app/bitrix24';
 import { EVENTS_ENTITIES } from '@app/events';
 import { INSTANT_ORDERS_ENTITIES } from '@app/instant-orders';
 import { MASTER_DATA_ENTITIES } from '@app/master-data';
+import { NOTIFIER_ENTITIES } from '@app/notifier';
 import { ONEC_ENTITIES } from '@app/onec';
 import { RETURNS_ENTITIES } from '@app/returns';
 
@@ -18,6 +19,7 @@ export const ALL_ENTITIES = [
   ...EVENTS_ENTITIES,
   ...BITRIX24_ENTITIES,
   ...ONEC_ENTITIES,
+  ...NOTIFIER_ENTITIES,
   ...MASTER_DATA_ENTITIES,
   ...AUDIT_ENTITIES,
   ...DELIVERIES_ENTITIES,

@@ -6,6 +6,7 @@ import { InstantOrdersWorkerModule } from '@app/instant-orders';
 import { ReturnsWorkerModule } from '@app/returns';
 import { CashDocumentsWorkerModule } from '@app/cash-documents';
 import { EventsWorkerModule } from '@app/events';
+import { NotifierWorkerModule } from '@app/notifier';
 import { OnecWorkerModule } from '@app/onec';
 import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
@@ -56,6 +57,7 @@ export class WorkerModule {
         EventsWorkerModule,
         Bitrix24WorkerModule,
         OnecWorkerModule,
+        NotifierWorkerModule,
         ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),
       ],

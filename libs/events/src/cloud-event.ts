@@ -15,7 +15,7 @@ export interface CloudEvent<T = unknown> {
   readonly time: string;
   readonly datacontenttype: 'application/json';
   readonly data: T;
-  /** Where the event goes: `bitrix24`, `onec`, `notify`, or an internal consumer such as `internal.inbox`. */
+  /** Where the event goes: `bitrix24`, `onec`, `notifications`, or an internal consumer such as `internal.inbox`. */
   readonly destination: string;
   /** The entity version this event carries, when the producer versions the entity. */
   readonly entityversion?: number;

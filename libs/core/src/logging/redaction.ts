@@ -60,8 +60,8 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
 }
 
 /**
- * Removes credentials from a URL: userinfo, secret query parameters, and the secret path segment of a Bitrix24
- * incoming-webhook URL (`/rest/<user>/<secret>/method`).
+ * Removes credentials from a URL: userinfo, secret query parameters, the secret path segment of a Bitrix24
+ * incoming-webhook URL (`/rest/<user>/<secret>/method`), a Slack webhook's path and a Telegram bot token.
  */
 export function redactUrl(raw: string): string {
   let url: URL;
@@ -79,7 +79,11 @@ export function redactUrl(raw: string): string {
       url.searchParams.set(key, '[REDACTED]');
     }
   }
-  url.pathname = url.pathname.replace(/\/rest\/(\d+)\/[^/]+\//, '/rest/$1/[REDACTED]/');
+  url.pathname = url.pathname
+    .replace(/\/rest\/(\d+)\/[^/]+\//, '/rest/$1/[REDACTED]/')
+    // A Slack incoming webhook is its URL; a Telegram bot's token sits in the path of every Bot API call.
+    .replace(/\/services\/[^/]+\/[^/]+\/[^/]+/, '/services/[REDACTED]')
+    .replace(/\/bot\d+:[^/]+/, '/bot[REDACTED]');
   return url.toString();
 }
 

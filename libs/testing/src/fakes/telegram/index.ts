@@ -1,0 +1,2 @@
+export * from './fake-telegram';
+export { parseTelegramHtml } from './telegram-html';
