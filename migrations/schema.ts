@@ -7,6 +7,7 @@ import { INSTANT_ORDERS_ENTITIES } from '@app/instant-orders';
 import { MASTER_DATA_ENTITIES } from '@app/master-data';
 import { ONEC_ENTITIES } from '@app/onec';
 import { RETURNS_ENTITIES } from '@app/returns';
+import { SLA_ENTITIES } from '@app/sla';
 
 /**
  * The one list of entities that make up the database schema, shared by both apps and the TypeORM CLI, so the
@@ -22,6 +23,7 @@ export const ALL_ENTITIES = [
   ...DELIVERIES_ENTITIES,
   ...INSTANT_ORDERS_ENTITIES,
   ...RETURNS_ENTITIES,
+  ...SLA_ENTITIES,
 ];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

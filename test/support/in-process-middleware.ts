@@ -1,5 +1,13 @@
 import { AppConfig, type Clock } from '@app/core';
-import { Bitrix24TestKindsModule, createTestEnvironment, listen, RunningHttpApp, TestEnvironment } from '@app/testing';
+import {
+  Bitrix24TestKindsModule,
+  createTestEnvironment,
+  listen,
+  RecordingAlertPublisher,
+  RecordingAlertsModule,
+  RunningHttpApp,
+  TestEnvironment,
+} from '@app/testing';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
@@ -34,14 +42,17 @@ export async function startInProcessMiddleware(
     domains?: boolean;
     /** One clock for the API and every worker, which the test moves forward. */
     clock?: Clock;
+    /** Where the API and every worker publish the SLA monitors' alerts (the app provides no `AlertPublisher`). */
+    alerts?: RecordingAlertPublisher;
   } = {},
 ): Promise<InProcessMiddleware> {
   const domains = options.domains ?? false;
+  const alerting = options.alerts ? [RecordingAlertsModule.with(options.alerts)] : [];
   const env = await createTestEnvironment({ env: options.env });
   const config = env.config();
   const api = await listen(
     await createApiApplication(config, {
-      imports: [Bitrix24TestKindsModule, ...(options.apiImports ?? [])],
+      imports: [Bitrix24TestKindsModule, ...alerting, ...(options.apiImports ?? [])],
       domains,
       clock: options.clock,
     }),
@@ -49,7 +60,7 @@ export async function startInProcessMiddleware(
   const workers: RunningWorker[] = [];
   const start = async (imports: Modules = options.workerImports ?? []): Promise<RunningWorker> => {
     const worker = await startWorker({ ...config, worker: { ...config.worker, opsPort: 0 } } as AppConfig, {
-      imports: [Bitrix24TestKindsModule, ...imports],
+      imports: [Bitrix24TestKindsModule, ...alerting, ...imports],
       domains,
       clock: options.clock,
     });

@@ -13,6 +13,7 @@ import {
 import { DeliveriesApiModule } from '@app/deliveries';
 import { InstantOrdersApiModule } from '@app/instant-orders';
 import { ReturnsApiModule } from '@app/returns';
+import { SlaApiModule } from '@app/sla';
 import { EventsHttpModule } from '@app/events';
 import { OnecHttpModule } from '@app/onec';
 import { MasterDataApiModule, MasterDataModule, ReconcileApiModule } from '@app/master-data';
@@ -41,6 +42,7 @@ const DOMAIN_MODULES = [
   DeliveriesApiModule,
   InstantOrdersApiModule,
   ReturnsApiModule,
+  SlaApiModule,
 ];
 
 /** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */

@@ -4,6 +4,7 @@ import { Bitrix24WorkerModule } from '@app/bitrix24';
 import { DeliveriesWorkerModule } from '@app/deliveries';
 import { InstantOrdersWorkerModule } from '@app/instant-orders';
 import { ReturnsWorkerModule } from '@app/returns';
+import { SlaWorkerModule } from '@app/sla';
 import { EventsWorkerModule } from '@app/events';
 import { OnecWorkerModule } from '@app/onec';
 import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
@@ -29,6 +30,7 @@ const DOMAIN_MODULES = [
   DeliveriesWorkerModule,
   InstantOrdersWorkerModule,
   ReturnsWorkerModule,
+  SlaWorkerModule,
 ];
 
 /** No HTTP API: BullMQ processors, the outbox relay and the recurring jobs. */
