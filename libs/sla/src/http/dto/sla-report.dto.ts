@@ -65,7 +65,7 @@ const COLUMNS: readonly (keyof SlaReportLine)[] = [
  * `key`, so a spreadsheet filters either view; an empty cell for a time nobody resolved.
  */
 export function toSlaReportCsv(report: SlaReport): string {
-  const rows: (readonly unknown[])[] = [
+  const rows: (readonly (string | number | null)[])[] = [
     ['scope', 'key', 'from', 'to', ...COLUMNS],
     ...report.byRule.map((line) => ['rule', line.rule, ...period(report), ...COLUMNS.map((column) => line[column])]),
     ...report.byCourier.map((line) => [
@@ -80,8 +80,8 @@ export function toSlaReportCsv(report: SlaReport): string {
 
 const period = (report: SlaReport) => [report.from.toISOString(), report.to.toISOString()];
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+function csvCell(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
   // A leading = + - @ would run as a formula in a spreadsheet: a courier id is data, not a formula.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
