@@ -285,4 +285,31 @@ describe('SLA monitors: deviations of the dead-letter rule, their alerts, the ad
     expect(backwards.status).toBe(422);
     expect(backwards.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
+  it('opens one deviation when the scheduled and the requested evaluations of a rule race', async () => {
+    await deadLetter('master-data.bitrix24');
+    clock.advance(16 * MINUTE);
+    alerts.clear();
+    const [api, worker] = await Promise.all(
+      [middleware.api.app, middleware.worker!.app].map((app) => app.get(SlaMonitor).evaluate(['dead_letters_waiting'])),
+    );
+    expect(api.rules[0].opened + worker.rules[0].opened).toBe(1);
+    expect((await deviations('subject=dead-letters:master-data.bitrix24')).items).toHaveLength(1);
+    expect(alerts.alerts).toHaveLength(1);
+  });
+
+  it('watches the lag of the events to 1C and Bitrix24', async () => {
+    const [{ id }] = await middleware.db.query<{ id: string }[]>(
+      `INSERT INTO outbox_events (id, destination, type, subject, source, time, data, status)
+       VALUES ($1, 'onec', 'mastermobile.test.lagging.v1', 'lag-1', 'test', now(), '{}', 'dead') RETURNING id`,
+      [randomUUID()],
+    );
+    const lag = async () => (await monitor.evaluate(['sync_lag'])).rules[0];
+    // The test clock is well past the event's writing by now: over the 10 minutes at once.
+    expect(await lag()).toMatchObject({ breaches: 1, opened: 1 });
+    expect((await deviations('rule=sync_lag&status=open')).items).toEqual([
+      expect.objectContaining({ subject: 'destination:onec', label: '1C: 1 event(s) waiting', severity: 'warning' }),
+    ]);
+    await middleware.db.query(`UPDATE outbox_events SET status = 'discarded' WHERE id = $1`, [id]);
+    expect(await lag()).toMatchObject({ breaches: 0, resolved: 1 });
+  });
 });
