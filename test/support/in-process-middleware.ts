@@ -42,12 +42,12 @@ export async function startInProcessMiddleware(
     domains?: boolean;
     /** One clock for the API and every worker, which the test moves forward. */
     clock?: Clock;
-    /** Where the API and every worker publish the SLA monitors' alerts, with the domain libs: recorded, not sent. */
+    /** Where the API and every worker publish the SLA monitors' alerts: recorded, not sent. */
     alerts?: RecordingAlertPublisher;
   } = {},
 ): Promise<InProcessMiddleware> {
   const domains = options.domains ?? false;
-  const alerting = domains ? [RecordingAlertsModule.with(options.alerts ?? new RecordingAlertPublisher())] : [];
+  const alerting = options.alerts ? [RecordingAlertsModule.with(options.alerts)] : [];
   const env = await createTestEnvironment({ env: options.env });
   const config = env.config();
   const api = await listen(

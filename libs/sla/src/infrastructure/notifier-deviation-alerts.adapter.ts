@@ -1,25 +1,45 @@
 import { AppConfig } from '@app/core';
 import { type Alert, AlertPublisher } from '@app/notifier';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DeviationAlerts } from '../application/ports/deviation-alerts.port';
 import type { Deviation } from '../domain/deviation';
 import { SLA_RULE_TITLES, withUnit } from '../domain/sla-rules';
 
-/** Deviations as the notifier's alerts: the opening and the resolution of one deviation share its id. */
+/**
+ * Deviations as the notifier's alerts: the opening and the resolution of one deviation share its id. The app
+ * provides the `AlertPublisher` (the notifier connector's module). An app assembled without one still keeps its
+ * deviations, and logs each alert instead, like the connectors' stand-ins for ports nobody binds.
+ */
 @Injectable()
-export class NotifierDeviationAlerts extends DeviationAlerts {
+export class NotifierDeviationAlerts extends DeviationAlerts implements OnModuleInit {
+  private readonly logger = new Logger(NotifierDeviationAlerts.name);
+
   constructor(
-    private readonly publisher: AlertPublisher,
     private readonly config: AppConfig,
+    @Optional() private readonly publisher?: AlertPublisher,
   ) {
     super();
+  }
+
+  onModuleInit(): void {
+    if (!this.publisher) {
+      this.logger.warn('No AlertPublisher in this app: SLA alerts are logged, not sent');
+    }
   }
 
   async announce(
     transitions: readonly { readonly transition: 'opened' | 'resolved'; readonly deviation: Deviation }[],
   ): Promise<void> {
-    if (transitions.length > 0) {
-      await this.publisher.publish(transitions.map(({ transition, deviation }) => this.toAlert(transition, deviation)));
+    const alerts = transitions.map(({ transition, deviation }) => this.toAlert(transition, deviation));
+    if (alerts.length === 0) {
+      return;
+    }
+    if (this.publisher) {
+      await this.publisher.publish(alerts);
+      return;
+    }
+    for (const alert of alerts) {
+      this.logger.warn(`SLA ${alert.transition}: ${alert.title}: ${alert.subject} (${alert.value} > ${alert.limit})`);
     }
   }
 
