@@ -18,7 +18,10 @@ export interface RuleEvaluation {
 }
 
 export interface SlaEvaluation {
-  /** The instant every rule of the evaluation was checked at. */
+  /**
+   * The instant the rules were checked at; a rule that a concurrent evaluation had already checked at a later one
+   * is checked at that later instant.
+   */
   readonly at: Date;
   readonly rules: readonly RuleEvaluation[];
 }
@@ -61,8 +64,11 @@ export class SlaMonitor {
     }
     return this.unitOfWork.run(async () => {
       await this.store.lockRule(rule);
-      const breaches = await probe.breaches({ now: at, threshold: settings.threshold });
       const open = await this.store.openOf(rule);
+      // An evaluation that waited for the lock must not judge at an instant before the one that held it: at its
+      // earlier "now" a breach just opened may not have aged past the threshold yet, and would resolve and reopen.
+      const now = new Date(Math.max(at.getTime(), ...open.map((deviation) => deviation.lastSeen.getTime())));
+      const breaches = await probe.breaches({ now, threshold: settings.threshold });
       const plan = planEvaluation(
         open,
         await this.store.resolvedByAdmin(
@@ -73,10 +79,10 @@ export class SlaMonitor {
       );
       const resolved = await this.store.resolve(
         plan.resolve.map((deviation) => deviation.id),
-        { at, by: 'monitor', comment: null },
+        { at: now, by: 'monitor', comment: null },
       );
       for (const { deviation, breach } of plan.update) {
-        await this.store.refresh(deviation.id, breach, { ...settings, seenAt: at });
+        await this.store.refresh(deviation.id, breach, { ...settings, seenAt: now });
       }
       const opened = await this.store.open(
         plan.open.map((breach) => ({
@@ -84,7 +90,7 @@ export class SlaMonitor {
           breach,
           severity: settings.severity,
           threshold: settings.threshold,
-          seenAt: at,
+          seenAt: now,
         })),
       );
       await this.alerts.announce([
