@@ -9,6 +9,7 @@ import { MASTER_DATA_ENTITIES } from '@app/master-data';
 import { NOTIFIER_ENTITIES } from '@app/notifier';
 import { ONEC_ENTITIES } from '@app/onec';
 import { RETURNS_ENTITIES } from '@app/returns';
+import { SLA_ENTITIES } from '@app/sla';
 
 /**
  * The one list of entities that make up the database schema, shared by both apps and the TypeORM CLI, so the
@@ -26,6 +27,7 @@ export const ALL_ENTITIES = [
   ...INSTANT_ORDERS_ENTITIES,
   ...RETURNS_ENTITIES,
   ...CASH_DOCUMENTS_ENTITIES,
+  ...SLA_ENTITIES,
 ];
 
 export const MIGRATIONS_DIRECTORY = __dirname;

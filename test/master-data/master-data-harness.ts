@@ -1,8 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '@app/core';
-import { FakeBitrix24, FakeOnecExchange, type SmartProcessConfig, tokenFor } from '@app/testing';
+import type { Clock, Role } from '@app/core';
+import {
+  FakeBitrix24,
+  FakeOnecExchange,
+  type RecordingAlertPublisher,
+  type SmartProcessConfig,
+  tokenFor,
+} from '@app/testing';
 import { startInProcessMiddleware, type InProcessMiddleware } from '../support/in-process-middleware';
 import { CATALOG_IBLOCK, webhookEnv, writeMappingFile } from '../bitrix24/bitrix24-harness';
 
@@ -73,6 +79,10 @@ export async function startMasterDataHarness(
     smartProcesses?: SmartProcessConfig[];
     /** Events the fake portal posts to the API's webhook receiver, as a UI-configured outgoing webhook. */
     outgoingEvents?: string[];
+    /** The clock the time rules read, which the test moves forward. */
+    clock?: Clock;
+    /** Where the SLA monitors' alerts go. */
+    alerts?: RecordingAlertPublisher;
   } = {},
 ): Promise<MasterDataHarness> {
   const fake = await FakeBitrix24.start({
@@ -86,6 +96,8 @@ export async function startMasterDataHarness(
   const middleware = await startInProcessMiddleware({
     domains: true,
     worker: options.worker ?? true,
+    clock: options.clock,
+    alerts: options.alerts,
     env: {
       ...webhookEnv(fake, { BITRIX24_MAPPING_FILE: writeMappingFile(options.mapping ?? MASTER_DATA_MAPPING) }),
       ONEC_EXCHANGE_LOGIN: EXCHANGE_LOGIN,

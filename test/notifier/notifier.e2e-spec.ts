@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '@app/core';
-import { type Alert, AlertPublisher, NotifierModule } from '@app/notifier';
+import { type Alert, AlertPublisher } from '@app/notifier';
 import { FakeSlack, FakeTelegram, waitFor } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
@@ -96,7 +96,6 @@ describe('notifier: alerts to Slack and Telegram through the outbox (real Postgr
         EVENTS_RELAY_POLL_INTERVAL_MS: '200',
       },
       // The API publishes, as a domain lib's request would; the worker delivers.
-      apiImports: [NotifierModule],
       domains: false,
     });
     // A second worker replica: flushes of one target land on either, and must keep one pace between them.

@@ -558,6 +558,89 @@ function collisionCases(): HostileCase[] {
   ];
 }
 
+/** The SLA admin API: ids, list parameters, resolution and evaluation bodies, report periods. */
+function slaCases(): HostileCase[] {
+  const post = (route: string, path: string, name: string, body: string, names?: string): HostileCase => ({
+    route,
+    name,
+    as: 'admin',
+    method: 'POST',
+    path,
+    body,
+    contentType: 'application/json',
+    headers: { 'idempotency-key': randomUUID() },
+    status: 400,
+    names,
+  });
+  const resolve = (name: string, body: string, names?: string) =>
+    post('POST /api/v1/admin/deviations/{id}/resolve', `/api/v1/admin/deviations/${UUID}/resolve`, name, body, names);
+  const evaluate = (name: string, body: string) =>
+    post('POST /api/v1/admin/sla/evaluate', '/api/v1/admin/sla/evaluate', name, body, 'rules');
+  const report = (name: string, query: string, status: number, names?: string): HostileCase => ({
+    route: 'GET /api/v1/admin/reports/sla',
+    name,
+    as: 'admin',
+    path: `/api/v1/admin/reports/sla?${query}`,
+    status,
+    names,
+  });
+  const from = q('2026-01-01T00:00:00Z');
+  return [
+    { ...resolve('an id that is not a uuid', '{"comment":"x"}', 'id'), path: '/api/v1/admin/deviations/abc/resolve' },
+    { ...resolve('a uuid that is no deviation', '{"comment":"x"}'), status: 404 },
+    resolve('no comment', '{}', 'comment'),
+    resolve('an empty comment', '{"comment":""}', 'comment'),
+    resolve('a comment with a NUL', JSON.stringify({ comment: 'x\u0000' }), 'comment'),
+    resolve('a comment of 1,001 characters', JSON.stringify({ comment: 'x'.repeat(1001) }), 'comment'),
+    ...(
+      [
+        ['an id that is not a uuid', 'abc', 400],
+        ['a uuid that is no deviation', UUID, 404],
+      ] as const
+    ).map(([name, id, status]) => ({
+      route: 'GET /api/v1/admin/deviations/{id}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/admin/deviations/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
+    ...listCases('GET /api/v1/admin/deviations', '/api/v1/admin/deviations', (id) =>
+      listCursor({ v: 1, firstSeen: '2026-01-01T00:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a status that is not one', 'status=pending', 'status'],
+        ['a rule that is not one', `rule=${q('speed_limit')}`, 'rule'],
+        ['a severity that is not one', 'severity=fatal', 'severity'],
+        ['a subject with a NUL', `subject=${q('x\u0000')}`, 'subject'],
+        ['a courier with a control character', `courierId=${q('a\u0001')}`, 'courierId'],
+        ['an impossible date', `opened_from=${q('2024-02-30T00:00:00Z')}`, 'opened_from'],
+        ['a date without an offset', 'opened_to=2024-01-01T00:00:00', 'opened_to'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/admin/deviations',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/admin/deviations?${query}`,
+      status: 400,
+      names,
+    })),
+    evaluate('rules that are not a list', '{"rules":"sync_lag"}'),
+    evaluate('an empty list of rules', '{"rules":[]}'),
+    evaluate('a rule that is not one', '{"rules":["speed_limit"]}'),
+    report('no period', '', 400, 'from'),
+    report('no end', `from=${from}`, 400, 'to'),
+    report('an impossible date', `from=${q('2024-02-30T00:00:00Z')}&to=${from}`, 400, 'from'),
+    report('a loose date', `from=${from}&to=yesterday-ish`, 400, 'to'),
+    report('a date without an offset', `from=2024-01-01T00:00:00&to=${from}`, 400, 'from'),
+    report('two starts', `from=${from}&from=${from}&to=${from}`, 400, 'from'),
+    report('an end before the start', `from=${from}&to=${q('2025-01-01T00:00:00Z')}`, 422, 'to'),
+    report('a period over 366 days', `from=${q('2020-01-01T00:00:00Z')}&to=${from}`, 422, 'to'),
+    report('an unknown parameter', `from=${from}&to=${from}&${q('system[]')}=x`, 400, 'system[]'),
+  ];
+}
+
 function ackCase(name: string, body: string, status: number, names?: string): HostileCase {
   return {
     route: 'POST /api/v1/events/ack',
@@ -620,6 +703,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       'returns',
       'audit_trail',
       'collisions',
+      'sla_deviations',
     ];
     const digests = await Promise.all(
       tables.map(async (table) => {
@@ -978,6 +1062,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ...instantOrderCases(),
     ...returnCases(),
     ...collisionCases(),
+    ...slaCases(),
     {
       route: 'GET /api/v1/master-data/cursors',
       name: 'a tampered cursor it does not take',

@@ -1,5 +1,12 @@
 import { AppConfig, type Clock } from '@app/core';
-import { Bitrix24TestKindsModule, createTestEnvironment, listen, RunningHttpApp, TestEnvironment } from '@app/testing';
+import {
+  Bitrix24TestKindsModule,
+  createTestEnvironment,
+  listen,
+  RecordingAlertPublisher,
+  RunningHttpApp,
+  TestEnvironment,
+} from '@app/testing';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApiApplication } from '../../apps/api/src/api';
@@ -34,6 +41,8 @@ export async function startInProcessMiddleware(
     domains?: boolean;
     /** One clock for the API and every worker, which the test moves forward. */
     clock?: Clock;
+    /** Where the API and every worker publish the SLA monitors' alerts: recorded, not sent. */
+    alerts?: RecordingAlertPublisher;
   } = {},
 ): Promise<InProcessMiddleware> {
   const domains = options.domains ?? false;
@@ -44,6 +53,7 @@ export async function startInProcessMiddleware(
       imports: [Bitrix24TestKindsModule, ...(options.apiImports ?? [])],
       domains,
       clock: options.clock,
+      alerts: options.alerts,
     }),
   );
   const workers: RunningWorker[] = [];
@@ -52,6 +62,7 @@ export async function startInProcessMiddleware(
       imports: [Bitrix24TestKindsModule, ...imports],
       domains,
       clock: options.clock,
+      alerts: options.alerts,
     });
     workers.push(worker);
     return worker;

@@ -14,8 +14,10 @@ import { DeliveriesApiModule } from '@app/deliveries';
 import { InstantOrdersApiModule } from '@app/instant-orders';
 import { ReturnsApiModule } from '@app/returns';
 import { CashDocumentsApiModule } from '@app/cash-documents';
+import { SlaApiModule } from '@app/sla';
 import { EventsHttpModule } from '@app/events';
 import { OnecHttpModule } from '@app/onec';
+import { AlertPublisher, NotifierModule } from '@app/notifier';
 import { MasterDataApiModule, MasterDataModule, ReconcileApiModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
@@ -30,6 +32,8 @@ export interface ApiModuleOptions {
   readonly domains?: boolean;
   /** The clock the time rules read (tests move it forward); the system's by default. */
   readonly clock?: Clock;
+  /** Where alerts go (tests record them); the notifier's outbox by default. */
+  readonly alerts?: AlertPublisher;
 }
 
 /** The domain libs the API serves. */
@@ -43,6 +47,7 @@ const DOMAIN_MODULES = [
   InstantOrdersApiModule,
   ReturnsApiModule,
   CashDocumentsApiModule,
+  SlaApiModule,
 ];
 
 /** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */
@@ -63,6 +68,7 @@ export class ApiModule {
         EventsHttpModule,
         Bitrix24HttpModule,
         OnecHttpModule,
+        NotifierModule.forRoot(options.alerts),
         ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),
       ],

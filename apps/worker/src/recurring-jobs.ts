@@ -4,12 +4,14 @@ import { DeliveriesConfirmationResendJob } from '@app/deliveries';
 import { PurgeEventsJob, ReconcileDispatchedEventsJob } from '@app/events';
 import { MasterDataReconcileJob } from '@app/master-data';
 import { ExchangeJanitor, PurgeExchangeSessionsJob } from '@app/onec';
+import { SlaMonitorJob } from '@app/sla';
 import type { Type } from '@nestjs/common';
 
 /** The domain libs' jobs: a worker started without the domain libs (the connectors' suites) runs none of them. */
 export const DOMAIN_RECURRING_JOBS: readonly Type<RecurringJob>[] = [
   MasterDataReconcileJob,
   DeliveriesConfirmationResendJob,
+  SlaMonitorJob,
 ];
 
 /**

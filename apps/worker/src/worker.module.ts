@@ -5,8 +5,9 @@ import { DeliveriesWorkerModule } from '@app/deliveries';
 import { InstantOrdersWorkerModule } from '@app/instant-orders';
 import { ReturnsWorkerModule } from '@app/returns';
 import { CashDocumentsWorkerModule } from '@app/cash-documents';
+import { SlaWorkerModule } from '@app/sla';
 import { EventsWorkerModule } from '@app/events';
-import { NotifierWorkerModule } from '@app/notifier';
+import { AlertPublisher, NotifierModule, NotifierWorkerModule } from '@app/notifier';
 import { OnecWorkerModule } from '@app/onec';
 import { MasterDataModule, MasterDataWorkerModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
@@ -21,6 +22,8 @@ export interface WorkerModuleOptions {
   readonly domains?: boolean;
   /** The clock the time rules read (tests move it forward); the system's by default. */
   readonly clock?: Clock;
+  /** Where alerts go (tests record them); the notifier's outbox by default. */
+  readonly alerts?: AlertPublisher;
 }
 
 /** The domain libs the worker runs. */
@@ -32,6 +35,7 @@ const DOMAIN_MODULES = [
   InstantOrdersWorkerModule,
   ReturnsWorkerModule,
   CashDocumentsWorkerModule,
+  SlaWorkerModule,
 ];
 
 /** No HTTP API: BullMQ processors, the outbox relay and the recurring jobs. */
@@ -57,6 +61,7 @@ export class WorkerModule {
         EventsWorkerModule,
         Bitrix24WorkerModule,
         OnecWorkerModule,
+        NotifierModule.forRoot(options.alerts),
         NotifierWorkerModule,
         ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),

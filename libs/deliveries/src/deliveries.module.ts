@@ -1,4 +1,5 @@
 import { EventsModule } from '@app/events';
+import { SlaModule } from '@app/sla';
 import { Module } from '@nestjs/common';
 import { DeliveriesCollisionResolver } from './application/deliveries-collision.resolver';
 import { DeliveriesService } from './application/deliveries.service';
@@ -12,6 +13,7 @@ import { TripsService } from './application/trips.service';
 import { DeliveriesBitrix24Bindings } from './infrastructure/bitrix24-bindings.module';
 import { Bitrix24DeliveryBoard } from './infrastructure/bitrix24-delivery-board.adapter';
 import { DeliveriesInboundHandler } from './infrastructure/bitrix24-inbound.handler';
+import { ConfirmationSlaProbe } from './infrastructure/confirmation-sla.probe';
 import { TypeormDeliveryStore } from './infrastructure/delivery.typeorm-store';
 import { MasterDataReferenceCheck } from './infrastructure/master-data-reference-check.adapter';
 import { OutboxDeliveryConfirmations } from './infrastructure/outbox-delivery-confirmations.adapter';
@@ -22,13 +24,14 @@ import { TypeormTripStore } from './infrastructure/trip.typeorm-store';
  * API reports who handles each Bitrix24 kind, the worker applies the changes.
  */
 @Module({
-  imports: [EventsModule, DeliveriesBitrix24Bindings],
+  imports: [EventsModule, SlaModule, DeliveriesBitrix24Bindings],
   providers: [
     DeliveriesService,
     TripsService,
     TripTracker,
     DeliveriesCollisionResolver,
     DeliveriesInboundHandler,
+    ConfirmationSlaProbe,
     { provide: DeliveryBoard, useClass: Bitrix24DeliveryBoard },
     { provide: DeliveryStore, useClass: TypeormDeliveryStore },
     { provide: TripStore, useClass: TypeormTripStore },

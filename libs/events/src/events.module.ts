@@ -3,12 +3,13 @@ import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { EventsMetrics } from './events.metrics';
 import { InboxService } from './inbox/inbox.service';
+import { EventBacklog } from './outbox/event-backlog';
 import { EventPublisher } from './outbox/event-publisher';
 
-/** Producing events (outbox, inbox) and operating them (dead letters). Used by both apps. */
+/** Producing events (outbox, inbox), operating them (dead letters) and watching their backlog. Used by both apps. */
 @Module({
-  providers: [EventPublisher, InboxService, DeadLetterService, EventsMetrics],
-  exports: [EventPublisher, InboxService, DeadLetterService, EventsMetrics],
+  providers: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics],
+  exports: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics],
 })
 export class EventsModule {}
 

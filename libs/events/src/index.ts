@@ -9,6 +9,7 @@ export * from './events-worker.module';
 export * from './events.module';
 export * from './inbox/inbox-event.entity';
 export * from './inbox/inbox.service';
+export * from './outbox/event-backlog';
 export * from './outbox/event-publisher';
 export * from './outbox/outbox-event.entity';
 export * from './relay/outbox-relay';

@@ -12,3 +12,4 @@ export * from './redis-server';
 export * from './shared-folder';
 export * from './streams';
 export * from './time/test-clock';
+export * from './alerts/recording-alert-publisher';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
 import { canonicalJson, type FieldError, isTimestamp, type Principal, UnitOfWork, courierScope } from '@app/core';
+import { SlaEvaluations } from '@app/sla';
 import { Injectable } from '@nestjs/common';
 import {
   canonicalContent,
@@ -121,6 +122,7 @@ export class DeliveriesService {
     private readonly collisions: CollisionStore,
     private readonly unitOfWork: UnitOfWork,
     private readonly tripTracker: TripTracker,
+    private readonly sla: SlaEvaluations,
   ) {}
 
   /**
@@ -534,6 +536,10 @@ export class DeliveriesService {
     await this.board.show(next);
     if (confirming) {
       await this.confirmations.outcomeReported(next);
+    }
+    if (isOutcome(current.status) && !isOutcome(next.status)) {
+      // 1C's acknowledgement (or a correction) ends the wait: a deviation over it resolves now, not at the next run.
+      await this.sla.request(['confirmation_not_acknowledged']);
     }
     if (next.tripId !== null) {
       await this.tripTracker.follow(next.tripId, current);

@@ -1,6 +1,10 @@
 import { EntitySql, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
-import { type DeliveryListQuery, DeliveryStore } from '../application/ports/delivery-store.port';
+import {
+  type DeliveryListQuery,
+  DeliveryStore,
+  type UnacknowledgedOutcome,
+} from '../application/ports/delivery-store.port';
 import type { Delivery } from '../domain/delivery';
 import { OUTCOME_STATUSES } from '../domain/delivery-status';
 import { DeliveryEntity } from './delivery.entity';
@@ -104,6 +108,14 @@ export class TypeormDeliveryStore extends DeliveryStore {
       [overdueBefore],
     );
     return row;
+  }
+
+  async unacknowledged(reportedBefore: Date): Promise<UnacknowledgedOutcome[]> {
+    return this.unitOfWork.manager.query<UnacknowledgedOutcome[]>(
+      `SELECT id, document_number AS "documentNumber", courier_id AS "courierId", updated_at AS "reportedAt"
+         FROM deliveries WHERE status IN (${OUTCOMES}) AND updated_at < $1 ORDER BY updated_at`,
+      [reportedBefore],
+    );
   }
 
   async list(query: DeliveryListQuery): Promise<Delivery[]> {

@@ -31,6 +31,13 @@ export interface DeadLetterView {
   readonly resolution?: string;
 }
 
+/** The dead letters of one destination still waiting for an operator: how many, and since when the oldest. */
+export interface OpenDeadLetters {
+  readonly destination: string;
+  readonly count: number;
+  readonly oldestSince: Date;
+}
+
 export const BULK_REPLAY_LIMIT = 1_000;
 
 /** Back-office operations on dead letters. Each one is audited in the same transaction as its effect. */
@@ -53,6 +60,15 @@ export class DeadLetterService {
       builder.andWhere('dl.id < :cursorId', { cursorId: id });
     }
     return toPage(await builder.getMany(), limit, toView, (row) => ({ id: row.id }));
+  }
+
+  /** Per destination, the letters neither replayed nor discarded (what an SLA monitor watches age). */
+  async openByDestination(): Promise<OpenDeadLetters[]> {
+    const rows = await this.unitOfWork.manager.query<{ destination: string; count: number; oldest: Date }[]>(
+      `SELECT destination, count(*)::int AS count, min(created_at) AS oldest FROM dead_letters
+        WHERE status = 'open' GROUP BY destination ORDER BY destination`,
+    );
+    return rows.map((row) => ({ destination: row.destination, count: row.count, oldestSince: row.oldest }));
   }
 
   async get(id: string): Promise<DeadLetterView> {

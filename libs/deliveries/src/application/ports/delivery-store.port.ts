@@ -16,6 +16,15 @@ export interface DeliveryListQuery {
   readonly limit: number;
 }
 
+/** An outcome 1C has not acknowledged: which delivery, whose, and since when it waits. */
+export interface UnacknowledgedOutcome {
+  readonly id: string;
+  readonly documentNumber: string;
+  readonly courierId: string | null;
+  /** When the outcome was reported (or last corrected). */
+  readonly reportedAt: Date;
+}
+
 /** Port: the deliveries' table. Every method runs in the ambient transaction (`UnitOfWork`). */
 export abstract class DeliveryStore {
   /** `lock`: held until the transaction ends, so concurrent changes of one delivery queue up instead of racing. */
@@ -46,6 +55,9 @@ export abstract class DeliveryStore {
 
   /** Outcomes not acknowledged yet: all, and those reported (or last corrected) before `overdueBefore`. */
   abstract unacknowledgedCounts(overdueBefore: Date): Promise<{ readonly all: number; readonly overdue: number }>;
+
+  /** Outcomes not acknowledged yet, reported (or last corrected) before `reportedBefore`, oldest first. */
+  abstract unacknowledged(reportedBefore: Date): Promise<UnacknowledgedOutcome[]>;
 
   /** Newest first; `limit + 1` rows when there are more. */
   abstract list(query: DeliveryListQuery): Promise<Delivery[]>;
