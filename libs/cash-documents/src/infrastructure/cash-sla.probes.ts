@@ -13,7 +13,11 @@ function elapsed(since: Date, now: Date, unitMs: number): string {
   return (Math.floor(((now.getTime() - since.getTime()) * 10) / unitMs) / 10).toFixed(1);
 }
 
-/** The cash probes read the cash documents' own tables, in the monitor's transaction or one of their own. */
+/**
+ * The cash probes read the cash documents' own tables, in the monitor's transaction or one of their own.
+ * Injectable itself so its constructor's parameter types are recorded for the probes that inherit it.
+ */
+@Injectable()
 abstract class CashProbe extends SlaProbe {
   constructor(
     protected readonly unitOfWork: UnitOfWork,
