@@ -1,4 +1,5 @@
 import { EventsModule } from '@app/events';
+import { SlaModule } from '@app/sla';
 import { Module } from '@nestjs/common';
 import { CashBook } from './application/ports/cash-book.port';
 import { CashDocumentStore } from './application/ports/cash-document-store.port';
@@ -13,7 +14,7 @@ import { OutboxCashPublication } from './infrastructure/outbox-cash-publication.
 
 /** The cash documents' use cases, the couriers' ledger and the adapters of their ports, for both apps. */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, SlaModule],
   providers: [
     CashDocumentsService,
     ...CashSlaProbes,

@@ -10,6 +10,7 @@ import {
   type Principal,
   UnitOfWork,
 } from '@app/core';
+import { SlaEvaluations, type SlaRuleId } from '@app/sla';
 import { Injectable, Logger } from '@nestjs/common';
 import type { CashCollectedData, CashRefundedData } from '../cash-events';
 import {
@@ -78,6 +79,24 @@ const COURIER_OPERATIONS: readonly CashOperation[] = ['customer_payment', 'expen
 
 const money = (text: string) => ExactDecimal.parse(text, MONEY_SCALE);
 
+/**
+ * The SLA rules a change can break or clear, evaluated again in its wake (besides the schedule): cash collected
+ * changes what a courier holds and whether it matches the sale; a posting settles cash, closes advances and may
+ * differ from what was submitted; 1C's rejection ends a document's wait.
+ */
+const RULES_AFTER_COLLECTION: readonly SlaRuleId[] = [
+  'cash_not_handed_over',
+  'cash_on_hand_over_limit',
+  'cod_mismatch',
+];
+const RULES_AFTER_POSTING: readonly SlaRuleId[] = [
+  'cash_not_handed_over',
+  'cash_on_hand_over_limit',
+  'document_not_posted',
+  'advance_not_reported',
+  'posted_amount_mismatch',
+];
+
 function auditState(document: CashDocument): Record<string, unknown> {
   return {
     status: document.status,
@@ -106,6 +125,7 @@ export class CashDocumentsService {
     private readonly couriers: CourierProfiles,
     private readonly publication: CashPublication,
     private readonly audit: AuditTrail,
+    private readonly sla: SlaEvaluations,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
@@ -197,7 +217,9 @@ export class CashDocumentsService {
       const current = await this.load(id, principal, { lock: true });
       const who = auditActorOf(principal);
       if (answer.outcome === 'rejected') {
-        return this.apply(current, 'rejected_by_1c', who, { rejectionReason: answer.reason });
+        const rejected = await this.apply(current, 'rejected_by_1c', who, { rejectionReason: answer.reason });
+        await this.sla.request(['document_not_posted']);
+        return rejected;
       }
       if (current.status === 'posted') {
         return current;
@@ -308,6 +330,7 @@ export class CashDocumentsService {
       (n) => `${report.source.type}:${report.source.id}:v${report.version}:${n}`,
       new Date(report.occurredAt),
     );
+    await this.sla.request(RULES_AFTER_COLLECTION);
   }
 
   /** A return's cash refund becomes one disbursement (РКО), submitted at once; the same refund again is the same one. */
@@ -519,6 +542,7 @@ export class CashDocumentsService {
         await this.book.saveCollection({ ...collection, settledBy: document.id, settledAt: document.onec!.postedAt });
       }
     }
+    await this.sla.request(RULES_AFTER_POSTING);
   }
 
   /**

@@ -5,7 +5,7 @@ import './notifier.config';
 // them. Everything else (the adapters, the pacing, the message rows) stays inside.
 export * from './ports/alert-publisher.port';
 export * from './notifier.module';
-export type { ChannelKind, NotifierSettings } from './notifier.config';
+export { CHANNEL_KINDS, type ChannelKind, type NotifierSettings } from './notifier.config';
 export { NOTIFICATIONS_DESTINATION, NOTIFICATIONS_FLUSH_REQUESTED } from './notifier.constants';
 
 import { NotifierMessageEntity } from './infrastructure/notifier-message.entity';

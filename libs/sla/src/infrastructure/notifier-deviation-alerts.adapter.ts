@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/core';
-import { type Alert, AlertPublisher } from '@app/notifier';
-import { Injectable } from '@nestjs/common';
+import { type Alert, AlertPublisher, CHANNEL_KINDS } from '@app/notifier';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DeviationAlerts } from '../application/ports/deviation-alerts.port';
 import type { Deviation } from '../domain/deviation';
 import { SLA_RULE_TITLES, withUnit } from '../domain/sla-rules';
@@ -10,12 +10,26 @@ import { SLA_RULE_TITLES, withUnit } from '../domain/sla-rules';
  * provides the `AlertPublisher` (the notifier connector's global module).
  */
 @Injectable()
-export class NotifierDeviationAlerts extends DeviationAlerts {
+export class NotifierDeviationAlerts extends DeviationAlerts implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     private readonly publisher: AlertPublisher,
   ) {
     super();
+  }
+
+  /** A rule naming a channel the notifier does not have would alert nobody: refused at start-up instead. */
+  onModuleInit(): void {
+    const unknown = Object.entries(this.config.sla.rules).flatMap(([rule, settings]) =>
+      settings.channels
+        .filter((channel) => !(CHANNEL_KINDS as readonly string[]).includes(channel))
+        .map((channel) => `${rule}: "${channel}"`),
+    );
+    if (unknown.length > 0) {
+      throw new Error(
+        `SLA rules name channels the notifier does not have (${CHANNEL_KINDS.join(', ')}): ${unknown.join('; ')}`,
+      );
+    }
   }
 
   async announce(
