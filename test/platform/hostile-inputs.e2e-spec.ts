@@ -491,6 +491,159 @@ function returnCases(): HostileCase[] {
   ];
 }
 
+/** The cash documents' doors: bodies, ids and list parameters refused before anything is stored or moved. */
+function cashDocumentCases(): HostileCase[] {
+  const document = (patch: Record<string, unknown>) =>
+    JSON.stringify({ operation: 'change_fund', courierId: UUID, amount: '10.00', ...patch });
+  const bodies: [string, string, string?][] = [
+    ['not JSON', '{"operation":'],
+    ['an operation that is not one', document({ operation: 'bribe' }), 'operation'],
+    ['an amount as a JSON number', document({ amount: 10 }), 'amount'],
+    [
+      'a settled record of another type',
+      document({ settles: [{ type: 'gift', id: UUID, amount: '1.00' }] }),
+      'settles.0.type',
+    ],
+    [
+      'a settled id that is not a uuid',
+      document({ settles: [{ type: 'delivery', id: 'abc', amount: '1.00' }] }),
+      'settles.0.id',
+    ],
+    [
+      'a fiscal drive number of 15 digits',
+      document({
+        settles: [
+          {
+            type: 'delivery',
+            id: UUID,
+            amount: '1.00',
+            fiscalReceipt: {
+              fiscalDriveNumber: '123456789012345',
+              documentNumber: '1',
+              fiscalSign: '1',
+              printedAt: '2026-12-05T10:00:00Z',
+              settlementMethod: 4,
+              vat: [],
+            },
+          },
+        ],
+      }),
+      'settles.0.fiscalReceipt.fiscalDriveNumber',
+    ],
+    [
+      'an expense dated loosely',
+      document({ lines: [{ category: 'fuel', amount: '1.00', date: 'today', documentRef: 'x' }] }),
+      'lines.0.date',
+    ],
+    ['an advance that is not a uuid', document({ advanceId: 'abc' }), 'advanceId'],
+    ['submit as a string', document({ submit: 'yes' }), 'submit'],
+    ['a purpose of 251 characters', document({ purpose: 'я'.repeat(251) }), 'purpose'],
+    ['a NUL in the purpose', document({ purpose: 'a\u0000b' }), 'purpose'],
+  ];
+  const ids: [string, string, number][] = [
+    ['an id that is not a uuid', 'abc', 400],
+    ['an injection', q("1' OR '1'='1"), 400],
+    ['a uuid that is no document', UUID, 404],
+  ];
+  const byId: [string, Caller, string][] = [
+    ['submit', 'admin', '{}'],
+    ['cancel', 'admin', '{}'],
+    ['ack', '1c', JSON.stringify({ outcome: 'posted', documentNumber: 'ЦБ-1', documentDate: '2026-12-05' })],
+  ];
+  return [
+    ...bodies.map(([name, body, names]) =>
+      sendJson('POST /api/v1/cash-documents', '/api/v1/cash-documents', 'admin', name, body, 400, names),
+    ),
+    ...byId.flatMap(([name, as, body]) =>
+      ids.map(([caseName, id, status]) =>
+        sendJson(
+          `POST /api/v1/cash-documents/{id}/${name}`,
+          `/api/v1/cash-documents/${id}/${name}`,
+          as,
+          caseName,
+          body,
+          status,
+          status === 400 ? 'id' : undefined,
+        ),
+      ),
+    ),
+    sendJson(
+      'POST /api/v1/cash-documents/{id}/ack',
+      `/api/v1/cash-documents/${UUID}/ack`,
+      '1c',
+      'an outcome that is not one',
+      JSON.stringify({ outcome: 'maybe' }),
+      400,
+      'outcome',
+    ),
+    sendJson(
+      'PUT /api/v1/cash-documents/{id}',
+      `/api/v1/cash-documents/${UUID}`,
+      '1c',
+      'a document without its posting flag',
+      document({ documentNumber: 'ЦБ-1', documentDate: '2026-12-05' }),
+      400,
+      'posted',
+    ),
+    sendJson(
+      'PUT /api/v1/cash-documents/{id}',
+      '/api/v1/cash-documents/abc',
+      '1c',
+      'an id that is not a uuid',
+      document({ documentNumber: 'ЦБ-1', documentDate: '2026-12-05', posted: true }),
+      400,
+      'id',
+    ),
+    ...ids.map(([name, id, status]) => ({
+      route: 'GET /api/v1/cash-documents/{id}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/cash-documents/${id}`,
+      status,
+      names: status === 400 ? 'id' : undefined,
+    })),
+    ...listCases('GET /api/v1/cash-documents', '/api/v1/cash-documents', (id) =>
+      listCursor({ v: 1, createdAt: '2026-01-01T00:00:00.000Z', id }),
+    ).filter((hostile) => !['from', 'to'].includes(hostile.names ?? '')),
+    ...(
+      [
+        ['a status that is not one', 'status=lost', 'status'],
+        ['a settled id that is not a uuid', 'settles_type=delivery&settles_id=abc', 'settles_id'],
+        ['a date without an offset', 'created_from=2024-01-01T00:00:00', 'created_from'],
+      ] as const
+    ).map(([name, query, names]) => ({
+      route: 'GET /api/v1/cash-documents',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/cash-documents?${query}`,
+      status: 400,
+      names,
+    })),
+    ...(
+      [
+        [
+          'an id with a control character',
+          `/api/v1/couriers/${q('a\u0001b')}/cash`,
+          'GET /api/v1/couriers/{id}/cash',
+          'id',
+        ],
+        [
+          'a tampered cursor',
+          `/api/v1/admin/cash/balances?cursor=${listCursor({ v: 1, courierId: 'a\u0000' })}`,
+          'GET /api/v1/admin/cash/balances',
+          'cursor',
+        ],
+        [
+          'a limit over the maximum',
+          '/api/v1/admin/cash/balances?limit=201',
+          'GET /api/v1/admin/cash/balances',
+          'limit',
+        ],
+      ] as const
+    ).map(([name, path, route, names]) => ({ route, name, as: 'admin' as const, path, status: 400, names })),
+  ];
+}
+
 /** The collisions' admin API: ids, list parameters and resolution bodies refused before anything changes. */
 function collisionCases(): HostileCase[] {
   const resolve = (name: string, id: string, body: string, status: number, names?: string): HostileCase => ({
@@ -701,6 +854,9 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       'instant_orders',
       'instant_order_reservations',
       'returns',
+      'cash_documents',
+      'cash_collections',
+      'cash_ledger_entries',
       'audit_trail',
       'collisions',
       'sla_deviations',
@@ -1061,6 +1217,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ...deliveryCases(),
     ...instantOrderCases(),
     ...returnCases(),
+    ...cashDocumentCases(),
     ...collisionCases(),
     ...slaCases(),
     {
