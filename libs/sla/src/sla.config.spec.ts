@@ -26,7 +26,7 @@ describe('the SLA configuration', () => {
       enabled: true,
       threshold: '15',
       severity: 'critical',
-      channels: ['ops'],
+      channels: ['slack'],
     });
   });
 
