@@ -72,5 +72,32 @@ export default tseslint.config(
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The console's browser script: served as is, no build step, browser globals.
+    files: ['libs/console/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(
+        [
+          'document',
+          'window',
+          'location',
+          'history',
+          'fetch',
+          'crypto',
+          'sessionStorage',
+          'localStorage',
+          'URL',
+          'URLSearchParams',
+          'TextEncoder',
+          'btoa',
+          'Node',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, curly: 'off' },
+  },
   prettier,
 );

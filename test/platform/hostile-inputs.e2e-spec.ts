@@ -1218,6 +1218,23 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ...instantOrderCases(),
     ...returnCases(),
     ...cashDocumentCases(),
+    sendJson(
+      'POST /api/v1/admin/console/sign-ins',
+      '/api/v1/admin/console/sign-ins',
+      'admin',
+      'a sign-in method that is not one',
+      JSON.stringify({ method: 'telepathy' }),
+      400,
+      'method',
+    ),
+    sendJson(
+      'POST /api/v1/admin/console/sign-ins',
+      '/api/v1/admin/console/sign-ins',
+      'admin',
+      'not JSON',
+      '{"method":',
+      400,
+    ),
     ...collisionCases(),
     ...slaCases(),
     {

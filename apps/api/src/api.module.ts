@@ -18,6 +18,7 @@ import { SlaApiModule } from '@app/sla';
 import { EventsHttpModule } from '@app/events';
 import { OnecHttpModule } from '@app/onec';
 import { AlertPublisher, NotifierModule } from '@app/notifier';
+import { ConsoleModule } from '@app/console';
 import { MasterDataApiModule, MasterDataModule, ReconcileApiModule } from '@app/master-data';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ALL_ENTITIES, MIGRATIONS_DIRECTORY } from '../../../migrations/schema';
@@ -69,6 +70,7 @@ export class ApiModule {
         Bitrix24HttpModule,
         OnecHttpModule,
         NotifierModule.forRoot(options.alerts),
+        ConsoleModule,
         ...(options.domains === false ? [] : DOMAIN_MODULES),
         ...(options.imports ?? []),
       ],
