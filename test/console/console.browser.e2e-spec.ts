@@ -46,10 +46,11 @@ describe('the back-office console in a browser', () => {
   /** The console's status line once the action ends: "Готово", or the problem it reports. */
   const done = async () => {
     const status = page.locator('#status');
-    // Evaluated in the page (a string: this project's types know no DOM).
-    await page.waitForFunction(
-      `!['', 'Загрузка…', 'Loading…'].includes(document.getElementById('status').textContent)`,
-    );
+    // Evaluated in the page, where the CSP refuses strings to eval; this project's types know no DOM.
+    await page.waitForFunction(() => {
+      const page = globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } };
+      return !['', 'Загрузка…', 'Loading…'].includes(page.document.getElementById('status').textContent);
+    });
     expect(await status.textContent()).toBe('Готово');
   };
 
