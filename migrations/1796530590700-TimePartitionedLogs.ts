@@ -1,0 +1,122 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+interface Conversion {
+  readonly table: string;
+  readonly granularity: 'day' | 'month';
+  /** The primary key before and after: a partitioned table's key must include the partition key. */
+  readonly oldPrimaryKey: string;
+  readonly newPrimaryKey: string;
+  /** Index name and column list, as the entity declares them. */
+  readonly indexes: readonly (readonly [string, string])[];
+}
+
+const CONVERSIONS: readonly Conversion[] = [
+  {
+    table: 'integration_log',
+    granularity: 'day',
+    oldPrimaryKey: 'PK_04251015951e26eddba21d8c7e9',
+    newPrimaryKey: 'PK_3ac10c8213727c5177a10a3da47',
+    indexes: [
+      ['idx_integration_log_system_id', '"system", "id"'],
+      ['idx_integration_log_entity', '"entity_type", "entity_id"'],
+      ['idx_integration_log_request_id', '"request_id"'],
+      ['idx_integration_log_occurred_at', '"occurred_at"'],
+    ],
+  },
+  {
+    table: 'admin_audit_log',
+    granularity: 'month',
+    oldPrimaryKey: 'PK_9425be48a9c753f5753017c61b2',
+    newPrimaryKey: 'PK_3524d7b562803483bb20c08f271',
+    indexes: [
+      ['idx_admin_audit_log_occurred_at', '"occurred_at"'],
+      ['idx_admin_audit_log_target', '"target_type", "target_id"'],
+    ],
+  },
+  {
+    table: 'audit_trail',
+    granularity: 'month',
+    oldPrimaryKey: 'PK_91aade8e45ada93f7dc98ca7ced',
+    newPrimaryKey: 'PK_1df4f62a2a2fc775fd4a21a50e0',
+    indexes: [
+      ['idx_audit_trail_occurred_at', '"occurred_at"'],
+      ['idx_audit_trail_entity', '"domain", "entity_type", "entity_id", "id"'],
+    ],
+  },
+];
+
+function nextPeriod(granularity: 'day' | 'month', now: Date, count: number): Date {
+  return granularity === 'day'
+    ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + count))
+    : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + count, 1));
+}
+
+/**
+ * IntegrationLog (daily) and both audit tables (monthly) become range-partitioned by `occurred_at`, so retention
+ * drops whole partitions instead of deleting rows.
+ *
+ * Safe on a populated database without copying a row: the existing table is renamed `<table>_legacy` and attached
+ * as the partition FROM (MINVALUE) TO (the next period's start); its indexes are renamed so the parent's matching
+ * indexes adopt them, and only the new primary key (id, occurred_at) is built. The legacy partition is dropped by
+ * retention like any other once its upper bound is past the retention. Rows after that bound go to the partitions
+ * the `*-partitions` jobs create ahead (this migration makes the first ones) or, failing that, `<table>_default`.
+ */
+export class TimePartitionedLogs1796530590700 implements MigrationInterface {
+  name = 'TimePartitionedLogs1796530590700';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    const now = new Date();
+    for (const { table, granularity, oldPrimaryKey, newPrimaryKey, indexes } of CONVERSIONS) {
+      const legacy = `${table}_legacy`;
+      await queryRunner.query(`ALTER TABLE "${table}" RENAME TO "${legacy}"`);
+      await queryRunner.query(`ALTER TABLE "${legacy}" DROP CONSTRAINT "${oldPrimaryKey}"`);
+      for (const [index] of indexes) {
+        await queryRunner.query(`ALTER INDEX "${index}" RENAME TO "${index}_legacy"`);
+      }
+      await queryRunner.query(
+        `CREATE TABLE "${table}" (LIKE "${legacy}" INCLUDING DEFAULTS) PARTITION BY RANGE ("occurred_at")`,
+      );
+      // The sequence must outlive the legacy partition, which retention drops.
+      await queryRunner.query(`ALTER SEQUENCE "${table}_id_seq" OWNED BY "${table}"."id"`);
+      await queryRunner.query(
+        `ALTER TABLE "${table}" ADD CONSTRAINT "${newPrimaryKey}" PRIMARY KEY ("id", "occurred_at")`,
+      );
+      for (const [index, columns] of indexes) {
+        await queryRunner.query(`CREATE INDEX "${index}" ON "${table}" (${columns})`);
+      }
+      const legacyEnd = nextPeriod(granularity, now, 1);
+      await queryRunner.query(
+        `ALTER TABLE "${table}" ATTACH PARTITION "${legacy}" FOR VALUES FROM (MINVALUE) TO ('${legacyEnd.toISOString()}')`,
+      );
+      for (let offset = 1; offset <= (granularity === 'day' ? 7 : 2); offset += 1) {
+        const from = nextPeriod(granularity, now, offset);
+        const to = nextPeriod(granularity, now, offset + 1);
+        const suffix = from
+          .toISOString()
+          .slice(0, granularity === 'day' ? 10 : 7)
+          .replaceAll('-', '');
+        await queryRunner.query(
+          `CREATE TABLE "${table}_p${suffix}" PARTITION OF "${table}"
+             FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+        );
+      }
+      await queryRunner.query(`CREATE TABLE "${table}_default" PARTITION OF "${table}" DEFAULT`);
+    }
+  }
+
+  /** Back to plain tables: the rows of every partition are copied into one table again. */
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    for (const { table, oldPrimaryKey, indexes } of [...CONVERSIONS].reverse()) {
+      const plain = `${table}_plain`;
+      await queryRunner.query(`CREATE TABLE "${plain}" (LIKE "${table}" INCLUDING DEFAULTS)`);
+      await queryRunner.query(`INSERT INTO "${plain}" SELECT * FROM "${table}"`);
+      await queryRunner.query(`ALTER SEQUENCE "${table}_id_seq" OWNED BY "${plain}"."id"`);
+      await queryRunner.query(`DROP TABLE "${table}"`);
+      await queryRunner.query(`ALTER TABLE "${plain}" RENAME TO "${table}"`);
+      await queryRunner.query(`ALTER TABLE "${table}" ADD CONSTRAINT "${oldPrimaryKey}" PRIMARY KEY ("id")`);
+      for (const [index, columns] of indexes) {
+        await queryRunner.query(`CREATE INDEX "${index}" ON "${table}" (${columns})`);
+      }
+    }
+  }
+}
