@@ -51,11 +51,19 @@ function nextPeriod(granularity: 'day' | 'month', now: Date, count: number): Dat
     : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + count, 1));
 }
 
+/** `20261206` or `202612`, as TimePartitions names partitions. */
+function suffixOf(granularity: 'day' | 'month', start: Date): string {
+  return start
+    .toISOString()
+    .slice(0, granularity === 'day' ? 10 : 7)
+    .replaceAll('-', '');
+}
+
 /**
  * IntegrationLog (daily) and both audit tables (monthly) become range-partitioned by `occurred_at`, so retention
  * drops whole partitions instead of deleting rows.
  *
- * Safe on a populated database without copying a row: the existing table is renamed `<table>_legacy` and attached
+ * Safe on a populated database without copying a row (an empty table is simply replaced): the existing table is renamed `<table>_legacy` and attached
  * as the partition FROM (MINVALUE) TO (the next period's start); its indexes are renamed so the parent's matching
  * indexes adopt them, and only the new primary key (id, occurred_at) is built. The legacy partition is dropped by
  * retention like any other once its upper bound is past the retention. Rows after that bound go to the partitions
@@ -85,9 +93,21 @@ export class TimePartitionedLogs1796530590700 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "${index}" ON "${table}" (${columns})`);
       }
       const legacyEnd = nextPeriod(granularity, now, 1);
-      await queryRunner.query(
-        `ALTER TABLE "${table}" ATTACH PARTITION "${legacy}" FOR VALUES FROM (MINVALUE) TO ('${legacyEnd.toISOString()}')`,
-      );
+      const [{ empty }] = (await queryRunner.query(`SELECT NOT EXISTS (SELECT 1 FROM "${legacy}") AS empty`)) as {
+        empty: boolean;
+      }[];
+      if (empty) {
+        // A new install: nothing to keep, so the current period gets an ordinary partition.
+        await queryRunner.query(`DROP TABLE "${legacy}"`);
+        await queryRunner.query(
+          `CREATE TABLE "${table}_p${suffixOf(granularity, nextPeriod(granularity, now, 0))}" PARTITION OF "${table}"
+             FOR VALUES FROM ('${nextPeriod(granularity, now, 0).toISOString()}') TO ('${legacyEnd.toISOString()}')`,
+        );
+      } else {
+        await queryRunner.query(
+          `ALTER TABLE "${table}" ATTACH PARTITION "${legacy}" FOR VALUES FROM (MINVALUE) TO ('${legacyEnd.toISOString()}')`,
+        );
+      }
       for (let offset = 1; offset <= (granularity === 'day' ? 7 : 2); offset += 1) {
         const from = nextPeriod(granularity, now, offset);
         const to = nextPeriod(granularity, now, offset + 1);
