@@ -6,8 +6,6 @@ interface Conversion {
   /** The primary key before and after: a partitioned table's key must include the partition key. */
   readonly oldPrimaryKey: string;
   readonly newPrimaryKey: string;
-  /** Index name and column list, as the entity declares them. */
-  readonly indexes: readonly (readonly [string, string])[];
 }
 
 const CONVERSIONS: readonly Conversion[] = [
@@ -16,34 +14,36 @@ const CONVERSIONS: readonly Conversion[] = [
     granularity: 'day',
     oldPrimaryKey: 'PK_04251015951e26eddba21d8c7e9',
     newPrimaryKey: 'PK_3ac10c8213727c5177a10a3da47',
-    indexes: [
-      ['idx_integration_log_system_id', '"system", "id"'],
-      ['idx_integration_log_entity', '"entity_type", "entity_id"'],
-      ['idx_integration_log_request_id', '"request_id"'],
-      ['idx_integration_log_occurred_at', '"occurred_at"'],
-    ],
   },
   {
     table: 'admin_audit_log',
     granularity: 'month',
     oldPrimaryKey: 'PK_9425be48a9c753f5753017c61b2',
     newPrimaryKey: 'PK_3524d7b562803483bb20c08f271',
-    indexes: [
-      ['idx_admin_audit_log_occurred_at', '"occurred_at"'],
-      ['idx_admin_audit_log_target', '"target_type", "target_id"'],
-    ],
   },
   {
     table: 'audit_trail',
     granularity: 'month',
     oldPrimaryKey: 'PK_91aade8e45ada93f7dc98ca7ced',
     newPrimaryKey: 'PK_1df4f62a2a2fc775fd4a21a50e0',
-    indexes: [
-      ['idx_audit_trail_occurred_at', '"occurred_at"'],
-      ['idx_audit_trail_entity', '"domain", "entity_type", "entity_id", "id"'],
-    ],
   },
 ];
+
+/**
+ * The table's indexes other than its primary key, as `CREATE INDEX` statements naming the table: read from the
+ * catalog rather than listed here, so an index another migration added before this one is carried over too.
+ */
+async function secondaryIndexes(
+  queryRunner: QueryRunner,
+  table: string,
+  primaryKey: string,
+): Promise<{ name: string; definition: string }[]> {
+  return (await queryRunner.query(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+      WHERE schemaname = current_schema() AND tablename = $1 AND indexname <> $2 ORDER BY indexname`,
+    [table, primaryKey],
+  )) as { name: string; definition: string }[];
+}
 
 function nextPeriod(granularity: 'day' | 'month', now: Date, count: number): Date {
   return granularity === 'day'
@@ -74,12 +74,13 @@ export class TimePartitionedLogs1796530590700 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const now = new Date();
-    for (const { table, granularity, oldPrimaryKey, newPrimaryKey, indexes } of CONVERSIONS) {
+    for (const { table, granularity, oldPrimaryKey, newPrimaryKey } of CONVERSIONS) {
       const legacy = `${table}_legacy`;
+      const indexes = await secondaryIndexes(queryRunner, table, oldPrimaryKey);
       await queryRunner.query(`ALTER TABLE "${table}" RENAME TO "${legacy}"`);
       await queryRunner.query(`ALTER TABLE "${legacy}" DROP CONSTRAINT "${oldPrimaryKey}"`);
-      for (const [index] of indexes) {
-        await queryRunner.query(`ALTER INDEX "${index}" RENAME TO "${index}_legacy"`);
+      for (const { name } of indexes) {
+        await queryRunner.query(`ALTER INDEX "${name}" RENAME TO "${name.slice(0, 56)}_legacy"`);
       }
       await queryRunner.query(
         `CREATE TABLE "${table}" (LIKE "${legacy}" INCLUDING DEFAULTS) PARTITION BY RANGE ("occurred_at")`,
@@ -89,8 +90,9 @@ export class TimePartitionedLogs1796530590700 implements MigrationInterface {
       await queryRunner.query(
         `ALTER TABLE "${table}" ADD CONSTRAINT "${newPrimaryKey}" PRIMARY KEY ("id", "occurred_at")`,
       );
-      for (const [index, columns] of indexes) {
-        await queryRunner.query(`CREATE INDEX "${index}" ON "${table}" (${columns})`);
+      // The same statements, on the new parent (they name the table, not the renamed one).
+      for (const { definition } of indexes) {
+        await queryRunner.query(definition);
       }
       const legacyEnd = nextPeriod(granularity, now, 1);
       const [{ empty }] = (await queryRunner.query(`SELECT NOT EXISTS (SELECT 1 FROM "${legacy}") AS empty`)) as {
@@ -126,16 +128,17 @@ export class TimePartitionedLogs1796530590700 implements MigrationInterface {
 
   /** Back to plain tables: the rows of every partition are copied into one table again. */
   public async down(queryRunner: QueryRunner): Promise<void> {
-    for (const { table, oldPrimaryKey, indexes } of [...CONVERSIONS].reverse()) {
+    for (const { table, oldPrimaryKey, newPrimaryKey } of [...CONVERSIONS].reverse()) {
       const plain = `${table}_plain`;
+      const indexes = await secondaryIndexes(queryRunner, table, newPrimaryKey);
       await queryRunner.query(`CREATE TABLE "${plain}" (LIKE "${table}" INCLUDING DEFAULTS)`);
       await queryRunner.query(`INSERT INTO "${plain}" SELECT * FROM "${table}"`);
       await queryRunner.query(`ALTER SEQUENCE "${table}_id_seq" OWNED BY "${plain}"."id"`);
       await queryRunner.query(`DROP TABLE "${table}"`);
       await queryRunner.query(`ALTER TABLE "${plain}" RENAME TO "${table}"`);
       await queryRunner.query(`ALTER TABLE "${table}" ADD CONSTRAINT "${oldPrimaryKey}" PRIMARY KEY ("id")`);
-      for (const [index, columns] of indexes) {
-        await queryRunner.query(`CREATE INDEX "${index}" ON "${table}" (${columns})`);
+      for (const { definition } of indexes) {
+        await queryRunner.query(definition.replace(/^CREATE INDEX (\S+) ON ONLY /, 'CREATE INDEX $1 ON '));
       }
     }
   }
