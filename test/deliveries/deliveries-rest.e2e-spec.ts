@@ -39,6 +39,13 @@ describe('deliveries over REST: 1C creates, the courier reports, 1C is told and 
     );
   const auditRows = async (id: string) =>
     (await harness.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_trail WHERE entity_id = $1`, [id]))[0].n;
+  const auditRow = async (entityId: string, action: string) =>
+    (
+      await harness.query<{ actor: string; request_id: string | null }>(
+        `SELECT actor, request_id FROM audit_trail WHERE entity_id = $1 AND action = $2`,
+        [entityId, action],
+      )
+    )[0];
   const create = async (n: number, overrides: Record<string, unknown> = {}) => {
     const answer = await onecSide.post('', shipment(n, overrides));
     expect(answer.status).toBe(201);
@@ -237,6 +244,11 @@ describe('deliveries over REST: 1C creates, the courier reports, 1C is told and 
     expect(corrected.status).toBe(200);
     const history = ((await admin.get(`/${id}`)).body as DeliveryBody).history!;
     expect(history.at(-1)).toMatchObject({ action: 'corrected', from: 'delivered', to: 'failed', source: 'admin' });
+    // The admin action's audit row names the operator and the request it came with.
+    expect(await auditRow(id, 'corrected')).toEqual({
+      actor: 'admin-subject',
+      request_id: corrected.headers.get('x-request-id'),
+    });
   });
 
   it('lets 1C change or cancel a delivery only before dispatch', async () => {
@@ -281,6 +293,10 @@ describe('deliveries over REST: 1C creates, the courier reports, 1C is told and 
       });
     const resolved = await resolve('accept_1c');
     expect(resolved.status).toBe(200);
+    expect(await auditRow(collision.id, 'resolved')).toEqual({
+      actor: 'admin-subject',
+      request_id: resolved.headers.get('x-request-id'),
+    });
     expect(resolved.body).toMatchObject({ status: 'resolved', resolution: { decision: 'accept_1c' } });
     expect((await resolve('accept_1c')).status).toBe(200);
     expect((await resolve('accept_middleware')).status).toBe(409);

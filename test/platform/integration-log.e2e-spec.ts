@@ -75,19 +75,5 @@ describe('IntegrationLog admin API and retention', () => {
     expect((await list('', bearer(tokenFor(harness.config, 'courier')))).status).toBe(403);
     expect((await list('', {})).status).toBe(401);
   });
-
-  it('purges rows older than the retention period and keeps the rest', async () => {
-    await harness.db.query(
-      `UPDATE integration_log SET occurred_at = now() - interval '91 days' WHERE request_id IN ('req-0', 'req-1')`,
-    );
-    const purged = await harness.http.app.get(IntegrationLogService).purgeExpired();
-    expect(purged).toBe(2);
-    expect((await list('?limit=200')).page.items.map((item) => item.requestId)).toEqual([
-      'req-6',
-      'req-5',
-      'req-4',
-      'req-3',
-      'req-2',
-    ]);
-  });
+  // Retention drops whole partitions: test/platform/retention-partitions.int-spec.ts.
 });

@@ -1,5 +1,12 @@
+import { AuditTrailPartitionsJob } from '@app/audit';
 import { Bitrix24OfflineDrainJob, Bitrix24ReconcileJob } from '@app/bitrix24';
-import { HeartbeatJob, PurgeIdempotencyKeysJob, PurgeIntegrationLogJob, type RecurringJob } from '@app/core';
+import {
+  AdminAuditLogPartitionsJob,
+  HeartbeatJob,
+  IntegrationLogPartitionsJob,
+  PurgeIdempotencyKeysJob,
+  type RecurringJob,
+} from '@app/core';
 import { DeliveriesConfirmationResendJob } from '@app/deliveries';
 import { PurgeEventsJob, ReconcileDispatchedEventsJob } from '@app/events';
 import { MasterDataReconcileJob } from '@app/master-data';
@@ -9,6 +16,7 @@ import type { Type } from '@nestjs/common';
 
 /** The domain libs' jobs: a worker started without the domain libs (the connectors' suites) runs none of them. */
 export const DOMAIN_RECURRING_JOBS: readonly Type<RecurringJob>[] = [
+  AuditTrailPartitionsJob,
   MasterDataReconcileJob,
   DeliveriesConfirmationResendJob,
   SlaMonitorJob,
@@ -23,7 +31,8 @@ export const RECURRING_JOBS: readonly Type<RecurringJob>[] = [
   // core
   HeartbeatJob,
   PurgeIdempotencyKeysJob,
-  PurgeIntegrationLogJob,
+  IntegrationLogPartitionsJob,
+  AdminAuditLogPartitionsJob,
   // events
   ReconcileDispatchedEventsJob,
   PurgeEventsJob,

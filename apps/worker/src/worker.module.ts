@@ -1,5 +1,5 @@
 import { AppConfig, Clock, CoreModule, MaintenanceModule, QueueModule, RecurringJob } from '@app/core';
-import { AuditTrailModule } from '@app/audit';
+import { AuditTrailModule, AuditWorkerModule } from '@app/audit';
 import { Bitrix24WorkerModule } from '@app/bitrix24';
 import { DeliveriesWorkerModule } from '@app/deliveries';
 import { InstantOrdersWorkerModule } from '@app/instant-orders';
@@ -29,6 +29,7 @@ export interface WorkerModuleOptions {
 /** The domain libs the worker runs. */
 const DOMAIN_MODULES = [
   AuditTrailModule,
+  AuditWorkerModule,
   MasterDataModule,
   MasterDataWorkerModule,
   DeliveriesWorkerModule,

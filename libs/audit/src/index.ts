@@ -6,6 +6,8 @@ export * from './application/audit-trail.port';
 export { CollisionResolver, CollisionStore } from './application/collisions.port';
 export { CollisionResolvers } from './application/collisions.service';
 export * from './audit.module';
+export * from './audit-worker.module';
+export { AuditTrailPartitionsJob } from './jobs/audit-trail-partitions.job';
 export { CollisionDto } from './http/collisions.controller';
 export { AuditHistoryEntryDto, toAuditHistoryEntryDto } from './http/audit-history.dto';
 

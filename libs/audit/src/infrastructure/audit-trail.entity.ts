@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Append-only: rows are never updated; retention, if ever, is by age. */
 @Entity({ name: 'audit_trail' })
@@ -8,7 +8,8 @@ export class AuditTrailEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  /** Also the partition key (range-partitioned by time, see docs/operations/retention.md), hence in the key. */
+  @PrimaryColumn({ type: 'timestamptz', default: () => 'now()' })
   occurredAt!: Date;
 
   @Column({ type: 'text' })

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Who did what to which record, when, and why: every back-office action leaves one row. */
 @Entity({ name: 'admin_audit_log' })
@@ -8,7 +8,8 @@ export class AdminAuditEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  /** Also the partition key (range-partitioned by time, see docs/operations/retention.md), hence in the key. */
+  @PrimaryColumn({ type: 'timestamptz', default: () => 'now()' })
   occurredAt!: Date;
 
   /** The token subject of the operator. */

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       usesDevelopmentSecret: true,
     });
     expect(config.integrationLog.retentionDays).toBe(90);
+    expect(config.audit.retentionDays).toBe(90);
     expect(config.http.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.idempotency.ttlHours).toBe(24);
   });
@@ -48,6 +49,14 @@ describe('loadConfig', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'INTEGRATION_LOG_RETENTION_DAYS must be >= 90, got 30',
     ]);
+  });
+
+  it('keeps IntegrationLog and audit at least 90 days', () => {
+    expect(problemsOf({ AUDIT_RETENTION_DAYS: '89', INTEGRATION_LOG_RETENTION_DAYS: '89' })).toEqual([
+      'INTEGRATION_LOG_RETENTION_DAYS must be >= 90, got 89',
+      'AUDIT_RETENTION_DAYS must be >= 90, got 89',
+    ]);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '400' }).audit.retentionDays).toBe(400);
   });
 
   it('never prints a database password in a problem', () => {

@@ -64,6 +64,8 @@ export class AppConfig {
   readonly telemetry!: { readonly otlpEndpoint?: string };
   readonly idempotency!: { readonly ttlHours: number; readonly maxStoredBodyBytes: number };
   readonly integrationLog!: { readonly retentionDays: number; readonly maxBodyBytes: number };
+  /** The admin audit log and the audit trail of business records; retention drops whole monthly partitions. */
+  readonly audit!: { readonly retentionDays: number };
   readonly shutdown!: { readonly timeoutMs: number };
   readonly worker!: { readonly concurrency: number; readonly opsPort: number };
   readonly events!: {
@@ -148,6 +150,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       retentionDays: read.int('INTEGRATION_LOG_RETENTION_DAYS', 90, { min: 90 }),
       maxBodyBytes: read.int('INTEGRATION_LOG_MAX_BODY_BYTES', 16 * 1024, { min: 256 }),
     },
+    audit: { retentionDays: read.int('AUDIT_RETENTION_DAYS', 90, { min: 90 }) },
     shutdown: { timeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }) },
     worker: {
       concurrency: read.int('WORKER_CONCURRENCY', 8, { min: 1, max: 256 }),

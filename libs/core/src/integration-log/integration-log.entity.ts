@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export type IntegrationDirection = 'inbound' | 'outbound';
 export type IntegrationOutcome = 'success' | 'failure';
@@ -16,7 +16,8 @@ export class IntegrationLogEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  /** Also the partition key (range-partitioned by time, see docs/operations/retention.md), hence in the key. */
+  @PrimaryColumn({ type: 'timestamptz', default: () => 'now()' })
   occurredAt!: Date;
 
   @Column({ type: 'text' })

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { RequestContext } from '../context/request-context';
 import { redactSecrets, redactText, redactUrl } from '../logging/redaction';
-import { deleteInBatches } from '../maintenance/retention-purge-job';
 import { IntegrationDirection, IntegrationLogEntity, IntegrationOutcome } from './integration-log.entity';
 
 export interface IntegrationLogRecord {
@@ -66,17 +65,6 @@ export class IntegrationLogService {
         'IntegrationLog write failed',
       );
     }
-  }
-
-  /** Deletes rows older than the retention period in batches; returns how many went. */
-  purgeExpired(options?: { batchSize?: number; signal?: AbortSignal }): Promise<number> {
-    return deleteInBatches(
-      this.dataSource,
-      `DELETE FROM integration_log WHERE id IN (
-         SELECT id FROM integration_log WHERE occurred_at < now() - make_interval(days => $1) LIMIT $2)`,
-      [this.config.integrationLog.retentionDays],
-      { batchSize: 10_000, ...options },
-    );
   }
 
   private serialise(body: unknown): string | null {

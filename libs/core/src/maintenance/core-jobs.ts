@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import type { TimePartitionedTable } from '../database/time-partitions';
+import { Clock } from '../time/clock';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { IntegrationLogService } from '../integration-log/integration-log.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { RecurringJob, RecurringJobSummary } from './recurring-job';
 import { RetentionPurgeJob } from './retention-purge-job';
+import { TimePartitionJob } from './time-partition-job';
 
 /** Proves the recurring-job machinery runs at all: alert when `worker_heartbeat_timestamp_seconds` goes stale. */
 @Injectable()
@@ -44,20 +49,47 @@ export class PurgeIdempotencyKeysJob extends RetentionPurgeJob {
   }
 }
 
-/** Integration log rows past `INTEGRATION_LOG_RETENTION_DAYS`. */
+/**
+ * IntegrationLog's daily partitions: a week made ahead, whole days dropped once past
+ * `INTEGRATION_LOG_RETENTION_DAYS` (so rows are kept between the retention and a day more). Daily because it is the
+ * busiest table by far (every exchange, with capped bodies): storage stays flat instead of swinging by a month.
+ */
 @Injectable()
-export class PurgeIntegrationLogJob extends RetentionPurgeJob {
-  readonly name = 'purge-integration-log';
-  readonly everyMs = 6 * 60 * 60_000;
+export class IntegrationLogPartitionsJob extends TimePartitionJob {
+  readonly name = 'integration-log-partitions';
+  readonly everyMs = 60 * 60_000;
+  protected readonly partitioned: TimePartitionedTable;
 
-  constructor(
-    private readonly integrationLog: IntegrationLogService,
-    metrics: MetricsService,
-  ) {
-    super(metrics);
+  constructor(@InjectDataSource() dataSource: DataSource, clock: Clock, metrics: MetricsService, config: AppConfig) {
+    super(dataSource, clock, metrics);
+    this.partitioned = {
+      table: 'integration_log',
+      column: 'occurred_at',
+      granularity: 'day',
+      retentionDays: config.integrationLog.retentionDays,
+      ahead: 7,
+    };
   }
+}
 
-  protected async purge(signal: AbortSignal) {
-    return { integration_log: await this.integrationLog.purgeExpired({ signal }) };
+/**
+ * The admin audit log's monthly partitions (a few rows per operator action: a month is small), two months made
+ * ahead, dropped once a whole month is past `AUDIT_RETENTION_DAYS`.
+ */
+@Injectable()
+export class AdminAuditLogPartitionsJob extends TimePartitionJob {
+  readonly name = 'admin-audit-log-partitions';
+  readonly everyMs = 6 * 60 * 60_000;
+  protected readonly partitioned: TimePartitionedTable;
+
+  constructor(@InjectDataSource() dataSource: DataSource, clock: Clock, metrics: MetricsService, config: AppConfig) {
+    super(dataSource, clock, metrics);
+    this.partitioned = {
+      table: 'admin_audit_log',
+      column: 'occurred_at',
+      granularity: 'month',
+      retentionDays: config.audit.retentionDays,
+      ahead: 2,
+    };
   }
 }

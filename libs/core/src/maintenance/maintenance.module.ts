@@ -1,7 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { HeartbeatJob, PurgeIdempotencyKeysJob, PurgeIntegrationLogJob } from './core-jobs';
+import {
+  AdminAuditLogPartitionsJob,
+  HeartbeatJob,
+  IntegrationLogPartitionsJob,
+  PurgeIdempotencyKeysJob,
+} from './core-jobs';
 import { RecurringJob } from './recurring-job';
 import { LISTED_RECURRING_JOBS, MAINTENANCE_QUEUE, RecurringJobRegistry } from './recurring-job-registry';
 import { RecurringJobScheduler } from './recurring-job-scheduler';
@@ -21,7 +26,8 @@ export class MaintenanceModule {
       providers: [
         HeartbeatJob,
         PurgeIdempotencyKeysJob,
-        PurgeIntegrationLogJob,
+        IntegrationLogPartitionsJob,
+        AdminAuditLogPartitionsJob,
         { provide: LISTED_RECURRING_JOBS, useValue: jobs },
         RecurringJobRegistry,
         RecurringJobScheduler,

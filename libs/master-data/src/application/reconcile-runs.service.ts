@@ -1,4 +1,4 @@
-import { UnitOfWork } from '@app/core';
+import { AuditService, UnitOfWork } from '@app/core';
 import { EventPublisher } from '@app/events';
 import { Injectable } from '@nestjs/common';
 import { MasterDataErrors } from '../domain/master-data.errors';
@@ -23,10 +23,18 @@ export class ReconcileRunsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly runs: ReconcileRuns,
     private readonly publisher: EventPublisher,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Throws RECONCILE_KIND_UNSUPPORTED for a kind without copies, RECONCILE_RUNNING while one of the kind runs. */
-  start(kind: string, options: { readonly dryRun: boolean; readonly trigger: string }): Promise<ReconcileRun> {
+  /**
+   * Throws RECONCILE_KIND_UNSUPPORTED for a kind without copies, RECONCILE_RUNNING while one of the kind runs. A run
+   * an operator starts (`operator`: the token's subject) is an admin action: its `reconcile.start` audit row commits
+   * with the run.
+   */
+  start(
+    kind: string,
+    options: { readonly dryRun: boolean; readonly trigger: string; readonly operator?: string },
+  ): Promise<ReconcileRun> {
     if (!isReconcileKind(kind)) {
       throw MasterDataErrors.reconcileUnsupported(kind);
     }
@@ -42,6 +50,15 @@ export class ReconcileRunsService {
         subject: `reconcile:${kind}`,
         data: { runId: run.id },
       });
+      if (options.operator !== undefined) {
+        await this.audit.record({
+          actor: options.operator,
+          action: 'reconcile.start',
+          targetType: 'reconcile_run',
+          targetId: run.id,
+          details: { kind, dryRun: options.dryRun },
+        });
+      }
       return run;
     });
   }

@@ -43,7 +43,13 @@ export class ReconcileController {
     @Body() body: ReconcileRequestDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ReconcileRunDto> {
-    return toReconcileRunDto(await this.runs.start(kind, { dryRun: body.dryRun ?? false, trigger: principal.subject }));
+    return toReconcileRunDto(
+      await this.runs.start(kind, {
+        dryRun: body.dryRun ?? false,
+        trigger: principal.subject,
+        operator: principal.subject,
+      }),
+    );
   }
 
   @Get('runs')
