@@ -58,9 +58,9 @@ describe('the console signs in with OpenID Connect', () => {
     await page.getByRole('heading', { name: 'Обзор' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/console');
     const [signIn] = await harness.query<{ actor: string; details: { method: string } }>(
-      `SELECT actor, details FROM admin_audit_log WHERE action = 'console.sign_in'`,
+      `SELECT actor, details FROM admin_audit_log WHERE action = 'sign_in'`,
     );
-    expect(signIn).toEqual({ actor: 'operator@example.ru', details: { method: 'oidc' } });
+    expect(signIn).toEqual({ actor: 'operator@example.ru', details: { method: 'oidc', via: 'console' } });
     expect((await page.request.post(`${harness.middleware.api.url}/console/dev-sign-in`)).status()).toBe(404);
 
     await page.getByRole('button', { name: 'Выйти' }).click();

@@ -113,7 +113,7 @@ describe('the back-office console in a browser', () => {
     await page.getByText('Открытые коллизии').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
     const [signIn] = await harness.query<{ actor: string; request_id: string | null }>(
-      `SELECT actor, request_id FROM admin_audit_log WHERE action = 'console.sign_in'`,
+      `SELECT actor, request_id FROM admin_audit_log WHERE action = 'sign_in'`,
     );
     expect(signIn).toMatchObject({ actor: 'console-developer', request_id: expect.any(String) });
 

@@ -44,15 +44,7 @@ export class ConsoleSignInsController {
   @ApiOkResponse({ type: ConsoleSessionDto })
   @ApiProblemResponses(400, 401, 403)
   async signIn(@Body() body: ConsoleSignInDto, @CurrentPrincipal() principal: Principal): Promise<ConsoleSessionDto> {
-    await this.unitOfWork.run(() =>
-      this.audit.record({
-        actor: principal.subject,
-        action: 'console.sign_in',
-        targetType: 'console',
-        targetId: principal.subject,
-        details: { method: body.method },
-      }),
-    );
+    await this.unitOfWork.run(() => this.audit.signIn(principal.subject, { method: body.method, via: 'console' }));
     return { subject: principal.subject, roles: [...principal.roles] };
   }
 }

@@ -16,7 +16,8 @@ export interface AuditRecord {
  * Writes `admin_audit_log` rows in the caller's transaction (or on their own outside one), so an action and its audit
  * record commit together or not at all. Every row carries the operator (the token's subject) and the request id of
  * the request context. Actions recorded here: `dead_letter.replay`, `dead_letter.bulk_replay`,
- * `dead_letter.discard`, `reconcile.start`, `bitrix24_installation.install|reinstall` and `sign_in` (see {@link signIn}); changes to
+ * `dead_letter.discard`, `reconcile.start`, `bitrix24_installation.install|reinstall` and `sign_in` (the console's,
+ * see {@link signIn}); changes to
  * business records (collision and deviation resolutions, delivery corrections) go to the audit trail
  * (`audit_trail`, `@app/audit`) with the same principal and request id.
  */
@@ -25,7 +26,7 @@ export class AuditService {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
   /**
-   * The hook for the console's sign-in (not built yet): one `sign_in` row per successful sign-in, the subject as
+   * The console's sign-in: one `sign_in` row per successful sign-in, the subject as
    * both actor and target. `details` may carry e.g. the identity provider or the client's address; never a token.
    */
   signIn(subject: string, details: Record<string, unknown> = {}): Promise<void> {
