@@ -49,7 +49,7 @@ export interface TabularReport<Row> {
  * A report's answer, negotiated: with `Accept: text/csv`, a CSV attachment whose columns are `columns` (in order),
  * one line per row; otherwise `{ from, to, rows }`.
  */
-export function answerReport<Row extends { readonly [column: string]: CsvValue }>(
+export function answerReport<Row extends Record<keyof Row, CsvValue>>(
   request: { readonly accept: string | undefined; readonly reply: FastifyReply },
   report: { readonly name: string; readonly from: Date; readonly to: Date; readonly rows: readonly Row[] },
   columns: readonly (keyof Row & string)[],

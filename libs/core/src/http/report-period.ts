@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { applyDecorators, Get } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsDefined } from 'class-validator';
 import { AppError } from '../errors/app-error';
+import { ApiProblemResponses } from './api-problem.decorator';
 import { IsTimestamp } from './timestamps';
 
 /** The longest period one report covers: its SQL reads every row of the period. */
@@ -45,4 +47,35 @@ function invalidPeriod(message: string): AppError {
     detail: message,
     errors: [{ path: 'to', message }],
   });
+}
+
+/**
+ * A report's route (`GET <path>`) and its documentation: JSON `{ from, to, rows: [row] }`, or CSV with
+ * `Accept: text/csv` (one column per field of the row, in the row's order), and the problems a period can cause.
+ */
+export function ReportRoute(
+  path: string,
+  options: { readonly summary: string; readonly description: string; readonly row: new () => object },
+): MethodDecorator {
+  return applyDecorators(
+    Get(path),
+    ApiOperation({
+      summary: `${options.summary} (JSON, or CSV with \`Accept: text/csv\`)`,
+      description: `${options.description} Over \`[from, to)\`, at most ${MAX_REPORT_DAYS} days (docs/reports.md).`,
+    }),
+    ApiProduces('application/json', 'text/csv'),
+    ApiExtraModels(options.row),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['from', 'to', 'rows'],
+        properties: {
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+          rows: { type: 'array', items: { $ref: getSchemaPath(options.row) } },
+        },
+      },
+    }),
+    ApiProblemResponses(400, 401, 403, 422),
+  );
 }
