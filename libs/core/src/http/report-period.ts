@@ -1,5 +1,5 @@
 import { applyDecorators, Get } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsDefined } from 'class-validator';
 import { AppError } from '../errors/app-error';
 import { ApiProblemResponses } from './api-problem.decorator';
@@ -63,16 +63,23 @@ export function ReportRoute(
       summary: `${options.summary} (JSON, or CSV with \`Accept: text/csv\`)`,
       description: `${options.description} Over \`[from, to)\`, at most ${MAX_REPORT_DAYS} days (docs/reports.md).`,
     }),
-    ApiProduces('application/json', 'text/csv'),
     ApiExtraModels(options.row),
     ApiOkResponse({
-      schema: {
-        type: 'object',
-        required: ['from', 'to', 'rows'],
-        properties: {
-          from: { type: 'string', format: 'date-time' },
-          to: { type: 'string', format: 'date-time' },
-          rows: { type: 'array', items: { $ref: getSchemaPath(options.row) } },
+      description: 'The report.',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['from', 'to', 'rows'],
+            properties: {
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              rows: { type: 'array', items: { $ref: getSchemaPath(options.row) } },
+            },
+          },
+        },
+        'text/csv': {
+          schema: { type: 'string', description: 'RFC 4180: a header row of the row fields, then one line per row.' },
         },
       },
     }),
