@@ -1,7 +1,14 @@
-import { answerReport, ReportPeriodQueryDto, ReportRoute, Roles, type TabularReport } from '@app/core';
-import { Controller, Headers, Query, Res } from '@nestjs/common';
+import {
+  answerReport,
+  ReportNegotiation,
+  type ReportRequest,
+  ReportPeriodQueryDto,
+  ReportRoute,
+  Roles,
+  type TabularReport,
+} from '@app/core';
+import { Controller, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import type { CollisionReportRow } from '../application/collisions.port';
 import { CollisionsService } from '../application/collisions.service';
 import { COLLISION_DECISIONS, type CollisionDecision } from '../domain/collision';
@@ -48,10 +55,9 @@ export class CollisionReportsController {
   })
   async report(
     @Query() query: ReportPeriodQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReportNegotiation() request: ReportRequest,
   ): Promise<TabularReport<CollisionReportRow> | string> {
     const report = await this.collisions.report(query);
-    return answerReport({ accept, reply }, { name: 'collisions', ...report }, COLUMNS);
+    return answerReport(request, { name: 'collisions', ...report }, COLUMNS);
   }
 }

@@ -1,4 +1,5 @@
-import type { FastifyReply } from 'fastify';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type CsvValue = string | number | boolean | null;
 
@@ -50,7 +51,7 @@ export interface TabularReport<Row> {
  * one line per row; otherwise `{ from, to, rows }`.
  */
 export function answerReport<Row extends Record<keyof Row, CsvValue>>(
-  request: { readonly accept: string | undefined; readonly reply: FastifyReply },
+  request: ReportRequest,
   report: { readonly name: string; readonly from: Date; readonly to: Date; readonly rows: readonly Row[] },
   columns: readonly (keyof Row & string)[],
 ): TabularReport<Row> | string {
@@ -63,3 +64,15 @@ export function answerReport<Row extends Record<keyof Row, CsvValue>>(
   }
   return { from: report.from.toISOString(), to: report.to.toISOString(), rows: report.rows };
 }
+
+/** What a report's answer is negotiated with: the request's `Accept` and the reply its CSV headers go on. */
+export interface ReportRequest {
+  readonly accept: string | undefined;
+  readonly reply: FastifyReply;
+}
+
+/** The handler's {@link ReportRequest}, for {@link answerReport}; Nest still sends what the handler returns. */
+export const ReportNegotiation = createParamDecorator((_data: unknown, context: ExecutionContext): ReportRequest => ({
+  accept: context.switchToHttp().getRequest<FastifyRequest>().headers.accept,
+  reply: context.switchToHttp().getResponse<FastifyReply>(),
+}));

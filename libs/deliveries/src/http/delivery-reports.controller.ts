@@ -1,7 +1,15 @@
-import { answerReport, ReportPeriodQueryDto, reportPeriod, ReportRoute, Roles, type TabularReport } from '@app/core';
-import { Controller, Headers, Query, Res } from '@nestjs/common';
+import {
+  answerReport,
+  ReportNegotiation,
+  type ReportRequest,
+  ReportPeriodQueryDto,
+  reportPeriod,
+  ReportRoute,
+  Roles,
+  type TabularReport,
+} from '@app/core';
+import { Controller, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { type DeliveryOutcomeReportRow, DeliveryReports } from '../application/ports/delivery-reports.port';
 import { OUTCOME_STATUSES, type OutcomeStatus } from '../domain/delivery-status';
 
@@ -35,11 +43,10 @@ export class DeliveryReportsController {
   })
   async deliveries(
     @Query() query: ReportPeriodQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReportNegotiation() request: ReportRequest,
   ): Promise<TabularReport<DeliveryOutcomeReportRow> | string> {
     const period = reportPeriod(query);
     const rows = await this.reports.outcomesPerDay(period);
-    return answerReport({ accept, reply }, { name: 'deliveries', ...period, rows }, COLUMNS);
+    return answerReport(request, { name: 'deliveries', ...period, rows }, COLUMNS);
   }
 }

@@ -1,7 +1,15 @@
-import { answerReport, ReportPeriodQueryDto, reportPeriod, ReportRoute, Roles, type TabularReport } from '@app/core';
-import { Controller, Headers, Query, Res } from '@nestjs/common';
+import {
+  answerReport,
+  ReportNegotiation,
+  type ReportRequest,
+  ReportPeriodQueryDto,
+  reportPeriod,
+  ReportRoute,
+  Roles,
+  type TabularReport,
+} from '@app/core';
+import { Controller, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { type DeadLetterReportRow, EventReports, type SyncLagRow } from './event-reports.service';
 
 export class SyncLagRowDto implements SyncLagRow {
@@ -66,12 +74,11 @@ export class EventReportsController {
   })
   async syncLag(
     @Query() query: ReportPeriodQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReportNegotiation() request: ReportRequest,
   ): Promise<TabularReport<SyncLagRow> | string> {
     const period = reportPeriod(query);
     const rows = await this.reports.syncLag(period);
-    return answerReport({ accept, reply }, { name: 'sync-lag', ...period, rows }, SYNC_LAG_COLUMNS);
+    return answerReport(request, { name: 'sync-lag', ...period, rows }, SYNC_LAG_COLUMNS);
   }
 
   @ReportRoute('dead-letters', {
@@ -83,11 +90,10 @@ export class EventReportsController {
   })
   async deadLetters(
     @Query() query: ReportPeriodQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReportNegotiation() request: ReportRequest,
   ): Promise<TabularReport<DeadLetterReportRow> | string> {
     const period = reportPeriod(query);
     const rows = await this.reports.deadLetters(period);
-    return answerReport({ accept, reply }, { name: 'dead-letters', ...period, rows }, DEAD_LETTER_COLUMNS);
+    return answerReport(request, { name: 'dead-letters', ...period, rows }, DEAD_LETTER_COLUMNS);
   }
 }

@@ -1,5 +1,7 @@
 import {
   answerReport,
+  ReportNegotiation,
+  type ReportRequest,
   type DurationStats,
   durationStatsSql,
   ReportPeriodQueryDto,
@@ -9,9 +11,8 @@ import {
   type TabularReport,
   UnitOfWork,
 } from '@app/core';
-import { Controller, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 
 /** One exchange type and outcome: the sessions 1C started in the period. */
 export interface ExchangeSessionReportRow extends DurationStats<'duration'> {
@@ -80,14 +81,13 @@ export class ExchangeReportsController {
   })
   async exchangeSessions(
     @Query() query: ReportPeriodQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReportNegotiation() request: ReportRequest,
   ): Promise<TabularReport<ExchangeSessionReportRow> | string> {
     const period = reportPeriod(query);
     const rows = await this.unitOfWork.manager.query<ExchangeSessionReportRow[]>(EXCHANGE_SESSIONS_SQL, [
       period.from,
       period.to,
     ]);
-    return answerReport({ accept, reply }, { name: 'exchange-sessions', ...period, rows }, COLUMNS);
+    return answerReport(request, { name: 'exchange-sessions', ...period, rows }, COLUMNS);
   }
 }
