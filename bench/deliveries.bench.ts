@@ -14,13 +14,14 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { loadConfig } from '@app/core';
 import { AppProcess, FakeOnecHttpService, tokenFor } from '@app/testing';
 import { Pool } from 'pg';
 import { createBenchDatabase } from './support/bench-database';
+import { freePort } from './support/free-port';
 import { updateBenchmarksSection } from './support/benchmarks-doc';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
@@ -31,14 +32,6 @@ const COURIERS = 20;
 const guid = (n: number) => `be4c0000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const [UNIT, WATER, STORE, ACME] = ['796', guid(1), guid(2), guid(3)];
 const courierOf = (n: number) => guid(1_000 + (n % COURIERS));
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -729,15 +729,6 @@ function slaCases(): HostileCase[] {
     post('POST /api/v1/admin/deviations/{id}/resolve', `/api/v1/admin/deviations/${UUID}/resolve`, name, body, names);
   const evaluate = (name: string, body: string) =>
     post('POST /api/v1/admin/sla/evaluate', '/api/v1/admin/sla/evaluate', name, body, 'rules');
-  const report = (name: string, query: string, status: number, names?: string): HostileCase => ({
-    route: 'GET /api/v1/admin/reports/sla',
-    name,
-    as: 'admin',
-    path: `/api/v1/admin/reports/sla?${query}`,
-    status,
-    names,
-  });
-  const from = q('2026-01-01T00:00:00Z');
   return [
     { ...resolve('an id that is not a uuid', '{"comment":"x"}', 'id'), path: '/api/v1/admin/deviations/abc/resolve' },
     { ...resolve('a uuid that is no deviation', '{"comment":"x"}'), status: 404 },
@@ -782,6 +773,22 @@ function slaCases(): HostileCase[] {
     evaluate('rules that are not a list', '{"rules":"sync_lag"}'),
     evaluate('an empty list of rules', '{"rules":[]}'),
     evaluate('a rule that is not one', '{"rules":["speed_limit"]}'),
+    ...reportCases('sla'),
+  ];
+}
+
+/** A report's period (`from`, `to`), as every `GET /api/v1/admin/reports/<name>` takes it. */
+function reportCases(name: string): HostileCase[] {
+  const report = (caseName: string, query: string, status: number, names?: string): HostileCase => ({
+    route: `GET /api/v1/admin/reports/${name}`,
+    name: caseName,
+    as: 'admin',
+    path: `/api/v1/admin/reports/${name}?${query}`,
+    status,
+    names,
+  });
+  const from = q('2026-01-01T00:00:00Z');
+  return [
     report('no period', '', 400, 'from'),
     report('no end', `from=${from}`, 400, 'to'),
     report('an impossible date', `from=${q('2024-02-30T00:00:00Z')}&to=${from}`, 400, 'from'),
@@ -792,6 +799,11 @@ function slaCases(): HostileCase[] {
     report('a period over 366 days', `from=${q('2020-01-01T00:00:00Z')}&to=${from}`, 422, 'to'),
     report('an unknown parameter', `from=${from}&to=${from}&${q('system[]')}=x`, 400, 'system[]'),
   ];
+}
+
+/** The back-office reports of the events, the 1C connector, the deliveries and the collisions. */
+function backOfficeReportCases(): HostileCase[] {
+  return ['sync-lag', 'dead-letters', 'exchange-sessions', 'deliveries', 'collisions'].flatMap(reportCases);
 }
 
 function ackCase(name: string, body: string, status: number, names?: string): HostileCase {
@@ -1237,6 +1249,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ),
     ...collisionCases(),
     ...slaCases(),
+    ...backOfficeReportCases(),
     {
       route: 'GET /api/v1/master-data/cursors',
       name: 'a tampered cursor it does not take',

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuditTrail } from './application/audit-trail.port';
 import { CollisionStore } from './application/collisions.port';
 import { CollisionResolvers, CollisionsService } from './application/collisions.service';
+import { CollisionReportsController } from './http/collision-reports.controller';
 import { CollisionsController } from './http/collisions.controller';
 import { TypeormAuditTrail } from './infrastructure/audit-trail.typeorm-store';
 import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store';
@@ -22,6 +23,6 @@ import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store'
 })
 export class AuditTrailModule {}
 
-/** The collisions' admin API, in the API app only. */
-@Module({ controllers: [CollisionsController] })
+/** The collisions' admin API and report, in the API app only. */
+@Module({ controllers: [CollisionsController, CollisionReportsController] })
 export class CollisionsApiModule {}

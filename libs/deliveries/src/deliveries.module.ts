@@ -5,6 +5,7 @@ import { DeliveriesCollisionResolver } from './application/deliveries-collision.
 import { DeliveriesService } from './application/deliveries.service';
 import { DeliveryBoard } from './application/ports/delivery-board.port';
 import { DeliveryConfirmations } from './application/ports/delivery-confirmations.port';
+import { DeliveryReports } from './application/ports/delivery-reports.port';
 import { DeliveryStore } from './application/ports/delivery-store.port';
 import { ReferenceCheck } from './application/ports/reference-check.port';
 import { TripStore } from './application/ports/trip-store.port';
@@ -14,6 +15,7 @@ import { DeliveriesBitrix24Bindings } from './infrastructure/bitrix24-bindings.m
 import { Bitrix24DeliveryBoard } from './infrastructure/bitrix24-delivery-board.adapter';
 import { DeliveriesInboundHandler } from './infrastructure/bitrix24-inbound.handler';
 import { ConfirmationSlaProbe } from './infrastructure/confirmation-sla.probe';
+import { TypeormDeliveryReports } from './infrastructure/delivery-reports.adapter';
 import { TypeormDeliveryStore } from './infrastructure/delivery.typeorm-store';
 import { MasterDataReferenceCheck } from './infrastructure/master-data-reference-check.adapter';
 import { OutboxDeliveryConfirmations } from './infrastructure/outbox-delivery-confirmations.adapter';
@@ -34,10 +36,11 @@ import { TypeormTripStore } from './infrastructure/trip.typeorm-store';
     ConfirmationSlaProbe,
     { provide: DeliveryBoard, useClass: Bitrix24DeliveryBoard },
     { provide: DeliveryStore, useClass: TypeormDeliveryStore },
+    { provide: DeliveryReports, useClass: TypeormDeliveryReports },
     { provide: TripStore, useClass: TypeormTripStore },
     { provide: ReferenceCheck, useClass: MasterDataReferenceCheck },
     { provide: DeliveryConfirmations, useClass: OutboxDeliveryConfirmations },
   ],
-  exports: [DeliveriesService, TripsService],
+  exports: [DeliveriesService, TripsService, DeliveryReports],
 })
 export class DeliveriesModule {}

@@ -5,6 +5,8 @@ import { EventsMetrics } from './events.metrics';
 import { InboxService } from './inbox/inbox.service';
 import { EventBacklog } from './outbox/event-backlog';
 import { EventPublisher } from './outbox/event-publisher';
+import { EventReportsController } from './reports/event-reports.controller';
+import { EventReports } from './reports/event-reports.service';
 
 /** Producing events (outbox, inbox), operating them (dead letters) and watching their backlog. Used by both apps. */
 @Module({
@@ -13,9 +15,10 @@ import { EventPublisher } from './outbox/event-publisher';
 })
 export class EventsModule {}
 
-/** The HTTP side: admin dead-letter operations. */
+/** The HTTP side: admin dead-letter operations and the backbone's reports. */
 @Module({
   imports: [EventsModule],
-  controllers: [DeadLettersController],
+  providers: [EventReports],
+  controllers: [DeadLettersController, EventReportsController],
 })
 export class EventsHttpModule {}

@@ -1,4 +1,5 @@
-import type { Collision, CollisionStatus, NewCollision } from '../domain/collision';
+import type { DurationStats, ReportPeriod } from '@app/core';
+import type { Collision, CollisionDecision, CollisionStatus, NewCollision } from '../domain/collision';
 
 export interface CollisionListQuery {
   readonly domain?: string;
@@ -9,12 +10,28 @@ export interface CollisionListQuery {
   readonly limit: number;
 }
 
+/**
+ * One domain, field and decision of the collisions report: `decision` is null for those still open, whose line
+ * counts only `opened`.
+ */
+export interface CollisionReportRow extends DurationStats<'timeToResolve'> {
+  readonly domain: string;
+  readonly field: string;
+  readonly decision: CollisionDecision | null;
+  /** Opened in the period (and resolved with `decision`, or still open). */
+  readonly opened: number;
+  /** Resolved in the period with `decision`, whenever opened. */
+  readonly resolved: number;
+}
+
 /** Port: the collisions' table; every method joins the ambient transaction. */
 export abstract class CollisionStore {
   abstract record(collision: NewCollision): Promise<Collision>;
   abstract byId(id: string, options?: { readonly lock?: boolean }): Promise<Collision | undefined>;
   abstract list(query: CollisionListQuery): Promise<Collision[]>;
   abstract resolve(id: string, resolution: NonNullable<Collision['resolution']>): Promise<Collision>;
+  /** Collisions opened or resolved in the period, per domain, field and decision. */
+  abstract report(period: ReportPeriod): Promise<CollisionReportRow[]>;
 }
 
 /**

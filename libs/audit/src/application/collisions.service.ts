@@ -1,8 +1,12 @@
-import { AppError, type Principal, UnitOfWork } from '@app/core';
+import { AppError, type Principal, type ReportPeriod, reportPeriod, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import type { Collision, CollisionDecision } from '../domain/collision';
 import { AuditTrail } from './audit-trail.port';
-import { type CollisionListQuery, CollisionResolver, CollisionStore } from './collisions.port';
+import { type CollisionListQuery, type CollisionReportRow, CollisionResolver, CollisionStore } from './collisions.port';
+
+export interface CollisionReport extends ReportPeriod {
+  readonly rows: readonly CollisionReportRow[];
+}
 
 const notFound = (id: string) =>
   new AppError('COLLISION_NOT_FOUND', 'not_found', 'Not found', { detail: `No collision ${id}.` });
@@ -37,6 +41,11 @@ export class CollisionsService {
 
   list(query: CollisionListQuery): Promise<Collision[]> {
     return this.unitOfWork.run(() => this.store.list(query));
+  }
+
+  report(period: { readonly from: string; readonly to: string }): Promise<CollisionReport> {
+    const { from, to } = reportPeriod(period);
+    return this.unitOfWork.run(async () => ({ from, to, rows: await this.store.report({ from, to }) }));
   }
 
   async get(id: string): Promise<Collision> {

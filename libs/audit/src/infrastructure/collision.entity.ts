@@ -1,10 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Collision, CollisionStatus } from '../domain/collision';
+import type { Collision, CollisionDecision, CollisionStatus } from '../domain/collision';
 
 @Entity({ name: 'collisions' })
 @Index('idx_collisions_listing', ['createdAt', 'id'])
 @Index('idx_collisions_entity', ['domain', 'entityType', 'entityId'])
 @Index('idx_collisions_open', ['status'], { where: "status = 'open'" })
+@Index('idx_collisions_resolved_at', ['resolvedAt'], { where: 'resolved_at IS NOT NULL' })
 export class CollisionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -35,6 +36,16 @@ export class CollisionEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   resolution!: Collision['resolution'];
+
+  /**
+   * `resolution.decision` and `resolution.resolvedAt` as columns (written with it): the collisions report ranges over
+   * the time through an index, which an expression on `jsonb` could not have (text to `timestamptz` is not immutable).
+   */
+  @Column({ type: 'text', nullable: true })
+  decision!: CollisionDecision | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  resolvedAt!: Date | null;
 
   @Column({ type: 'text', nullable: true })
   requestId!: string | null;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { RequestContext, UnitOfWork } from '@app/core';
+import { durationStatsSql, type ReportPeriod, RequestContext, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
-import { type CollisionListQuery, CollisionStore } from '../application/collisions.port';
+import { type CollisionListQuery, type CollisionReportRow, CollisionStore } from '../application/collisions.port';
 import type { Collision, CollisionSide, NewCollision } from '../domain/collision';
 import { CollisionEntity } from './collision.entity';
 
@@ -21,6 +21,26 @@ function toCollision(row: CollisionEntity): Collision {
     createdAt: row.createdAt,
   };
 }
+
+/**
+ * Collisions opened or resolved in the period, each an index range scan (`idx_collisions_listing`,
+ * `idx_collisions_resolved_at`) joined by a bitmap OR; the time to resolve is taken over those resolved in it.
+ */
+const COLLISIONS_REPORT_SQL = `
+  WITH touched AS (
+    SELECT domain, field, decision, created_at, resolved_at,
+           created_at >= $1 AND created_at < $2 AS opened_in,
+           coalesce(resolved_at >= $1 AND resolved_at < $2, false) AS resolved_in
+      FROM collisions
+     WHERE (created_at >= $1 AND created_at < $2) OR (resolved_at >= $1 AND resolved_at < $2)
+  )
+  SELECT domain, field, decision,
+         (count(*) FILTER (WHERE opened_in))::int AS opened,
+         (count(*) FILTER (WHERE resolved_in))::int AS resolved,
+         ${durationStatsSql('resolved_at - created_at', 'timeToResolve', 'resolved_in')}
+    FROM touched
+   GROUP BY domain, field, decision
+   ORDER BY domain, field, decision NULLS FIRST`;
 
 @Injectable()
 export class TypeormCollisionStore extends CollisionStore {
@@ -87,10 +107,14 @@ export class TypeormCollisionStore extends CollisionStore {
   }
 
   async resolve(id: string, resolution: NonNullable<Collision['resolution']>): Promise<Collision> {
-    await this.unitOfWork.manager.query(`UPDATE collisions SET status = 'resolved', resolution = $2 WHERE id = $1`, [
-      id,
-      JSON.stringify(resolution),
-    ]);
+    await this.unitOfWork.manager.query(
+      `UPDATE collisions SET status = 'resolved', resolution = $2, decision = $3, resolved_at = $4 WHERE id = $1`,
+      [id, JSON.stringify(resolution), resolution.decision, resolution.resolvedAt],
+    );
     return (await this.byId(id))!;
+  }
+
+  report({ from, to }: ReportPeriod): Promise<CollisionReportRow[]> {
+    return this.unitOfWork.manager.query<CollisionReportRow[]>(COLLISIONS_REPORT_SQL, [from, to]);
   }
 }

@@ -5,6 +5,7 @@ import { ExchangeAuthService } from './exchange/exchange-auth.service';
 import { ExchangeImportService } from './exchange/exchange-import.service';
 import { ExchangeJanitor, PurgeExchangeSessionsJob } from './exchange/exchange-janitor';
 import { ExchangeSessionStore } from './exchange/exchange-session.store';
+import { ExchangeReportsController } from './exchange/exchange-reports.controller';
 import { ExchangeSessionsController } from './exchange/exchange-sessions.controller';
 import { ExchangeUploadService } from './exchange/exchange-upload.service';
 import { ExchangeWorkArea } from './exchange/exchange-work-area';
@@ -32,7 +33,7 @@ import { OnecConnectorStatus } from './status/onec-connector-status';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [ExchangeController, EventFeedController, ExchangeSessionsController],
+  controllers: [ExchangeController, EventFeedController, ExchangeSessionsController, ExchangeReportsController],
   providers: [
     OnecMetrics,
     ExchangePorts,

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { DeliveryStatus } from '../domain/delivery-status';
+import type { DeliveryStatus, OutcomeStatus } from '../domain/delivery-status';
 import type { DeliveryItem, DeliveryOutcome, OnecAcknowledgement } from '../domain/delivery';
 
 /**
@@ -16,6 +16,9 @@ import type { DeliveryItem, DeliveryOutcome, OnecAcknowledgement } from '../doma
 @Index('idx_deliveries_trip', ['tripId'])
 @Index('idx_deliveries_unacknowledged', ['confirmationSentAt'], {
   where: "status IN ('delivered', 'partially_delivered', 'failed')",
+})
+@Index('idx_deliveries_outcome_report', ['outcomeAt', 'courierId', 'outcomeStatus'], {
+  where: 'outcome_at IS NOT NULL',
 })
 export class DeliveryEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -83,6 +86,17 @@ export class DeliveryEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   outcome!: DeliveryOutcome | null;
+
+  /**
+   * `outcome.status` and `outcome.occurredAt` as columns (written with `outcome`, by the mapper): the deliveries
+   * report ranges over the time and groups by the status, through an index an expression on `jsonb` could not have
+   * (casting text to `timestamptz` is not immutable). The status stays when 1C closes the delivery.
+   */
+  @Column({ type: 'text', nullable: true })
+  outcomeStatus!: OutcomeStatus | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  outcomeAt!: Date | null;
 
   @Column({ type: 'jsonb', nullable: true })
   onecAcknowledgement!: OnecAcknowledgement | null;

@@ -60,6 +60,8 @@ export function toEntity(delivery: Delivery): DeliveryEntity {
     cashOnDelivery: delivery.cashOnDelivery,
     status: delivery.status,
     outcome: delivery.outcome,
+    outcomeStatus: delivery.outcome?.status ?? null,
+    outcomeAt: delivery.outcome === null ? null : new Date(delivery.outcome.occurredAt),
     onecAcknowledgement: delivery.onecAcknowledgement,
     confirmationSentAt: delivery.confirmationSentAt,
     confirmationsSent: delivery.confirmationsSent,

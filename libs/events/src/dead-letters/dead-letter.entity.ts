@@ -12,6 +12,7 @@ export type DeadLetterStatus = 'open' | 'replayed' | 'discarded';
 @Index('idx_dead_letters_destination_id', ['destination', 'id'])
 @Index('idx_dead_letters_subject', ['subject'])
 @Index('idx_dead_letters_event_id', ['eventId'])
+@Index('idx_dead_letters_created_at', ['createdAt'])
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

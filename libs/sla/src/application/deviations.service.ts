@@ -1,5 +1,5 @@
 import { AuditTrail } from '@app/audit';
-import { AppError, Clock, type Principal, UnitOfWork } from '@app/core';
+import { AppError, Clock, type Principal, type ReportPeriod, reportPeriod, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import type { Deviation } from '../domain/deviation';
 import { DeviationAlerts } from './ports/deviation-alerts.port';
@@ -13,9 +13,6 @@ import { SLA_RULES } from './ports/sla-probe.port';
 
 const notFound = (id: string) =>
   new AppError('DEVIATION_NOT_FOUND', 'not_found', 'Not found', { detail: `No deviation ${id}.` });
-
-/** The longest period one report covers: its SQL walks every deviation overlapping it. */
-export const MAX_REPORT_DAYS = 366;
 
 export interface SlaReport extends SlaReportRows {
   readonly from: Date;
@@ -75,13 +72,8 @@ export class DeviationsService {
   }
 
   /** Every rule has its line, a rule without deviations in the period being 100% within SLA. */
-  async report(from: Date, to: Date): Promise<SlaReport> {
-    if (from.getTime() >= to.getTime()) {
-      throw invalidPeriod('from must be before to');
-    }
-    if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 24 * 60 * 60_000) {
-      throw invalidPeriod(`a report covers at most ${MAX_REPORT_DAYS} days`);
-    }
+  async report(period: { readonly from: string; readonly to: string }): Promise<SlaReport> {
+    const { from, to }: ReportPeriod = reportPeriod(period);
     const rows = await this.unitOfWork.run(() => this.store.report(from, to));
     const byRule = new Map(rows.byRule.map((line) => [line.rule, line]));
     return {
@@ -100,10 +92,3 @@ const QUIET: SlaReportLine = {
   maxSecondsToResolve: null,
   withinSlaPercent: '100.00',
 };
-
-function invalidPeriod(message: string): AppError {
-  return new AppError('INVALID_REPORT_PERIOD', 'unprocessable', 'Invalid period', {
-    detail: message,
-    errors: [{ path: 'to', message }],
-  });
-}

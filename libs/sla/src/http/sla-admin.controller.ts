@@ -1,11 +1,13 @@
 import {
   ApiProblemResponses,
+  csvReply,
   CurrentPrincipal,
   decodeCursor,
   Idempotent,
   type Principal,
   Roles,
   toPage,
+  wantsCsv,
 } from '@app/core';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -125,10 +127,9 @@ export class SlaAdminController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SlaReportDto | string> {
-    const report = await this.deviations.report(new Date(query.from), new Date(query.to));
-    if (accept?.includes('text/csv')) {
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      return toSlaReportCsv(report);
+    const report = await this.deviations.report(query);
+    if (wantsCsv(accept)) {
+      return csvReply(reply, 'sla', report.from, report.to, toSlaReportCsv(report));
     }
     return toSlaReportDto(report);
   }

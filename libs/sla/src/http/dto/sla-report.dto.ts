@@ -1,20 +1,10 @@
-import { IsTimestamp } from '@app/core';
+import { type CsvValue, ReportPeriodQueryDto, toCsv } from '@app/core';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined } from 'class-validator';
 import type { SlaReport } from '../../application/deviations.service';
 import type { SlaReportLine } from '../../application/ports/deviation-store.port';
 
-export class SlaReportQueryDto {
-  @ApiProperty({ format: 'date-time', description: 'Start of the period (included).' })
-  @IsDefined()
-  @IsTimestamp()
-  from!: string;
-
-  @ApiProperty({ format: 'date-time', description: 'End of the period (excluded); at most 366 days after `from`.' })
-  @IsDefined()
-  @IsTimestamp()
-  to!: string;
-}
+/** `[from, to)`: the period every back-office report takes. */
+export class SlaReportQueryDto extends ReportPeriodQueryDto {}
 
 class SlaReportLineDto {
   @ApiProperty({ description: 'Deviations opened in the period.' }) opened!: number;
@@ -65,8 +55,7 @@ const COLUMNS: readonly (keyof SlaReportLine)[] = [
  * `key`, so a spreadsheet filters either view; an empty cell for a time nobody resolved.
  */
 export function toSlaReportCsv(report: SlaReport): string {
-  const rows: (readonly (string | number | null)[])[] = [
-    ['scope', 'key', 'from', 'to', ...COLUMNS],
+  const rows: (readonly CsvValue[])[] = [
     ...report.byRule.map((line) => ['rule', line.rule, ...period(report), ...COLUMNS.map((column) => line[column])]),
     ...report.byCourier.map((line) => [
       'courier',
@@ -75,14 +64,7 @@ export function toSlaReportCsv(report: SlaReport): string {
       ...COLUMNS.map((column) => line[column]),
     ]),
   ];
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return toCsv(['scope', 'key', 'from', 'to', ...COLUMNS], rows);
 }
 
 const period = (report: SlaReport) => [report.from.toISOString(), report.to.toISOString()];
-
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  // A leading = + - @ would run as a formula in a spreadsheet: a courier id is data, not a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
