@@ -3,6 +3,7 @@ import { AuditTrail } from './application/audit-trail.port';
 import { CollisionStore } from './application/collisions.port';
 import { CollisionResolvers, CollisionsService } from './application/collisions.service';
 import { CollisionsController } from './http/collisions.controller';
+import { AuditTraceSource } from './infrastructure/audit.trace-source';
 import { TypeormAuditTrail } from './infrastructure/audit-trail.typeorm-store';
 import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store';
 
@@ -17,6 +18,7 @@ import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store'
     { provide: CollisionStore, useClass: TypeormCollisionStore },
     CollisionResolvers,
     CollisionsService,
+    AuditTraceSource,
   ],
   exports: [AuditTrail, CollisionStore, CollisionResolvers, CollisionsService],
 })

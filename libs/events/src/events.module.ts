@@ -5,10 +5,11 @@ import { EventsMetrics } from './events.metrics';
 import { InboxService } from './inbox/inbox.service';
 import { EventBacklog } from './outbox/event-backlog';
 import { EventPublisher } from './outbox/event-publisher';
+import { EventsTraceSource } from './trace/events.trace-source';
 
 /** Producing events (outbox, inbox), operating them (dead letters) and watching their backlog. Used by both apps. */
 @Module({
-  providers: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics],
+  providers: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics, EventsTraceSource],
   exports: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics],
 })
 export class EventsModule {}

@@ -5,6 +5,8 @@ import type { Collision, CollisionStatus } from '../domain/collision';
 @Index('idx_collisions_listing', ['createdAt', 'id'])
 @Index('idx_collisions_entity', ['domain', 'entityType', 'entityId'])
 @Index('idx_collisions_open', ['status'], { where: "status = 'open'" })
+@Index('idx_collisions_request_id', ['requestId'])
+@Index('idx_collisions_entity_ref', ['entityType', 'entityId'])
 export class CollisionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
