@@ -53,7 +53,10 @@ export abstract class TraceSource {
   /** The lib's name, as `TraceEntry.source`. */
   abstract readonly name: string;
 
-  /** At most `limit` entries, the earliest first. */
+  /**
+   * The earliest `limit` entries of each kind of row the lib holds (in any order: the back office merges, sorts and
+   * cuts), so the timeline's earliest `limit` are always among them.
+   */
   abstract entries(query: TraceQuery, limit: number): Promise<TraceEntry[]>;
 }
 
