@@ -45,42 +45,43 @@ export class TraceIndexes1796530681738 implements MigrationInterface {
         `);
   }
 
+  // TypeORM reverts in a transaction whatever `transaction` says, and CONCURRENTLY cannot run in one; a drop is brief.
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_sla_deviations_subject"
+            DROP INDEX IF EXISTS "public"."idx_sla_deviations_subject"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_outbox_events_request_id"
+            DROP INDEX IF EXISTS "public"."idx_outbox_events_request_id"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_outbox_events_subject"
+            DROP INDEX IF EXISTS "public"."idx_outbox_events_subject"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_inbox_events_request_id"
+            DROP INDEX IF EXISTS "public"."idx_inbox_events_request_id"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_inbox_events_subject"
+            DROP INDEX IF EXISTS "public"."idx_inbox_events_subject"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_processed_events_event_id"
+            DROP INDEX IF EXISTS "public"."idx_processed_events_event_id"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_collisions_request_id"
+            DROP INDEX IF EXISTS "public"."idx_collisions_request_id"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_collisions_entity_ref"
+            DROP INDEX IF EXISTS "public"."idx_collisions_entity_ref"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_audit_trail_request_id"
+            DROP INDEX IF EXISTS "public"."idx_audit_trail_request_id"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_audit_trail_entity_ref"
+            DROP INDEX IF EXISTS "public"."idx_audit_trail_entity_ref"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_idempotency_keys_request_id"
+            DROP INDEX IF EXISTS "public"."idx_idempotency_keys_request_id"
         `);
     await queryRunner.query(`
-            DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_admin_audit_log_request_id"
+            DROP INDEX IF EXISTS "public"."idx_admin_audit_log_request_id"
         `);
   }
 }
