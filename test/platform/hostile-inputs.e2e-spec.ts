@@ -712,6 +712,48 @@ function collisionCases(): HostileCase[] {
 }
 
 /** The SLA admin API: ids, list parameters, resolution and evaluation bodies, report periods. */
+function traceCases(): HostileCase[] {
+  const byRequest: [string, string, number][] = [
+    ['a request id with a space', q('a b'), 400],
+    ['a request id with a NUL', '%00', 400],
+    ['a request id with a semicolon', q("1';--"), 400],
+    ['a unicode request id', q('☃𝄞'), 400],
+    ['a request id that is not percent-encoding', '%E0%A4%A', 400],
+    ["a 200-character request id (over the router's parameter limit)", 'r'.repeat(200), 414],
+    ['a request id nothing carries', `hostile-${'r'.repeat(100)}`, 404],
+  ];
+  const byEntity: [string, string, number][] = [
+    ['no entity', '', 400],
+    ['an entity without an id', 'entity=delivery', 400],
+    ['an entity with an empty id', `entity=${q('delivery:')}`, 400],
+    ['an entity type in capitals', `entity=${q('Delivery:1')}`, 400],
+    ['an entity with a NUL', `entity=${q('delivery:1\u0000')}`, 400],
+    ['an entity with an injection', `entity=${q("delivery:1' OR '1'='1")}`, 400],
+    ['an entity id of 201 characters', `entity=delivery:${'1'.repeat(201)}`, 400],
+    ['two entities', 'entity=delivery:1&entity=delivery:2', 400],
+    ['an unknown parameter', 'entity=delivery:1&requestId=x', 400],
+    ['an entity nothing is about', `entity=delivery:${UUID}`, 404],
+  ];
+  return [
+    ...byRequest.map(([name, id, status]) => ({
+      route: 'GET /api/v1/admin/trace/{requestId}',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/admin/trace/${id}`,
+      status,
+      names: status === 400 && !name.includes('percent') ? 'requestId' : undefined,
+    })),
+    ...byEntity.map(([name, query, status]) => ({
+      route: 'GET /api/v1/admin/trace',
+      name,
+      as: 'admin' as const,
+      path: `/api/v1/admin/trace?${query}`,
+      status,
+      names: status === 400 ? (name === 'an unknown parameter' ? 'requestId' : 'entity') : undefined,
+    })),
+  ];
+}
+
 function slaCases(): HostileCase[] {
   const post = (route: string, path: string, name: string, body: string, names?: string): HostileCase => ({
     route,
@@ -1250,6 +1292,7 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
     ...collisionCases(),
     ...slaCases(),
     ...backOfficeReportCases(),
+    ...traceCases(),
     {
       route: 'GET /api/v1/master-data/cursors',
       name: 'a tampered cursor it does not take',

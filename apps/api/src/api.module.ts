@@ -1,4 +1,5 @@
 import { AuditTrailModule, CollisionsApiModule } from '@app/audit';
+import { BackOfficeApiModule } from '@app/back-office';
 import { Bitrix24HttpModule } from '@app/bitrix24';
 import {
   AppConfig,
@@ -49,6 +50,7 @@ const DOMAIN_MODULES = [
   ReturnsApiModule,
   CashDocumentsApiModule,
   SlaApiModule,
+  BackOfficeApiModule,
 ];
 
 /** HTTP only: the controllers come from the libs; this module decides which ones the API serves. */

@@ -4,6 +4,7 @@ import { CollisionStore } from './application/collisions.port';
 import { CollisionResolvers, CollisionsService } from './application/collisions.service';
 import { CollisionReportsController } from './http/collision-reports.controller';
 import { CollisionsController } from './http/collisions.controller';
+import { AuditTraceSource } from './infrastructure/audit.trace-source';
 import { TypeormAuditTrail } from './infrastructure/audit-trail.typeorm-store';
 import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store';
 
@@ -18,6 +19,7 @@ import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store'
     { provide: CollisionStore, useClass: TypeormCollisionStore },
     CollisionResolvers,
     CollisionsService,
+    AuditTraceSource,
   ],
   exports: [AuditTrail, CollisionStore, CollisionResolvers, CollisionsService],
 })

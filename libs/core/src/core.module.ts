@@ -15,6 +15,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { Clock, ClockModule } from './time/clock';
+import { CoreTraceSource } from './trace/core.trace-source';
 
 export interface CoreModuleOptions {
   readonly config: AppConfig;
@@ -44,7 +45,7 @@ export class CoreModule {
         ConnectorsModule,
         HealthModule.forRoot(options.redisDependency),
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, CoreTraceSource],
       exports: [HealthModule],
     };
   }

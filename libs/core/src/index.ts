@@ -51,6 +51,7 @@ export * from './queue/queue.module';
 export * from './redis/redis.module';
 export * from './telemetry/trace-context';
 export * from './time/clock';
+export * from './trace/trace-source';
 
 import { AdminAuditEntity } from './audit/admin-audit.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';

@@ -7,10 +7,11 @@ import { EventBacklog } from './outbox/event-backlog';
 import { EventPublisher } from './outbox/event-publisher';
 import { EventReportsController } from './reports/event-reports.controller';
 import { EventReports } from './reports/event-reports.service';
+import { EventsTraceSource } from './trace/events.trace-source';
 
 /** Producing events (outbox, inbox), operating them (dead letters) and watching their backlog. Used by both apps. */
 @Module({
-  providers: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics],
+  providers: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics, EventsTraceSource],
   exports: [EventPublisher, EventBacklog, InboxService, DeadLetterService, EventsMetrics],
 })
 export class EventsModule {}

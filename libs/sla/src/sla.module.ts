@@ -7,6 +7,7 @@ import { SlaEvaluations } from './application/sla-evaluations';
 import { SlaMonitor } from './application/sla-monitor';
 import { SlaProbes } from './application/sla-probes';
 import { DeadLettersProbe } from './infrastructure/dead-letters.probe';
+import { DeviationsTraceSource } from './infrastructure/deviations.trace-source';
 import { TypeormDeviationStore } from './infrastructure/deviation.typeorm-store';
 import { SlaAlertBindings } from './infrastructure/sla-alert-bindings.module';
 import { SlaMetrics } from './infrastructure/sla.metrics';
@@ -27,6 +28,7 @@ import { SyncLagProbe } from './infrastructure/sync-lag.probe';
     SlaMetrics,
     DeadLettersProbe,
     SyncLagProbe,
+    DeviationsTraceSource,
     { provide: DeviationStore, useClass: TypeormDeviationStore },
   ],
   exports: [SlaMonitor, SlaEvaluations, DeviationsService],

@@ -4,6 +4,9 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 @Entity({ name: 'audit_trail' })
 @Index('idx_audit_trail_entity', ['domain', 'entityType', 'entityId', 'id'])
 @Index('idx_audit_trail_occurred_at', ['occurredAt'])
+// The trace's lookups: a request's rows, and a record's rows whatever the domain that wrote them.
+@Index('idx_audit_trail_request_id', ['requestId'])
+@Index('idx_audit_trail_entity_ref', ['entityType', 'entityId', 'id'])
 export class AuditTrailEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

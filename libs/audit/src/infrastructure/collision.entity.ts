@@ -6,6 +6,8 @@ import type { Collision, CollisionDecision, CollisionStatus } from '../domain/co
 @Index('idx_collisions_entity', ['domain', 'entityType', 'entityId'])
 @Index('idx_collisions_open', ['status'], { where: "status = 'open'" })
 @Index('idx_collisions_resolved_at', ['resolvedAt'], { where: 'resolved_at IS NOT NULL' })
+@Index('idx_collisions_request_id', ['requestId'])
+@Index('idx_collisions_entity_ref', ['entityType', 'entityId'])
 export class CollisionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 @Entity({ name: 'admin_audit_log' })
 @Index('idx_admin_audit_log_target', ['targetType', 'targetId'])
 @Index('idx_admin_audit_log_occurred_at', ['occurredAt'])
+@Index('idx_admin_audit_log_request_id', ['requestId'])
 export class AdminAuditEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

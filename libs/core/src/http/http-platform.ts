@@ -36,7 +36,8 @@ export async function createHttpApplication(
     genReqId: (request: IncomingMessage) => RequestContext.acceptOrGenerate(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    // 128, not Fastify's 100: an X-Request-Id may be that long, and the trace takes one as a path parameter.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     frameworkErrors: renderFrameworkError,
   });
   installRequestContext(adapter.getInstance());

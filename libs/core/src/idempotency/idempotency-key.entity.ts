@@ -6,6 +6,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'idempotency_keys' })
 @Index('idx_idempotency_keys_expires_at', ['expiresAt'])
+/** The trace's `http_request` entry: the request's record, by its request id. */
+@Index('idx_idempotency_keys_request_id', ['requestId'])
 export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'text' })
   principal!: string;

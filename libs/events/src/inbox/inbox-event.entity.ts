@@ -9,6 +9,8 @@ export type InboxStatus = 'received' | 'processed' | 'failed';
 @Entity({ name: 'inbox_events' })
 @Index('uq_inbox_events_source_dedup', ['source', 'dedupKey'], { unique: true })
 @Index('idx_inbox_events_received_at', ['receivedAt'])
+@Index('idx_inbox_events_request_id', ['requestId'])
+@Index('idx_inbox_events_subject', ['subject'])
 export class InboxEventEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -22,6 +22,9 @@ export type OutboxStatus = 'queued' | 'pending' | 'dispatched' | 'delivered' | '
 @Index('idx_outbox_events_dispatched', ['dispatchedAt'], { where: "status = 'dispatched'" })
 @Index('idx_outbox_events_feed', ['destination', 'txId', 'position'])
 @Index('idx_outbox_events_created_at', ['createdAt'])
+// The trace's lookups: what a request published, and a subject's whole history (the open-subject index is partial).
+@Index('idx_outbox_events_request_id', ['requestId', 'position'])
+@Index('idx_outbox_events_subject', ['subject', 'position'])
 export class OutboxEventEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

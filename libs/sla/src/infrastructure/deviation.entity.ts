@@ -10,6 +10,8 @@ import type { DeviationResolver, DeviationStatus } from '../domain/deviation';
 @Index('idx_sla_deviations_listing', ['firstSeen', 'id'])
 @Index('idx_sla_deviations_episode', ['rule', 'subject', 'since'])
 @Index('idx_sla_deviations_courier', ['courierId', 'firstSeen'])
+/** The trace's lookup of a record's deviations (`delivery:<id>`), across rules. */
+@Index('idx_sla_deviations_subject', ['subject', 'firstSeen'])
 export class DeviationEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
