@@ -134,6 +134,14 @@ describe('the back-office console in a browser', () => {
     const history = ((await admin().get(`/${disputed}`)).body as DeliveryBody).history!;
     expect(history.at(-1)).toMatchObject({ to: 'accepted', source: 'admin' });
 
+    // The delivery's page: its history, and from the operator's change the request's timeline.
+    await page.goto(`${harness.middleware.api.url}/console/deliveries/${disputed}`);
+    await page.getByRole('heading', { name: 'История' }).waitFor();
+    const requestId = history.at(-1)!.requestId!;
+    await page.getByRole('link', { name: requestId }).click();
+    await page.getByRole('heading', { name: 'Трассировка' }).waitFor();
+    await page.getByRole('cell', { name: 'audit', exact: true }).first().waitFor();
+
     await page.getByRole('navigation').getByRole('link', { name: 'Недоставленные' }).click();
     await page.getByRole('button', { name: 'Повторить', exact: true }).click();
     await done();

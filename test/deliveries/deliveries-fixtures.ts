@@ -28,7 +28,14 @@ export interface DeliveryBody {
   items: { lineNo: number; quantity: string; price: string; amount: string }[];
   totals: { total: string; cashOnDelivery: string };
   outcome: { status: string; deliveredAmount: string; cashCollected: string; delivered: unknown[] } | null;
-  history?: { action: string; from: string | null; to: string | null; source: string; actorRole: string }[];
+  history?: {
+    action: string;
+    from: string | null;
+    to: string | null;
+    source: string;
+    actorRole: string;
+    requestId?: string | null;
+  }[];
 }
 export interface Problem {
   code: string;

@@ -676,7 +676,7 @@ async function recordsPage(main, section, id) {
       el('h2', { text: t('history') }),
       table(
         [
-          [t('time'), (row) => when(row.at ?? row.recordedAt)],
+          [t('time'), (row) => when(row.occurredAt)],
           [t('what'), (row) => `${row.action}${row.to ? ` → ${row.to}` : ''}`],
           [t('source'), (row) => row.source],
           [t('requestId'), (row) => (row.requestId ? link(`/console/trace/${row.requestId}`, row.requestId) : '')],
