@@ -90,9 +90,12 @@ interface ComposeService {
   profiles?: string[];
   volumes?: string[];
   stop_grace_period?: string;
+  secrets?: string[];
+  ports?: string[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
 }
 interface PrometheusConfig {
   scrape_configs: {
@@ -809,5 +812,88 @@ describe('docker compose', () => {
     expect(endpoint.hostname).toBe('otel-collector');
     expect(endpoint.port).toBe(otlpHttpPort);
     expect(collector.service.pipelines.traces?.receivers).toContain('otlp');
+  });
+
+  it('evaluates the alert rules, routes them to Slack and Telegram and provisions the dashboards', () => {
+    const mountOf = (service: string, source: string): string | undefined =>
+      services[service]?.volumes?.find((volume) => volume.split(':')[0] === source)?.split(':')[1];
+
+    // Prometheus loads alerts.yaml from where it is mounted and sends to the profile's Alertmanager.
+    const prometheus = readYaml(join(REPO_ROOT, 'docker/observability/prometheus.yaml')).documents[0] as {
+      rule_files?: string[];
+      alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+    };
+    expect(prometheus.rule_files).toEqual([mountOf('prometheus', './observability/alerts.yaml')]);
+    const alertmanagers = (prometheus.alerting?.alertmanagers ?? []).flatMap((am) =>
+      am.static_configs.flatMap((group) => group.targets),
+    );
+    expect(alertmanagers).toEqual(['alertmanager:9093']);
+    expect(services.alertmanager?.profiles).toEqual(['observability']);
+
+    // Alertmanager: critical to Slack and Telegram, warning to Slack, secrets read from files compose mounts.
+    const configPath = mountOf('alertmanager', './observability/alertmanager.yaml');
+    expect(services.alertmanager?.command).toContain(`--config.file=${configPath}`);
+    const alertmanager = readYaml(join(REPO_ROOT, 'docker/observability/alertmanager.yaml')).documents[0] as {
+      route: { receiver: string; routes: { matchers: string[]; receiver: string }[] };
+      receivers: {
+        name: string;
+        slack_configs?: { api_url_file?: string; api_url?: string }[];
+        telegram_configs?: { bot_token_file?: string; bot_token?: string; chat_id?: number }[];
+      }[];
+    };
+    const receiver = (name: string) => alertmanager.receivers.find((candidate) => candidate.name === name);
+    const routed = (severity: string) =>
+      receiver(
+        alertmanager.route.routes.find((route) => route.matchers.includes(`severity="${severity}"`))?.receiver ?? '',
+      );
+    expect(routed('critical')?.slack_configs).toHaveLength(1);
+    expect(routed('critical')?.telegram_configs).toHaveLength(1);
+    expect(routed('warning')?.slack_configs).toHaveLength(1);
+    expect(routed('warning')?.telegram_configs).toBeUndefined();
+    expect(receiver(alertmanager.route.receiver)).toBeDefined();
+    const secretFiles = alertmanager.receivers.flatMap((r) => [
+      ...(r.slack_configs ?? []).map((slack) => {
+        expect(slack.api_url).toBeUndefined();
+        return slack.api_url_file;
+      }),
+      ...(r.telegram_configs ?? []).map((telegram) => {
+        expect(telegram.bot_token).toBeUndefined();
+        expect(typeof telegram.chat_id).toBe('number');
+        return telegram.bot_token_file;
+      }),
+    ]);
+    const mountedSecrets = (services.alertmanager?.secrets ?? []).map((name) => `/run/secrets/${name}`);
+    expect([...new Set(secretFiles)].sort()).toEqual(mountedSecrets.sort());
+    for (const name of services.alertmanager?.secrets ?? []) {
+      expect(compose.secrets?.[name]?.environment).toMatch(/^[A-Z_]+$/);
+    }
+
+    // Grafana: the provider's path is where the dashboards folder is mounted, and it holds the six dashboards.
+    const provider = readYaml(join(REPO_ROOT, 'docker/observability/grafana-dashboards.yaml')).documents[0] as {
+      providers: { options: { path: string } }[];
+    };
+    expect(provider.providers[0].options.path).toBe(mountOf('grafana', './observability/dashboards'));
+    expect(mountOf('grafana', './observability/grafana-dashboards.yaml')).toBe(
+      '/etc/grafana/provisioning/dashboards/dashboards.yaml',
+    );
+    const dashboards = readdirSync(join(REPO_ROOT, 'docker/observability/dashboards')).sort();
+    expect(dashboards).toEqual(
+      ['api.json', 'backbone.json', 'bitrix24.json', 'domain.json', 'onec.json', 'overview.json'].sort(),
+    );
+    const uids = dashboards.map((file) => {
+      const model = JSON.parse(read(`docker/observability/dashboards/${file}`)) as {
+        uid: string;
+        title: string;
+        panels: { targets?: { expr: string; datasource?: { uid: string } }[] }[];
+      };
+      expect(model.title).toBeTruthy();
+      expect(model.panels.length).toBeGreaterThan(0);
+      for (const target of model.panels.flatMap((panel) => panel.targets ?? [])) {
+        expect(target.expr).toBeTruthy();
+        expect(target.datasource?.uid).toBe('prometheus');
+      }
+      return model.uid;
+    });
+    expect(new Set(uids).size).toBe(dashboards.length);
   });
 });
