@@ -896,4 +896,34 @@ describe('docker compose', () => {
     });
     expect(new Set(uids).size).toBe(dashboards.length);
   });
+
+  it('links every alert to its section of the runbook', () => {
+    const rules = readYaml(join(REPO_ROOT, 'docker/observability/alerts.yaml')).documents[0] as {
+      groups: { rules: { alert?: string; labels?: { severity?: string }; annotations?: { runbook?: string } }[] }[];
+    };
+    const alerts = rules.groups.flatMap((group) => group.rules).filter((rule) => rule.alert !== undefined);
+    expect(alerts.length).toBeGreaterThan(25);
+    const anchors = new Set(
+      [...read('docs/operations/runbook.md').matchAll(/^#+ (.+)$/gm)].map(([, heading]) =>
+        heading
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    for (const alert of alerts) {
+      expect({ alert: alert.alert, severity: alert.labels?.severity }).toEqual({
+        alert: alert.alert,
+        severity: expect.stringMatching(/^(critical|warning)$/),
+      });
+      const [file, anchor] = (alert.annotations?.runbook ?? '').split('#');
+      expect({ alert: alert.alert, file, known: anchors.has(anchor) }).toEqual({
+        alert: alert.alert,
+        file: 'docs/operations/runbook.md',
+        known: true,
+      });
+      expect(anchor).toBe(alert.alert!.toLowerCase());
+    }
+  });
 });
