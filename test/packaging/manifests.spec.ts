@@ -77,6 +77,7 @@ interface K8sObject {
     maxUnavailable?: number | string;
     minAvailable?: number | string;
     accessModes?: string[];
+    strategy?: { type?: string; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } };
   };
   resources?: string[];
 }
@@ -488,6 +489,18 @@ describe('Kubernetes manifests', () => {
     const annotations = podTemplate(workerDeployment).metadata?.annotations;
     expect(annotations?.['prometheus.io/port']).toBe(String(port));
     expect(routes).toContain(annotations?.['prometheus.io/path']);
+  });
+
+  it('roll out safely: a new pod is ready before an old one goes (docs/operations/releases.md)', () => {
+    for (const deployment of [apiDeployment, workerDeployment]) {
+      expect({ deployment: deployment.metadata.name, strategy: deployment.spec?.strategy }).toEqual({
+        deployment: deployment.metadata.name,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      });
+      expect(appContainer(deployment).readinessProbe?.httpGet?.path).toBe('/health/ready');
+    }
+    // The API keeps serving while its endpoint's removal reaches every proxy, then drains on SIGTERM.
+    expect(preStopSleepMs(appContainer(apiDeployment))).toBeGreaterThanOrEqual(5000);
   });
 
   it('give pods longer to stop than the app takes to shut down', () => {
