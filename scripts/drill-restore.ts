@@ -562,7 +562,7 @@ async function writeDoc(restore: RestoreFigures | undefined, redis: RedisFigures
   rows.push(
     `| Redis loss: deliveries delivered during the load | ${redis.delivered} | |`,
     `| Redis loss: their confirmations at 1C | ${redis.confirmed} | all |`,
-    `| Redis loss: dispatched events re-published from the outbox by the reconcile | ${redis.republished} | |`,
+    `| Redis loss: re-publications by the reconcile of dispatched events whose jobs were gone (worker log; an event may count more than once) | ${redis.republished} | |`,
     `| Redis loss: confirmations 1C received twice | ${redis.duplicates} | 0 |`,
     `| Redis loss: load stopped → outbox drained | ${redis.secondsToDrain.toFixed(1)} s | |`,
   );
