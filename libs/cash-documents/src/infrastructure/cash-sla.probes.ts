@@ -1,17 +1,8 @@
 import { ExactDecimal, MONEY_SCALE, UnitOfWork } from '@app/core';
-import { type Breach, type ProbeContext, SlaProbe, type SlaRuleId } from '@app/sla';
+import { type Breach, elapsed, type ProbeContext, SlaProbe, type SlaRuleId, thresholdCutoff } from '@app/sla';
 import { Injectable } from '@nestjs/common';
 import { CourierProfiles } from '../application/ports/courier-profiles.port';
 import { cashDocumentNumber } from './cash-document.mapper';
-
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * HOUR_MS;
-
-/** Elapsed time in a rule's unit, one decimal: what an operator reads as "9.5 h". */
-function elapsed(since: Date, now: Date, unitMs: number): string {
-  return (Math.floor(((now.getTime() - since.getTime()) * 10) / unitMs) / 10).toFixed(1);
-}
 
 /**
  * The cash probes read the cash documents' own tables, in the monitor's transaction or one of their own.
@@ -52,14 +43,14 @@ export class CashNotHandedOverProbe extends CashProbe {
         WHERE settled_at IS NULL AND amount <> 0
         GROUP BY courier_id
        HAVING min(collected_at) <= $1`,
-      [new Date(now.getTime() - Number(threshold) * HOUR_MS)],
+      [thresholdCutoff(now, threshold, 'hours')],
     );
     const names = await this.names(rows.map((row) => row.courier_id));
     return rows.map((row) => ({
       subject: `courier:${row.courier_id}`,
       label: names.get(row.courier_id)!,
       courierId: row.courier_id,
-      value: elapsed(new Date(row.since), now, HOUR_MS),
+      value: elapsed(new Date(row.since), now, 'hours'),
       since: new Date(row.since),
       link: `/api/v1/couriers/${encodeURIComponent(row.courier_id)}/cash`,
     }));
@@ -75,13 +66,13 @@ export class DocumentNotPostedProbe extends CashProbe {
     const rows = await this.query<{ id: string; number_seq: string; courier_id: string; sent_at: Date }>(
       `SELECT id, number_seq, courier_id, sent_at FROM cash_documents
         WHERE status = 'sent_to_1c' AND sent_at <= $1`,
-      [new Date(now.getTime() - Number(threshold) * MINUTE_MS)],
+      [thresholdCutoff(now, threshold, 'minutes')],
     );
     return rows.map((row) => ({
       subject: `cash_document:${row.id}`,
       label: cashDocumentNumber(String(row.number_seq)),
       courierId: row.courier_id,
-      value: elapsed(new Date(row.sent_at), now, MINUTE_MS),
+      value: elapsed(new Date(row.sent_at), now, 'minutes'),
       since: new Date(row.sent_at),
       link: `/api/v1/cash-documents/${row.id}`,
     }));
@@ -101,13 +92,13 @@ export class AdvanceNotReportedProbe extends CashProbe {
           AND (a.onec->>'postedAt')::timestamptz <= $1
           AND a.posted_amount > COALESCE((SELECT sum(COALESCE(c.posted_amount, c.amount)) FROM cash_documents c
                                            WHERE c.advance_id = a.id AND c.status <> 'cancelled'), 0)`,
-      [new Date(now.getTime() - Number(threshold) * DAY_MS)],
+      [thresholdCutoff(now, threshold, 'days')],
     );
     return rows.map((row) => ({
       subject: `cash_document:${row.id}`,
       label: cashDocumentNumber(String(row.number_seq)),
       courierId: row.courier_id,
-      value: elapsed(new Date(row.posted_at), now, DAY_MS),
+      value: elapsed(new Date(row.posted_at), now, 'days'),
       since: new Date(row.posted_at),
       link: `/api/v1/cash-documents/${row.id}`,
     }));
