@@ -284,6 +284,11 @@ describe('deliveries over REST: 1C creates, the courier reports, 1C is told and 
     expect(listed.items.map((item) => item.id)).toEqual([collision.id]);
     expect((await collisions('')).status).toBe(200);
     expect((await harness.call('GET', '/api/v1/admin/collisions', { role: '1c' })).status).toBe(403);
+    const openCollisionMetrics = async () =>
+      (await (await fetch(`${harness.middleware.api.url}/metrics`)).text())
+        .split('\n')
+        .filter((line) => line.startsWith('collisions_open{domain="deliveries"}'));
+    expect(await openCollisionMetrics()).toEqual(['collisions_open{domain="deliveries"} 1']);
 
     const resolve = (decision: string, extra: Record<string, unknown> = {}, key = randomUUID()) =>
       harness.call('POST', `/api/v1/admin/collisions/${collision.id}/resolve`, {
@@ -298,6 +303,7 @@ describe('deliveries over REST: 1C creates, the courier reports, 1C is told and 
       request_id: resolved.headers.get('x-request-id'),
     });
     expect(resolved.body).toMatchObject({ status: 'resolved', resolution: { decision: 'accept_1c' } });
+    expect(await openCollisionMetrics()).toEqual([]);
     expect((await resolve('accept_1c')).status).toBe(200);
     expect((await resolve('accept_middleware')).status).toBe(409);
     const after = (await admin.get(`/${id}`)).body as DeliveryBody & { comment: string | null };

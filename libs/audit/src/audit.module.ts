@@ -6,6 +6,7 @@ import { CollisionReportsController } from './http/collision-reports.controller'
 import { CollisionsController } from './http/collisions.controller';
 import { AuditTraceSource } from './infrastructure/audit.trace-source';
 import { TypeormAuditTrail } from './infrastructure/audit-trail.typeorm-store';
+import { CollisionMetrics } from './infrastructure/collision.metrics';
 import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store';
 
 /**
@@ -20,6 +21,7 @@ import { TypeormCollisionStore } from './infrastructure/collision.typeorm-store'
     CollisionResolvers,
     CollisionsService,
     AuditTraceSource,
+    CollisionMetrics,
   ],
   exports: [AuditTrail, CollisionStore, CollisionResolvers, CollisionsService],
 })
