@@ -106,6 +106,8 @@ describe('recurring jobs across two workers', () => {
     expect(enabled.map((job) => job.name)).toEqual(
       expect.arrayContaining(['heartbeat', 'purge-events', 'onec-exchange-janitor', 'test-slow', 'test-start']),
     );
+    // No Bitrix24 portal is configured here: a master-data reconcile could only fail, so it has no scheduler.
+    expect(enabled.map((job) => job.name)).not.toContain('master-data-reconcile');
     const byName = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
     const expected = enabled.map((job) => ({ key: job.name, every: job.everyMs })).sort(byName);
 

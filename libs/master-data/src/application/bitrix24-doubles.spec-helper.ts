@@ -29,6 +29,11 @@ export class InMemoryBitrix24Copies extends Bitrix24Copies {
     super();
   }
   private nextId = 1;
+
+  isConfigured(): boolean {
+    return true;
+  }
+
   /** Bitrix24 ids whose writes fail. */
   readonly failing = new Set<string>();
 

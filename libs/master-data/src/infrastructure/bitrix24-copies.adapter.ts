@@ -1,5 +1,5 @@
 import { CrmItemGateway, ProductCatalogGateway, RemoteEntityDirectory } from '@app/bitrix24';
-import { IntegrationError } from '@app/core';
+import { AppConfig, IntegrationError } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { Bitrix24Copies, type Bitrix24CopyPage } from '../application/ports/bitrix24-copies.port';
 import type { Bitrix24CopyKind, Bitrix24Projection } from '../domain/bitrix24-projection';
@@ -20,8 +20,13 @@ export class ConnectorBitrix24Copies extends Bitrix24Copies {
     private readonly catalog: ProductCatalogGateway,
     private readonly crmItems: CrmItemGateway,
     private readonly directory: RemoteEntityDirectory,
+    private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  isConfigured(): boolean {
+    return this.config.bitrix24.authMode !== 'unconfigured';
   }
 
   async write(projection: Bitrix24Projection): Promise<string> {

@@ -1,11 +1,13 @@
 import { AppConfig, AppError, RecurringJob, type RecurringJobSummary } from '@app/core';
 import { Injectable } from '@nestjs/common';
+import { Bitrix24Copies } from '../application/ports/bitrix24-copies.port';
 import { RECONCILE_KINDS } from '../application/ports/bitrix24-reconcile-runs.port';
 import { ReconcileRunsService } from '../application/reconcile-runs.service';
 
 /**
  * Reconciles products and counterparties with Bitrix24 every `MASTER_DATA_RECONCILE_INTERVAL_MINUTES`: starts a run
- * of each kind (the worker's reconcile consumer carries it out), skipping a kind whose run is still going.
+ * of each kind (the worker's reconcile consumer carries it out), skipping a kind whose run is still going. Off while
+ * no Bitrix24 portal is configured: every run would only fail and log it (a fresh clone's `npm start` did, hourly).
  */
 @Injectable()
 export class MasterDataReconcileJob extends RecurringJob {
@@ -15,9 +17,10 @@ export class MasterDataReconcileJob extends RecurringJob {
   constructor(
     config: AppConfig,
     private readonly runs: ReconcileRunsService,
+    copies: Bitrix24Copies,
   ) {
     super();
-    this.everyMs = config.masterData.reconcileIntervalMs;
+    this.everyMs = copies.isConfigured() ? config.masterData.reconcileIntervalMs : 0;
   }
 
   async run(): Promise<RecurringJobSummary> {

@@ -31,4 +31,7 @@ export abstract class Bitrix24Copies {
 
   /** Every copy of `kind` carrying an external id, page by page in Bitrix24 id order. */
   abstract list(kind: Bitrix24CopyKind, after?: string): Promise<Bitrix24CopyPage>;
+
+  /** False while no portal is configured here: there are no copies to keep, and every call would fail. */
+  abstract isConfigured(): boolean;
 }
