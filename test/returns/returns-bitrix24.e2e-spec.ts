@@ -155,11 +155,18 @@ describe('returns a courier starts in Bitrix24: checked against the sale, adopte
     await settle();
     expect(((await admin(`/${entry.id}`)).body as ReturnBody).status).toBe('picked_up');
     expect(item(bitrixId).stageId).toBe(STAGES.picked_up);
-    const collisions = await harness.call('GET', `/api/v1/admin/collisions?entity=${entry.id}`, { role: 'admin' });
+    const collisionsOfReturn = () =>
+      harness.call('GET', `/api/v1/admin/collisions?entity=${entry.id}`, { role: 'admin' });
+    const collisions = await collisionsOfReturn();
     const [collision] = (collisions.body as { items: { id: string }[] }).items;
     expect(collisions.body).toEqual({
       items: [expect.objectContaining({ domain: 'returns', field: 'status', proposedBy: 'bitrix24' })],
     });
+    // The courier insists: the same move again is the same open collision, not a second one.
+    harness.fake.uiUpdateItem(RETURN_TYPE, bitrixId, { stageId: STAGES.closed }, { userId: 17 });
+    await settle();
+    expect(item(bitrixId).stageId).toBe(STAGES.picked_up);
+    expect((await collisionsOfReturn()).body).toEqual(collisions.body);
     const resolve = (decision: string) =>
       harness.call('POST', `/api/v1/admin/collisions/${collision.id}/resolve`, {
         role: 'admin',

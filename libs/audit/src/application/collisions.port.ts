@@ -26,6 +26,11 @@ export interface CollisionReportRow extends DurationStats<'timeToResolve'> {
 
 /** Port: the collisions' table; every method joins the ambient transaction. */
 export abstract class CollisionStore {
+  /**
+   * Opens a collision, or answers the open one of the same entity, field and proposed value: a side repeating its
+   * change (1C resending it, a retried webhook, the missed-event recovery seeing the edit again) does not multiply it.
+   * The callers hold the entity's row lock, which keeps two of them from both inserting.
+   */
   abstract record(collision: NewCollision): Promise<Collision>;
   abstract byId(id: string, options?: { readonly lock?: boolean }): Promise<Collision | undefined>;
   abstract list(query: CollisionListQuery): Promise<Collision[]>;

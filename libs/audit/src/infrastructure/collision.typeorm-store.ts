@@ -53,13 +53,22 @@ export class TypeormCollisionStore extends CollisionStore {
   }
 
   async record(collision: NewCollision): Promise<Collision> {
-    const id = randomUUID();
-    // Raw, so that jsonb values of any shape (a string, an object) are stored as JSON.
-    await this.unitOfWork.manager.query(
-      `INSERT INTO collisions (id, domain, entity_type, entity_id, field, proposed, proposed_by, held, status, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+    // Raw, so that jsonb values of any shape (a string, an object) are stored as JSON; jsonb equality ignores key order.
+    const [{ id }] = await this.unitOfWork.manager.query<{ id: string }[]>(
+      `WITH twin AS (
+         SELECT id FROM collisions
+          WHERE status = 'open' AND domain = $2 AND entity_type = $3 AND entity_id = $4 AND field = $5
+            AND proposed = $6::jsonb
+          LIMIT 1
+       ), created AS (
+         INSERT INTO collisions (id, domain, entity_type, entity_id, field, proposed, proposed_by, held, status, request_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'open', $9
+          WHERE NOT EXISTS (SELECT 1 FROM twin)
+         RETURNING id
+       )
+       SELECT id FROM created UNION ALL SELECT id FROM twin`,
       [
-        id,
+        randomUUID(),
         collision.domain,
         collision.entityType,
         collision.entityId,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, type AuditSource, type Collision, CollisionStore } from '@app/audit';
-import { canonicalJson, type FieldError, isTimestamp, type Principal, UnitOfWork, courierScope } from '@app/core';
+import { type FieldError, isTimestamp, type Principal, UnitOfWork, courierScope } from '@app/core';
 import { SlaEvaluations } from '@app/sla';
 import { Injectable } from '@nestjs/common';
 import {
@@ -338,31 +338,22 @@ export class DeliveriesService {
     return this.unitOfWork.run(() => this.store.unacknowledgedCounts(overdueBefore));
   }
 
-  /** One open collision per delivery, field and proposed value: 1C repeating its change does not multiply it. */
-  private async raise(
+  private raise(
     delivery: Delivery,
     field: string,
     proposed: unknown,
     proposedBy: '1c' | 'bitrix24',
     held: unknown,
   ): Promise<Collision> {
-    const open = await this.collisions.list({ entityId: delivery.id, status: 'open', limit: 100 });
-    const same = open.find(
-      // jsonb keeps its own key order: compared canonically.
-      (collision) => collision.field === field && canonicalJson(collision.proposed) === canonicalJson(proposed),
-    );
-    return (
-      same ??
-      this.collisions.record({
-        domain: 'deliveries',
-        entityType: 'delivery',
-        entityId: delivery.id,
-        field,
-        proposed,
-        proposedBy,
-        held,
-      })
-    );
+    return this.collisions.record({
+      domain: 'deliveries',
+      entityType: 'delivery',
+      entityId: delivery.id,
+      field,
+      proposed,
+      proposedBy,
+      held,
+    });
   }
 
   cancel(id: string, principal: Principal): Promise<Delivery> {
