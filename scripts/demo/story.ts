@@ -143,6 +143,8 @@ class Story {
               ]
             : [];
         })
+        // The cheapest goods: a courier's day, not a furniture store's.
+        .sort((a, b) => ExactDecimal.parse(a.price, 2).compare(ExactDecimal.parse(b.price, 2)))
         .slice(0, 2);
       if (this.goods.length < 2) {
         throw new StepFailed('the catalog has fewer than two products with a retail price and stock in one van');
@@ -176,10 +178,10 @@ class Story {
     await this.put('counterparties', [
       { id: CUSTOMER, version, type: 'organization', name: 'ООО «Ромашка»', inn: '7707083893' },
     ]);
-    const company = await this.until('the customer as a Bitrix24 company', () =>
-      this.world.bitrix24.settleDeliveries().then(() => this.list('counterparties')),
+    const customer = await this.until('the customer in the mirror', async () =>
+      (await this.list('counterparties')).find((row) => row.onecId === CUSTOMER),
     );
-    return `courier Иванов Иван (portal user ${this.world.courierPortalUser}, van stock from the catalog), customer ${String(company.find((row) => row.onecId === CUSTOMER)?.name)}`;
+    return `courier Иванов Иван (portal user ${this.world.courierPortalUser}, van stock from the catalog), customer ${String(customer.name)}`;
   }
 
   private shipment(n: number, overrides: Record<string, unknown> = {}) {
@@ -259,14 +261,14 @@ class Story {
   }
 
   private async raiseDeviation(): Promise<string> {
-    const evaluated = await this.evaluate();
+    await this.evaluate();
     const opened = await this.until('the open deviation', async () => {
       const list = await this.get('/api/v1/admin/deviations?status=open&rule=cash_on_hand_over_limit');
       return (list.items as { id: string; value: string; threshold: string }[])[0];
     });
     this.deviationId = opened.id;
     const alerts = await this.alertsAbout('opened');
-    return `cash_on_hand_over_limit: ${opened.value} RUB on hand over ${this.world.cashLimit} (${evaluated}); alert in ${alerts}`;
+    return `cash_on_hand_over_limit: ${opened.value} RUB on hand, over the limit of ${this.world.cashLimit}; alert in ${alerts}`;
   }
 
   private async instantOrder(): Promise<string> {
@@ -373,13 +375,13 @@ class Story {
   }
 
   private async resolveDeviation(): Promise<string> {
-    const evaluated = await this.evaluate();
-    const deviation = await this.until('the deviation resolved', async () => {
+    await this.evaluate();
+    await this.until('the deviation resolved', async () => {
       const read = await this.get(`/api/v1/admin/deviations/${this.deviationId}`);
-      return read.status === 'resolved' && read;
+      return read.status === 'resolved';
     });
     const alerts = await this.alertsAbout('resolved');
-    return `resolved by the monitor (${evaluated}) at ${String(deviation.resolvedAt ?? 'once the cash was posted')}; alert in ${alerts}`;
+    return `cash_on_hand_over_limit resolved by the monitor once the ПКО was posted; alert in ${alerts}`;
   }
 
   private async collision(): Promise<string> {
@@ -427,8 +429,9 @@ class Story {
     return ExactDecimal.parse(price, 2).times(ExactDecimal.parse(quantity, 3), 2).toString();
   }
 
-  private async evaluate(): Promise<string> {
-    const answer = await this.expect(
+  /** "Check now" on the cash rule, as an operator's button does; the cash documents also ask for it themselves. */
+  private async evaluate(): Promise<void> {
+    await this.expect(
       await this.call('POST', '/api/v1/admin/sla/evaluate', {
         role: 'admin',
         body: { rules: ['cash_on_hand_over_limit'] },
@@ -436,13 +439,6 @@ class Story {
       200,
       'POST /api/v1/admin/sla/evaluate',
     );
-    const [rule] = (answer.rules ?? answer.results ?? []) as Record<string, unknown>[];
-    return rule
-      ? Object.entries(rule)
-          .filter(([key, value]) => typeof value === 'number' && value > 0 && key !== 'breaches')
-          .map(([key, value]) => `${key} ${String(value)}`)
-          .join(', ') || 'evaluated'
-      : 'evaluated';
   }
 
   /** Waits for the alert of the deviation in Slack and in the Telegram chat; names where it arrived. */
@@ -491,8 +487,13 @@ class Story {
       const delivery = await this.get(`/api/v1/deliveries/${id}`);
       return delivery.status === status;
     });
-    // The middleware writes the card back after a move; the next move waits for that, as a courier's screen would.
-    await this.cardAt(id, status);
+    // The middleware writes the card back after it takes a move. A courier's next move made before that write lands
+    // is overwritten by it and then ignored as our own write (see the report of issue 16), so the story waits.
+    await this.until('the middleware writing the card back', () =>
+      Promise.resolve(this.itemOf(id)).then(
+        (card) => card?.stageId === STAGES[status] && card.updatedBy !== this.world.courierPortalUser,
+      ),
+    );
   }
 
   private async list(kind: string): Promise<Record<string, unknown>[]> {
