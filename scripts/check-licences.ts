@@ -62,7 +62,7 @@ export function licenceExpression(declared: unknown): string | undefined {
     return parts.length > 0 && parts.every(Boolean) ? parts.map((part) => `(${part})`).join(' OR ') : undefined;
   }
   if (declared && typeof declared === 'object' && 'type' in declared) {
-    return licenceExpression((declared as { type: unknown }).type);
+    return licenceExpression(declared.type);
   }
   return undefined;
 }

@@ -260,7 +260,9 @@ async function main(): Promise<number> {
     if ((await migrate.waitForExit()) !== 0) {
       throw new StepFailed(`the migrations failed (see ${join(work, 'migrate.log')})`);
     }
-    say(`✓ database ${opts.database} created and migrated, Redis prefix ${opts['redis-prefix']} emptied — ${seconds()}`);
+    say(
+      `✓ database ${opts.database} created and migrated, Redis prefix ${opts['redis-prefix']} emptied — ${seconds()}`,
+    );
 
     const telemetry = join(ROOT, 'dist', 'libs', 'core', 'src', 'telemetry', 'register.js');
     for (const name of ['api', 'worker']) {

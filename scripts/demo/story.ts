@@ -138,7 +138,7 @@ class Story {
                   id: String(product.onecId),
                   name: String(product.name),
                   price: String(price.price),
-                  vatRate: String(product.vatRate ?? '20'),
+                  vatRate: typeof product.vatRate === 'string' ? product.vatRate : '20',
                 },
               ]
             : [];
@@ -222,7 +222,7 @@ class Story {
   private async createDelivery(): Promise<string> {
     const body = this.shipment(1);
     const created = await this.expect(
-      await this.call('POST', '/api/v1/deliveries', { role: '1c', body }),
+      this.call('POST', '/api/v1/deliveries', { role: '1c', body }),
       201,
       'POST /api/v1/deliveries',
     );
@@ -249,7 +249,7 @@ class Story {
       Promise.resolve(this.pushesAbout('deliveryId', this.delivery.id, 'delivery.execution_confirmed')),
     );
     const closed = await this.expect(
-      await this.call('POST', `/api/v1/deliveries/${this.delivery.id}/ack`, {
+      this.call('POST', `/api/v1/deliveries/${this.delivery.id}/ack`, {
         role: '1c',
         body: { documentNumber: `ПКО-${this.run}`, documentDate: new Date().toISOString().slice(0, 10) },
       }),
@@ -283,7 +283,7 @@ class Story {
       geo: { latitude: '55.751244', longitude: '37.618423' },
     };
     const created = await this.expect(
-      await this.call('POST', '/api/v1/instant-orders', { role: 'courier', courierId: COURIER, body }),
+      this.call('POST', '/api/v1/instant-orders', { role: 'courier', courierId: COURIER, body }),
       201,
       'POST /api/v1/instant-orders',
     );
@@ -292,7 +292,7 @@ class Story {
       Promise.resolve(this.pushesAbout('orderId', this.order.id, 'instant_order.submitted')),
     );
     const posted = await this.expect(
-      await this.call('POST', `/api/v1/instant-orders/${this.order.id}/ack`, {
+      this.call('POST', `/api/v1/instant-orders/${this.order.id}/ack`, {
         role: '1c',
         body: { outcome: 'posted', documentNumber: `УТ-${this.run}`, documentDate: this.today() },
       }),
@@ -304,7 +304,7 @@ class Story {
 
   private async returnOfOrder(): Promise<string> {
     const requested = await this.expect(
-      await this.call('POST', '/api/v1/returns', {
+      this.call('POST', '/api/v1/returns', {
         role: 'courier',
         courierId: COURIER,
         body: {
@@ -323,13 +323,13 @@ class Story {
     ];
     for (const [role, action, body] of moves) {
       await this.expect(
-        await this.call('POST', `/api/v1/returns/${id}/${action}`, { role, courierId: COURIER, body }),
+        this.call('POST', `/api/v1/returns/${id}/${action}`, { role, courierId: COURIER, body }),
         200,
         `POST /api/v1/returns/{id}/${action}`,
       );
     }
     const closed = await this.expect(
-      await this.call('POST', `/api/v1/returns/${id}/ack`, {
+      this.call('POST', `/api/v1/returns/${id}/ack`, {
         role: '1c',
         body: { documentNumber: `ВОЗ-${this.run}`, documentDate: this.today() },
       }),
@@ -341,7 +341,7 @@ class Story {
 
   private async handOverCash(): Promise<string> {
     const created = await this.expect(
-      await this.call('POST', '/api/v1/cash-documents', {
+      this.call('POST', '/api/v1/cash-documents', {
         role: 'courier',
         courierId: COURIER,
         body: {
@@ -363,7 +363,7 @@ class Story {
       ).then((pushes) => pushes.length > 0),
     );
     const posted = await this.expect(
-      await this.call('POST', `/api/v1/cash-documents/${id}/ack`, {
+      this.call('POST', `/api/v1/cash-documents/${id}/ack`, {
         role: '1c',
         body: { outcome: 'posted', documentNumber: `ЦБ-${this.run}`, documentDate: this.today() },
       }),
@@ -387,7 +387,7 @@ class Story {
   private async collision(): Promise<string> {
     const body = this.shipment(2);
     const created = await this.expect(
-      await this.call('POST', '/api/v1/deliveries', { role: '1c', body }),
+      this.call('POST', '/api/v1/deliveries', { role: '1c', body }),
       201,
       'POST /api/v1/deliveries',
     );
@@ -396,7 +396,7 @@ class Story {
     await this.move(id, 'accepted');
     await this.move(id, 'in_transit');
     const late = await this.expect(
-      await this.call('PUT', `/api/v1/deliveries/${id}`, {
+      this.call('PUT', `/api/v1/deliveries/${id}`, {
         role: '1c',
         body: { ...body, comment: 'Позвонить за час' },
       }),
@@ -405,7 +405,7 @@ class Story {
     );
     const collisionId = String(late.id);
     const resolved = await this.expect(
-      await this.call('POST', `/api/v1/admin/collisions/${collisionId}/resolve`, {
+      this.call('POST', `/api/v1/admin/collisions/${collisionId}/resolve`, {
         role: 'admin',
         body: { decision: 'accept_1c', comment: 'the customer asked 1C' },
       }),
@@ -432,7 +432,7 @@ class Story {
   /** "Check now" on the cash rule, as an operator's button does; the cash documents also ask for it themselves. */
   private async evaluate(): Promise<void> {
     await this.expect(
-      await this.call('POST', '/api/v1/admin/sla/evaluate', {
+      this.call('POST', '/api/v1/admin/sla/evaluate', {
         role: 'admin',
         body: { rules: ['cash_on_hand_over_limit'] },
       }),
@@ -447,9 +447,7 @@ class Story {
     await this.until(`the ${kind} alert in Slack and Telegram`, () =>
       Promise.resolve(
         this.world.slack.messagesTo().some((message) => marker.test(JSON.stringify(message))) &&
-          this.world.telegram
-            .messagesTo(this.world.telegramChat)
-            .some((message) => marker.test(message.visibleText)),
+          this.world.telegram.messagesTo(this.world.telegramChat).some((message) => marker.test(message.visibleText)),
       ),
     );
     return `Slack (${this.world.slack.messagesTo().length} message(s)) and Telegram (${this.world.telegram.messagesTo(this.world.telegramChat).length})`;
@@ -512,7 +510,7 @@ class Story {
 
   private async put(kind: string, items: unknown[]): Promise<void> {
     const answer = await this.expect(
-      await this.call('PUT', `/api/v1/master-data/${kind}`, { role: '1c', body: { items } }),
+      this.call('PUT', `/api/v1/master-data/${kind}`, { role: '1c', body: { items } }),
       200,
       `PUT /api/v1/master-data/${kind}`,
     );
@@ -524,7 +522,7 @@ class Story {
   }
 
   private async get(path: string, role: Role = 'admin'): Promise<Record<string, unknown>> {
-    return this.expect(await this.call('GET', path, { role }), 200, `GET ${path}`);
+    return this.expect(this.call('GET', path, { role }), 200, `GET ${path}`);
   }
 
   private async call(
@@ -558,7 +556,8 @@ class Story {
     return { status: response.status, body };
   }
 
-  private expect(answer: Answer, status: number, what: string): Record<string, unknown> {
+  private async expect(call: Promise<Answer>, status: number, what: string): Promise<Record<string, unknown>> {
+    const answer = await call;
     if (answer.status !== status) {
       const problem = answer.body as { code?: string; detail?: string; errors?: unknown } | undefined;
       const detail =
@@ -566,7 +565,9 @@ class Story {
           ? [problem.code, problem.detail, problem.errors ? JSON.stringify(problem.errors) : undefined]
               .filter(Boolean)
               .join(' ')
-          : String(answer.body ?? '');
+          : typeof answer.body === 'string'
+            ? answer.body
+            : '';
       throw new StepFailed(`${what}: HTTP ${answer.status} ${detail.slice(0, 400)}, expected ${status}`);
     }
     return (answer.body ?? {}) as Record<string, unknown>;

@@ -165,9 +165,6 @@ export async function startWithFakeOnec(
 /** Puts the courier's board in the portal: its stages, with Bitrix24's success and failure marks. */
 export function seedBoardStages(harness: MasterDataHarness): void {
   harness.fake.seed(
-    boardStageSeed(
-      { entityTypeId: BOARD_TYPE, categoryId: BOARD_CATEGORY, stages: STAGES },
-      DELIVERY_STAGE_SEMANTICS,
-    ),
+    boardStageSeed({ entityTypeId: BOARD_TYPE, categoryId: BOARD_CATEGORY, stages: STAGES }, DELIVERY_STAGE_SEMANTICS),
   );
 }

@@ -56,7 +56,11 @@ describe('npm run demo -- --exit', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^PASS 12 steps in \d+\.\d s$/));
 
     expect(lines).toContainEqual(expect.stringMatching(/^Console: +http:\/\/127\.0\.0\.1:\d+\/console /));
-    const token = lines.find((line) => line.startsWith('Admin token:'))?.split(/\s+/).at(-1) ?? '';
+    const token =
+      lines
+        .find((line) => line.startsWith('Admin token:'))
+        ?.split(/\s+/)
+        .at(-1) ?? '';
     const config = loadConfig({});
     expect(
       verify(token, config.jwt.secret!, { issuer: config.jwt.issuer, audience: config.jwt.audience }),
