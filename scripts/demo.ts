@@ -181,7 +181,9 @@ async function main(): Promise<number> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const apps: App[] = [];
   const stopAll = async () => {
-    for (const app of apps.reverse()) {
+    // Ctrl-C reaches the apps too (one process group): none of them exiting now is a failure.
+    apps.forEach((app) => (app.stopping = true));
+    for (const app of [...apps].reverse()) {
       await app.stop();
     }
     for (const cleanup of cleanups.reverse()) {
