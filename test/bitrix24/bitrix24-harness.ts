@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { AppConfig, UnitOfWork } from '@app/core';
 import { bitrix24UpsertEvent, type UpsertRequest } from '@app/bitrix24';
 import { EventPublisher } from '@app/events';
-import type { FakeBitrix24, OAuthSettings } from '@app/testing';
+import { CATALOG_IBLOCK, type FakeBitrix24, type OAuthSettings } from '@app/testing';
+
+export { CATALOG_IBLOCK } from '@app/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { stringify } from 'yaml';
 
 export const DELIVERY_TYPE = 1036;
 export const DELIVERY_CATEGORY = 12;
-export const CATALOG_IBLOCK = 23;
 
 /** The smart process the fake portal needs for the mapping below. */
 export const FAKE_SMART_PROCESSES = [{ entityTypeId: DELIVERY_TYPE, categories: [{ id: DELIVERY_CATEGORY }] }];

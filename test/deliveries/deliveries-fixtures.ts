@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { FakeOnecHttpService } from '@app/testing';
 import {
-  MASTER_DATA_MAPPING,
-  type MasterDataHarness,
-  startMasterDataHarness,
-} from '../master-data/master-data-harness';
+  BOARD_CATEGORY,
+  BOARD_TYPE,
+  boardStageSeed,
+  DELIVERY_STAGE_SEMANTICS,
+  FakeOnecHttpService,
+  STAGES,
+} from '@app/testing';
+import { type MasterDataHarness, startMasterDataHarness } from '../master-data/master-data-harness';
+
+export { BOARD_CATEGORY, BOARD_MAPPING, BOARD_TYPE, STAGES } from '@app/testing';
 
 export const guid = (n: number) => `5d1c7a00-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 export const UNIT = '796';
@@ -157,57 +162,9 @@ export async function startWithFakeOnec(
   return { harness, onec };
 }
 
-/** The courier's board: a smart process and its category in the fake portal. */
-export const BOARD_TYPE = 1036;
-export const BOARD_CATEGORY = 12;
-const stage = (code: string) => `DT${BOARD_TYPE}_${BOARD_CATEGORY}:${code}`;
-/** Our statuses as the courier's pipeline in the portal. */
-export const STAGES: Record<string, string> = {
-  new: stage('NEW'),
-  assigned: stage('ASSIGNED'),
-  accepted: stage('ACCEPTED'),
-  in_transit: stage('TRANSIT'),
-  delivered: stage('SUCCESS'),
-  partially_delivered: stage('PARTIAL'),
-  failed: stage('FAIL'),
-  cancelled: stage('CANCELLED'),
-  closed: stage('CLOSED'),
-};
-/** Master data's mapping plus the deliveries' smart process. */
-export const BOARD_MAPPING = {
-  entities: {
-    ...MASTER_DATA_MAPPING.entities,
-    delivery: {
-      entityTypeId: BOARD_TYPE,
-      categoryId: BOARD_CATEGORY,
-      fields: {
-        title: 'title',
-        address: 'ufCrm5_Address',
-        amount: 'opportunity',
-        cashOnDelivery: 'ufCrm5_Cod',
-        responsible: 'assignedById',
-        onecDocument: 'ufCrm5_OnecDocument',
-        cashCollected: 'ufCrm5_Cash',
-        failureReason: 'ufCrm5_FailureReason',
-      },
-      stages: STAGES,
-    },
-  },
-};
-
-/** The board's stages as the portal holds them: success and failure semantics as Bitrix24 marks its final stages. */
+/** Puts the courier's board in the portal: its stages, with Bitrix24's success and failure marks. */
 export function seedBoardStages(harness: MasterDataHarness): void {
-  harness.fake.seed({
-    stages: Object.entries(STAGES).map(([status, statusId], index) => ({
-      entityId: `DYNAMIC_${BOARD_TYPE}_STAGE_${BOARD_CATEGORY}`,
-      statusId,
-      name: status,
-      sort: (index + 1) * 10,
-      semantics: ['delivered', 'partially_delivered', 'closed'].includes(status)
-        ? ('S' as const)
-        : ['failed', 'cancelled'].includes(status)
-          ? ('F' as const)
-          : null,
-    })),
-  });
+  harness.fake.seed(
+    boardStageSeed({ entityTypeId: BOARD_TYPE, categoryId: BOARD_CATEGORY, stages: STAGES }, DELIVERY_STAGE_SEMANTICS),
+  );
 }

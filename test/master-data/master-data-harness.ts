@@ -3,51 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, Role } from '@app/core';
 import {
+  CATALOG_IBLOCK,
   FakeBitrix24,
   FakeOnecExchange,
   type RecordingAlertPublisher,
+  MASTER_DATA_MAPPING,
   type SmartProcessConfig,
   tokenFor,
 } from '@app/testing';
 import { startInProcessMiddleware, type InProcessMiddleware } from '../support/in-process-middleware';
-import { CATALOG_IBLOCK, webhookEnv, writeMappingFile } from '../bitrix24/bitrix24-harness';
+import { webhookEnv, writeMappingFile } from '../bitrix24/bitrix24-harness';
+
+export { MASTER_DATA_MAPPING } from '@app/testing';
 
 export const EXCHANGE_LOGIN = '1c-exchange';
 export const EXCHANGE_PASSWORD = 'exchange-password-for-tests';
-
-/**
- * How the master-data kinds are mapped in the e2e suites: catalog products with price, stock, unit, VAT rate and
- * barcode (these two in catalog properties, as a portal keeps them), organisations as companies and persons as
- * contacts with their phones and e-mails as multi-fields, couriers as users. 1C's `code` is left unmapped on
- * purpose: what the mapping leaves out never reaches the portal.
- */
-export const MASTER_DATA_MAPPING = {
-  entities: {
-    product: {
-      iblockId: CATALOG_IBLOCK,
-      fields: {
-        name: 'name',
-        article: 'code',
-        price: 'purchasingPrice',
-        currency: 'purchasingCurrency',
-        quantity: 'quantity',
-        vatRate: 'property101',
-        barcode: 'property102',
-        unit: 'measure',
-        active: 'active',
-      },
-    },
-    company: {
-      fields: { name: 'title', inn: 'ufCrm_Inn', kpp: 'ufCrm_Kpp', address: 'ufCrm_Address', active: 'ufCrm_MmActive' },
-      multiFields: { phones: 'PHONE', emails: 'EMAIL' },
-    },
-    contact: {
-      fields: { name: 'name', active: 'ufCrm_MmActive' },
-      multiFields: { phones: 'PHONE', emails: 'EMAIL' },
-    },
-    courier: { externalIdField: 'UF_USR_1C_ID', fields: { name: 'NAME' } },
-  },
-};
 
 export interface MasterDataHarness {
   readonly middleware: InProcessMiddleware;

@@ -1,12 +1,7 @@
-import { waitFor } from '@app/testing';
-import type { MasterDataHarness } from '../master-data/master-data-harness';
+import { boardStageSeed, waitFor } from '@app/testing';
 
-/** A smart process's stages in the fake portal, one per status, as `DT<type>_<category>:<CODE>`. */
-export function boardStages(entityTypeId: number, categoryId: number, codes: Record<string, string>) {
-  return Object.fromEntries(
-    Object.entries(codes).map(([status, code]) => [status, `DT${entityTypeId}_${categoryId}:${code}`]),
-  );
-}
+export { boardStages } from '@app/testing';
+import type { MasterDataHarness } from '../master-data/master-data-harness';
 
 /** Puts the stages in the portal; `success` and `failure` are the statuses Bitrix24 marks final. */
 export function seedBoardStages(
@@ -14,19 +9,7 @@ export function seedBoardStages(
   board: { entityTypeId: number; categoryId: number; stages: Record<string, string> },
   semantics: { success: readonly string[]; failure: readonly string[] },
 ): void {
-  harness.fake.seed({
-    stages: Object.entries(board.stages).map(([status, statusId], index) => ({
-      entityId: `DYNAMIC_${board.entityTypeId}_STAGE_${board.categoryId}`,
-      statusId,
-      name: status,
-      sort: (index + 1) * 10,
-      semantics: semantics.success.includes(status)
-        ? ('S' as const)
-        : semantics.failure.includes(status)
-          ? ('F' as const)
-          : null,
-    })),
-  });
+  harness.fake.seed(boardStageSeed(board, semantics));
 }
 
 /** Waits until the portal's events, the inbox and the outbox have nothing left to do. */

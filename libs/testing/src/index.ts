@@ -13,3 +13,4 @@ export * from './shared-folder';
 export * from './streams';
 export * from './time/test-clock';
 export * from './alerts/recording-alert-publisher';
+export * from './scenario/courier-board';
