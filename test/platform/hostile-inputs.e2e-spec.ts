@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -1448,6 +1450,34 @@ describe('hostile input on every route that takes a cursor, a date, an id or a n
       const answer = await call(path);
       expect(answer.status).toBe(500);
       expect(answer.problem).toMatchObject({ code: 'INTERNAL' });
+    });
+  });
+
+  describe("what Node's HTTP parser refuses before Fastify sees the request", () => {
+    /** A raw exchange: the parser closes the connection after its answer, which fetch reports as a failure. */
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(url).port), '127.0.0.1');
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        socket.end(request);
+      });
+
+    it.each([
+      ['a URL over 16 KB', 431, `GET /api/v1/deliveries?x=${'y'.repeat(17_000)} HTTP/1.1\r\nHost: a\r\n\r\n`],
+      ['headers over 16 KB', 431, `GET /api/v1/deliveries HTTP/1.1\r\nHost: a\r\nX-Big: ${'y'.repeat(17_000)}\r\n\r\n`],
+      ['a request line that is not HTTP', 400, 'GET /\u0000 HTTP/1.1\r\n\r\n'],
+      ['a header without a colon', 400, 'GET / HTTP/1.1\r\nHost a\r\n\r\n'],
+    ])('answers %s with a problem+json %d and changes nothing', async (_, status, request) => {
+      const before = await snapshot();
+      const answer = await raw(request);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+      expect(head).toMatch(/^content-type: application\/problem\+json/im);
+      expect(JSON.parse(body)).toMatchObject({ status, title: STATUS_CODES[status] });
+      expect(await snapshot()).toEqual(before);
     });
   });
 });
