@@ -444,7 +444,10 @@ describe('fuzzing every operation of the contract (openapi.yaml)', () => {
     const formOnly = operation.body && !bodySchema ? [...operation.body.values()][0] : undefined;
     const schema = bodySchema ?? formOnly;
     const known = VALID_BODIES[operation.operationId];
-    const valid = known ? fc.oneof(fc.constantFrom(...known), values.valid(schema)) : values.valid(schema);
+    const near = values.nearBase(schema, known?.[0] ?? values.base(schema));
+    const valid = known
+      ? fc.oneof(fc.constantFrom(...known), near, values.valid(schema))
+      : fc.oneof({ weight: 2, arbitrary: near }, { weight: 1, arbitrary: values.valid(schema) });
     const body: fc.Arbitrary<{ contentType?: string; body?: string }> = schema
       ? fc.oneof(
           { weight: 3, arbitrary: valid.map((value) => encoded(operation, value)) },
