@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
@@ -60,4 +62,32 @@ export function renderFrameworkError(error: Error, request: FastifyRequest, repl
     .headers({ ...headers, [REQUEST_ID_HEADER]: String(request.id) })
     .type(PROBLEM_CONTENT_TYPE)
     .send(JSON.stringify(problem));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser refuses a request before Fastify sees it (headers or URL over
+ * Node's 16 KB limit, a malformed request line, a client too slow), and Fastify's default answers it in its own JSON.
+ * There is no request, hence no request id: the problem says what went wrong and the connection is closed, as the
+ * parser cannot find where the next request would begin.
+ */
+export function renderClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'The request line or headers exceed the size limit.'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request is not valid HTTP/1.1.';
+  const { problem } = toProblem(Object.assign(new Error(detail), { statusCode: status }), undefined, undefined);
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

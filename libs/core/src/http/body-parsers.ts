@@ -54,6 +54,27 @@ function tooComplex(detail: string): AppError {
 }
 
 /**
+ * A PHP-style form body (Bitrix24 posts bracket keys: auth[application_token]=…), rebuilt into the nested object PHP
+ * would see. Each bracket opens one level below the body's own, hence depth MAX_BODY_DEPTH - 1. Anything over the
+ * limits is a BODY_TOO_COMPLEX AppError, never another error.
+ */
+export function parseFormBody(text: string): Record<string, unknown> {
+  try {
+    return parseQueryString(text, {
+      depth: MAX_BODY_DEPTH - 1,
+      strictDepth: true,
+      parameterLimit: 2_000,
+      throwOnLimitExceeded: true,
+      arrayLimit: 200,
+    });
+  } catch {
+    throw tooComplex(
+      `The form body nests keys more than ${MAX_BODY_DEPTH} levels deep, or has too many parameters or list items.`,
+    );
+  }
+}
+
+/**
  * JSON with a nesting limit (then Fastify's own parser: `__proto__` and `constructor.prototype` keys refused),
  * PHP-style forms with the same limit, and the pass-through for raw-stream routes.
  */
@@ -65,27 +86,11 @@ export function installBodyParsers(fastify: FastifyInstance): void {
       : parseJson(request, body as string, done),
   );
 
-  // Bitrix24 posts PHP bracket keys (auth[application_token]=…); qs rebuilds the nested object PHP would see. Each
-  // bracket opens one level below the body's own, hence depth MAX_BODY_DEPTH - 1.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
-      done(
-        null,
-        parseQueryString(body as string, {
-          depth: MAX_BODY_DEPTH - 1,
-          strictDepth: true,
-          parameterLimit: 2_000,
-          throwOnLimitExceeded: true,
-          arrayLimit: 200,
-        }),
-      );
-    } catch {
-      done(
-        tooComplex(
-          `The form body nests keys more than ${MAX_BODY_DEPTH} levels deep, or has too many parameters or list items.`,
-        ),
-        undefined,
-      );
+      done(null, parseFormBody(body as string));
+    } catch (error) {
+      done(error as AppError, undefined);
     }
   });
   fastify.addContentTypeParser(RAW_STREAM_CONTENT_TYPE, (_request, payload, done) => done(null, payload));

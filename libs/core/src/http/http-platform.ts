@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
-import { renderFrameworkError } from '../errors/problem.filter';
+import { renderClientError, renderFrameworkError } from '../errors/problem.filter';
 import { createValidationPipe } from '../errors/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { installBodyParsers, RAW_STREAM_CONTENT_TYPE } from './body-parsers';
@@ -39,6 +39,7 @@ export async function createHttpApplication(
     // 128, not Fastify's 100: an X-Request-Id may be that long, and the trace takes one as a path parameter.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     frameworkErrors: renderFrameworkError,
+    clientErrorHandler: renderClientError,
   });
   installRequestContext(adapter.getInstance());
   installBodyParsers(adapter.getInstance());

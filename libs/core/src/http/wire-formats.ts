@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsObject, Matches, ValidateNested } from 'class-validator';
 
 // The shapes every domain's requests share on the wire; the domain rules (scale, range) name the field when they fail.
 
@@ -22,4 +24,19 @@ export class GeoPointDto {
   @ApiProperty({ example: '37.618423' })
   @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
   longitude!: string;
+}
+
+/**
+ * A nested object (or, with `each`, a list of them) validated as `type`. `@ValidateNested` alone lets an absent
+ * value through and validates an array where one object is expected element by element, so a required `document`
+ * could be missing or `[]` and the handler would read a property of nothing: a 500 where a 400 belongs.
+ */
+export function Nested(type: () => new () => object, options: { each?: boolean } = {}): PropertyDecorator {
+  const each = options.each === true;
+  return applyDecorators(
+    ...(each ? [IsArray()] : []),
+    IsObject({ each, message: each ? 'each value in $property must be an object' : '$property must be an object' }),
+    ValidateNested({ each }),
+    Type(type),
+  );
 }

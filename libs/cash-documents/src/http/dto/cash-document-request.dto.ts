@@ -1,6 +1,5 @@
-import { IsTimestamp, NO_NUL, NO_NUL_MESSAGE, ONEC_ID, PageQueryDto } from '@app/core';
+import { IsTimestamp, Nested, NO_NUL, NO_NUL_MESSAGE, ONEC_ID, PageQueryDto } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -15,7 +14,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { CASH_OPERATION_NAMES, type CashOperation, SETTLED_TYPES, type SettledType } from '../../domain/cash-document';
 import { CASH_DOCUMENT_STATUSES, type CashDocumentStatus } from '../../domain/cash-document-status';
@@ -77,8 +75,7 @@ export class FiscalReceiptDto {
 
   @ApiProperty({ type: [FiscalVatDto], maxItems: 12 })
   @ArrayMaxSize(12)
-  @ValidateNested({ each: true })
-  @Type(() => FiscalVatDto)
+  @Nested(() => FiscalVatDto, { each: true })
   vat!: FiscalVatDto[];
 }
 
@@ -97,8 +94,7 @@ export class SettlementDto {
 
   @ApiPropertyOptional({ type: FiscalReceiptDto, description: 'For cash taken from a customer.' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => FiscalReceiptDto)
+  @Nested(() => FiscalReceiptDto)
   fiscalReceipt?: FiscalReceiptDto;
 }
 
@@ -166,8 +162,7 @@ export class CashDocumentContentDto {
   @ApiPropertyOptional({ type: [SettlementDto], maxItems: MAX_ITEMS })
   @IsOptional()
   @ArrayMaxSize(MAX_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => SettlementDto)
+  @Nested(() => SettlementDto, { each: true })
   settles?: SettlementDto[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The advance an advance report or a returned rest closes.' })
@@ -178,8 +173,7 @@ export class CashDocumentContentDto {
   @ApiPropertyOptional({ type: [ExpenseLineDto], maxItems: MAX_ITEMS })
   @IsOptional()
   @ArrayMaxSize(MAX_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => ExpenseLineDto)
+  @Nested(() => ExpenseLineDto, { each: true })
   lines?: ExpenseLineDto[];
 }
 

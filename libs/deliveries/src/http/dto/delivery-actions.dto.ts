@@ -1,6 +1,5 @@
-import { DECIMAL, GeoPointDto, IsTimestamp, NO_NUL, ONEC_ID, PageQueryDto } from '@app/core';
+import { DECIMAL, GeoPointDto, IsTimestamp, Nested, NO_NUL, ONEC_ID, PageQueryDto } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsIn,
@@ -13,7 +12,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import type { Acknowledgement, StatusChange } from '../../application/deliveries.service';
 import { FAILURE_REASONS, type FailureReason } from '../../domain/delivery-lines';
@@ -57,8 +55,7 @@ export class StatusChangeDto {
 
   @ApiPropertyOptional({ type: GeoPointDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
+  @Nested(() => GeoPointDto)
   geo?: GeoPointDto;
 
   @ApiPropertyOptional({ maxLength: 1000 })
@@ -75,8 +72,7 @@ export class StatusChangeDto {
   })
   @IsOptional()
   @ArrayMaxSize(MAX_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => DeliveredLineDto)
+  @Nested(() => DeliveredLineDto, { each: true })
   delivered?: DeliveredLineDto[];
 
   @ApiPropertyOptional({ enum: FAILURE_REASONS, description: 'Required for `partially_delivered` and `failed`.' })

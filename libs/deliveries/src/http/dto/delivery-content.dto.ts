@@ -1,7 +1,6 @@
-import { DECIMAL, DECIMAL_MESSAGE, GeoPointDto, IsTimestamp, NO_NUL, ONEC_ID } from '@app/core';
+import { DECIMAL, DECIMAL_MESSAGE, GeoPointDto, IsTimestamp, Nested, NO_NUL, ONEC_ID } from '@app/core';
 import { VAT_RATES } from '@app/master-data';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,7 +13,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import type { DeliveryContent } from '../../domain/delivery';
 
@@ -92,8 +90,7 @@ export class DeliveryTotalsDto {
 /** A shipment document of 1C as a delivery task (POST creates, PUT changes it before dispatch). */
 export class DeliveryContentDto {
   @ApiProperty({ type: DeliveryDocumentDto })
-  @ValidateNested()
-  @Type(() => DeliveryDocumentDto)
+  @Nested(() => DeliveryDocumentDto)
   document!: DeliveryDocumentDto;
 
   @ApiProperty({ description: "The customer's 1C id (master data `counterparties`)." })
@@ -109,8 +106,7 @@ export class DeliveryContentDto {
 
   @ApiPropertyOptional({ type: GeoPointDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
+  @Nested(() => GeoPointDto)
   geo?: GeoPointDto;
 
   @ApiPropertyOptional({ maxLength: 200 })
@@ -156,13 +152,11 @@ export class DeliveryContentDto {
   @ApiProperty({ type: [DeliveryItemDto], minItems: 1, maxItems: MAX_ITEMS })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => DeliveryItemDto)
+  @Nested(() => DeliveryItemDto, { each: true })
   items!: DeliveryItemDto[];
 
   @ApiProperty({ type: DeliveryTotalsDto })
-  @ValidateNested()
-  @Type(() => DeliveryTotalsDto)
+  @Nested(() => DeliveryTotalsDto)
   totals!: DeliveryTotalsDto;
 }
 

@@ -1,6 +1,5 @@
-import { IsTimestamp, NO_NUL, ONEC_ID } from '@app/core';
+import { IsTimestamp, Nested, NO_NUL, ONEC_ID } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,7 +10,6 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import type { TripOrderContent, TripUpsert, TripWithDeliveries } from '../../application/trips.service';
 import { DELIVERY_STATUSES } from '../../domain/delivery-status';
@@ -62,8 +60,7 @@ export class TripOrderDto {
     type: DeliveryContentDto,
     description: "The order's delivery task, as POST /api/v1/deliveries takes it; its courier is the trip's.",
   })
-  @ValidateNested()
-  @Type(() => DeliveryContentDto)
+  @Nested(() => DeliveryContentDto)
   delivery!: DeliveryContentDto;
 }
 
@@ -124,15 +121,13 @@ export class TripContentDto {
   @ApiProperty({ type: [RoutePointDto], minItems: 1, maxItems: MAX_TRIP_ORDERS })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TRIP_ORDERS)
-  @ValidateNested({ each: true })
-  @Type(() => RoutePointDto)
+  @Nested(() => RoutePointDto, { each: true })
   routePoints!: RoutePointDto[];
 
   @ApiProperty({ type: [TripOrderDto], minItems: 1, maxItems: MAX_TRIP_ORDERS })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TRIP_ORDERS)
-  @ValidateNested({ each: true })
-  @Type(() => TripOrderDto)
+  @Nested(() => TripOrderDto, { each: true })
   orders!: TripOrderDto[];
 }
 

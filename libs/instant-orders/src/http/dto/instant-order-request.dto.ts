@@ -1,6 +1,5 @@
-import { DECIMAL, DECIMAL_MESSAGE, GeoPointDto, IsTimestamp, NO_NUL, NO_NUL_MESSAGE, ONEC_ID } from '@app/core';
+import { DECIMAL, DECIMAL_MESSAGE, GeoPointDto, IsTimestamp, Nested, NO_NUL, NO_NUL_MESSAGE, ONEC_ID } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -12,7 +11,6 @@ import {
   MaxLength,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import type { OrderRequest } from '../../application/instant-orders.service';
 import { DISCOUNT_REASONS, type DiscountReason, PAYMENT_METHODS, type PaymentMethod } from '../../domain/instant-order';
@@ -78,8 +76,7 @@ export class InstantOrderRequestDto {
   courierId?: string;
 
   @ApiProperty({ type: BuyerDto })
-  @ValidateNested()
-  @Type(() => BuyerDto)
+  @Nested(() => BuyerDto)
   buyer!: BuyerDto;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The delivery at whose door it was sold.' })
@@ -98,8 +95,7 @@ export class InstantOrderRequestDto {
   @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: MAX_LINES })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_LINES)
-  @ValidateNested({ each: true })
-  @Type(() => OrderLineDto)
+  @Nested(() => OrderLineDto, { each: true })
   items!: OrderLineDto[];
 
   @ApiProperty({ example: '327.28', description: 'The sum of the line amounts.' })
@@ -117,8 +113,7 @@ export class InstantOrderRequestDto {
 
   @ApiPropertyOptional({ type: GeoPointDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
+  @Nested(() => GeoPointDto)
   geo?: GeoPointDto;
 
   @ApiPropertyOptional({ maxLength: 1000 })

@@ -1,5 +1,5 @@
+import { Nested } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,7 +11,6 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { MONEY, QUANTITY } from '../../domain/decimal';
 import { VAT_RATES, type VatRate } from '../../domain/vat-rate';
@@ -128,10 +127,8 @@ export class PropertyFieldsDto {
 
   @ApiPropertyOptional({ type: [PropertyChoiceDto], maxItems: 1000, description: 'The choices of a `Справочник`.' })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => PropertyChoiceDto)
+  @Nested(() => PropertyChoiceDto, { each: true })
   values?: PropertyChoiceDto[];
 }
 
@@ -266,18 +263,14 @@ export class ProductFieldsDto {
     description: "A variant's characteristics.",
   })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(LIST)
-  @ValidateNested({ each: true })
-  @Type(() => ProductCharacteristicDto)
+  @Nested(() => ProductCharacteristicDto, { each: true })
   characteristics?: ProductCharacteristicDto[];
 
   @ApiPropertyOptional({ type: [ProductPropertyDto], maxItems: LIST })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(LIST)
-  @ValidateNested({ each: true })
-  @Type(() => ProductPropertyDto)
+  @Nested(() => ProductPropertyDto, { each: true })
   properties?: ProductPropertyDto[];
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '0.520', description: 'Kilograms, 3 decimals.' })
@@ -390,10 +383,8 @@ export class CounterpartyFieldsDto {
 
   @ApiPropertyOptional({ type: [CounterpartyAddressDto], maxItems: LIST })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(LIST)
-  @ValidateNested({ each: true })
-  @Type(() => CounterpartyAddressDto)
+  @Nested(() => CounterpartyAddressDto, { each: true })
   addresses?: CounterpartyAddressDto[];
 }
 

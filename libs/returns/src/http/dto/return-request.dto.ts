@@ -3,13 +3,13 @@ import {
   DECIMAL_MESSAGE,
   GeoPointDto,
   IsTimestamp,
+  Nested,
   NO_NUL,
   NO_NUL_MESSAGE,
   ONEC_ID,
   PageQueryDto,
 } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -23,7 +23,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { RETURN_REASONS, type ReturnReason } from '../../domain/return';
 import { RETURN_STATUSES, type ReturnStatus } from '../../domain/return-status';
@@ -69,15 +68,13 @@ export class ReturnRequestDto {
   courierId?: string;
 
   @ApiProperty({ type: OriginalSaleRefDto })
-  @ValidateNested()
-  @Type(() => OriginalSaleRefDto)
+  @Nested(() => OriginalSaleRefDto)
   sale!: OriginalSaleRefDto;
 
   @ApiProperty({ type: [ReturnLineDto], minItems: 1, maxItems: MAX_LINES })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_LINES)
-  @ValidateNested({ each: true })
-  @Type(() => ReturnLineDto)
+  @Nested(() => ReturnLineDto, { each: true })
   items!: ReturnLineDto[];
 
   @ApiPropertyOptional({ maxLength: 1000 })
@@ -110,8 +107,7 @@ export class PickupDto {
 
   @ApiPropertyOptional({ type: GeoPointDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
+  @Nested(() => GeoPointDto)
   geo?: GeoPointDto;
 
   @ApiPropertyOptional({ example: '99.80', description: 'Cash paid back to the customer; at most the refund due.' })
@@ -138,8 +134,7 @@ export class ReceiptDto {
 
   @ApiProperty({ type: [ReceivedLineDto], maxItems: MAX_LINES })
   @ArrayMaxSize(MAX_LINES)
-  @ValidateNested({ each: true })
-  @Type(() => ReceivedLineDto)
+  @Nested(() => ReceivedLineDto, { each: true })
   items!: ReceivedLineDto[];
 }
 
