@@ -32,6 +32,15 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4_000);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** `webhook` or `status`: only that endpoint (and its baseline), say to profile one path. */
+const ONLY = process.env.BENCH_ONLY;
+/** `KEY=value,KEY=value`: settings over the shipped ones, to see what one of them costs; the report names them. */
+const API_ENV = Object.fromEntries(
+  (process.env.BENCH_API_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const WARM_UP = 300;
 const guid = (n: number) => `be4c0000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const [STORE, ACME, COURIER] = [guid(2), guid(3), guid(1_000)];
@@ -82,30 +91,32 @@ function webhookBody(n: number): string {
   }).toString();
 }
 
-/** Starts `node args…` and resolves with what it printed once that matches `ready`. */
+/**
+ * Starts `node args…` and resolves with what it printed once `ready` holds (checked on every chunk of its output and
+ * every 100 ms). What it prints is read and kept until then, and dropped after, as a container runtime reads it.
+ */
 async function startProcess(
   args: string[],
   env: Record<string, string>,
-  ready: RegExp,
+  ready: (output: string) => boolean | Promise<boolean>,
 ): Promise<{ child: ChildProcess; output: string }> {
   const child = spawn(process.execPath, args, {
     cwd: findRepoRoot(),
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const output = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (ready.test(seen)) {
-        // What it logs from now on is read and dropped, as a container runtime reads it.
-        child.stdout.off('data', onData).resume();
-        resolve(seen);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready:\n${seen}`)));
-  });
+  let output = '';
+  const collect = (chunk: Buffer) => void (output += chunk.toString());
+  child.stdout.on('data', collect);
+  const deadline = Date.now() + 60_000;
+  while (!(await ready(output))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.join(' ')} did not get ready (exit code ${child.exitCode}):\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.stdout.off('data', collect);
   return { child, output };
 }
 
@@ -131,6 +142,7 @@ async function main(): Promise<void> {
     BITRIX24_CLIENT_ID: 'bench.client',
     BITRIX24_CLIENT_SECRET: 'bench-secret',
     BITRIX24_PORTAL_URL: `https://${BARE_WEBHOOK_AUTH.domain}`,
+    ...API_ENV,
   };
   const config = loadConfig(env);
   const poolSize = config.database.poolSize;
@@ -147,11 +159,16 @@ async function main(): Promise<void> {
 
   const [, ...command] = shippedApiCommand();
   const apiNodeOptions = process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-  const { child: api } = await startProcess([...apiNodeOptions, ...command], env, /API listening/);
+  const live = () =>
+    fetch(`http://127.0.0.1:${port}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
+  const { child: api } = await startProcess([...apiNodeOptions, ...command], env, live);
   const { child: bare, output: bareUrl } = await startProcess(
     ['dist/bench/support/bare-server.js', bench.databaseUrl, String(poolSize)],
     {},
-    /^http:\/\/\S+\n/,
+    (output) => output.endsWith('\n'),
   );
   try {
     const results: Record<string, Measure[]> = {};
@@ -217,6 +234,9 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? [0, 1, 2, 3] : [1, 0, 3, 2];
       for (const index of order) {
         const target = list[index];
+        if (ONLY && !target.name.startsWith(ONLY)) {
+          continue;
+        }
         const figures = await measure(target, next);
         (results[target.name] ??= []).push(figures);
         console.error(
@@ -258,7 +278,7 @@ async function report(
   };
   const cpu = cpus();
   const rows: string[] = [];
-  for (const endpoint of ['webhook', 'status']) {
+  for (const endpoint of ['webhook', 'status'].filter((name) => results[`${name} api`])) {
     const api = of(`${endpoint} api`);
     const bare = of(`${endpoint} bare`);
     const ratio = api.rate / bare.rate;
@@ -269,7 +289,7 @@ async function report(
       `| ${label}: **API / bare** | **${ratio.toFixed(2)}×** | | | ≥ 0.8×: ${ratio >= 0.8 ? 'met' : 'NOT met'} |`,
     );
   }
-  const settings = Object.entries(shipped)
+  const settings = Object.entries({ ...shipped, ...API_ENV })
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
   const section = [
@@ -291,7 +311,10 @@ async function report(
       `compare the ratios of one run, not rates across runs.`,
   ].join('\n');
   console.log(section);
-  await updateBenchmarksSection(section);
+  // Only a run of everything as shipped stands for the shipped API.
+  if (!ONLY && Object.keys(API_ENV).length === 0) {
+    await updateBenchmarksSection(section);
+  }
 }
 
 main().catch((error: unknown) => {

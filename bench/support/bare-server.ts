@@ -155,17 +155,26 @@ export class BareServer {
 }
 
 /**
- * The status door's transaction: the idempotency key, the delivery locked and changed, an audit row and an outbox
- * row, and the key's stored answer.
+ * The status door's transaction, statement for statement as the API runs it: the idempotency key claimed (under the
+ * key's advisory lock), the delivery locked and read, changed, then one statement for the rows nobody reads back in
+ * the transaction (audit row, outbox row, the key's stored answer).
  */
 async function statusChange(client: PoolClient, id: string, status: string, request: IncomingMessage) {
   const key = String(request.headers['idempotency-key']);
-  await client.query(
-    `INSERT INTO idempotency_keys (principal, method, route, key, fingerprint, response_status, response_headers,
-                                   response_body, expires_at)
-     VALUES ('baseline', 'POST', '/deliveries/:id/status', $1, repeat('0', 64), 0, '{}', '', now() + interval '1 day')`,
+  const claimed = await client.query(
+    `INSERT INTO idempotency_keys AS k (principal, method, route, key, fingerprint, response_status, response_headers,
+                                        response_body, created_at, expires_at)
+     SELECT 'baseline', 'POST', '/deliveries/:id/status', $1, repeat('0', 64), 0, '{}', '', now(),
+            now() + interval '1 day'
+      WHERE pg_try_advisory_xact_lock(hashtext($1)::bigint)
+         ON CONFLICT (principal, method, route, key) DO UPDATE SET response_status = 0
+      WHERE k.expires_at <= now()
+     RETURNING 1`,
     [key],
   );
+  if (claimed.rowCount !== 1) {
+    throw new Error(`idempotency key ${key} is taken`);
+  }
   const { rows } = await client.query<{ status: string; version: number }>(
     'SELECT status, version FROM deliveries WHERE id = $1 FOR UPDATE',
     [id],
@@ -176,19 +185,23 @@ async function statusChange(client: PoolClient, id: string, status: string, requ
     status,
   ]);
   await client.query(
-    `INSERT INTO audit_trail (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details)
-     VALUES ('deliveries', 'delivery', $1, 'status_changed', 'courier-rest', 'baseline', 'courier', $2, $3, '{}')`,
-    [id, JSON.stringify({ status: rows[0].status }), JSON.stringify({ status })],
-  );
-  await client.query(
-    `INSERT INTO outbox_events (id, destination, type, subject, source, time, data)
-     VALUES ($1, 'bench.baseline', 'mastermobile.bench.baseline.v1', $2, 'bench', now(), $3)`,
-    [randomUUID(), `delivery:${id}`, answer],
-  );
-  await client.query(
-    `UPDATE idempotency_keys SET response_status = 200, response_body = $2
-      WHERE principal = 'baseline' AND method = 'POST' AND route = '/deliveries/:id/status' AND key = $1`,
-    [key, answer],
+    `WITH a0 AS (INSERT INTO audit_trail (domain, entity_type, entity_id, action, source, actor, actor_role, before,
+                                          after, details)
+                 VALUES ('deliveries', 'delivery', $1, 'status_changed', 'courier-rest', 'baseline', 'courier', $2,
+                         $3, '{}')),
+          a1 AS (INSERT INTO outbox_events (id, destination, type, subject, source, time, data)
+                 VALUES ($4, 'bench.baseline', 'mastermobile.bench.baseline.v1', $5, 'bench', now(), $6))
+     UPDATE idempotency_keys SET response_status = 200, response_body = $6
+      WHERE principal = 'baseline' AND method = 'POST' AND route = '/deliveries/:id/status' AND key = $7`,
+    [
+      id,
+      JSON.stringify({ status: rows[0].status }),
+      JSON.stringify({ status }),
+      randomUUID(),
+      `delivery:${id}`,
+      answer,
+      key,
+    ],
   );
   return answer;
 }
