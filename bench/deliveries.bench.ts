@@ -13,16 +13,14 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { loadConfig } from '@app/core';
 import { AppProcess, FakeOnecHttpService, tokenFor } from '@app/testing';
-import { Pool } from 'pg';
+import { BareServer } from './support/bare-server';
 import { createBenchDatabase } from './support/bench-database';
 import { freePort } from './support/free-port';
 import { updateBenchmarksSection } from './support/benchmarks-doc';
+import { cpuPerRequest, type CpuShare, percentile, saturate } from './support/load';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
@@ -32,83 +30,6 @@ const COURIERS = 20;
 const guid = (n: number) => `be4c0000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const [UNIT, WATER, STORE, ACME] = ['796', guid(1), guid(2), guid(3)];
 const courierOf = (n: number) => guid(1_000 + (n % COURIERS));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-/** Runs `count` calls of `call(i)` with `concurrency` in flight; returns requests per second. */
-async function saturate(count: number, concurrency: number, call: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        await call(next++);
-      }
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc; 0 for a process that has gone. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    // Fields after the command (which may hold spaces) start at state; utime and stime are the 12th and 13th of them.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Every PostgreSQL server process on the machine (the postmaster, its backends and helpers). */
-function postgresCpuSeconds(): number {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .reduce((sum, pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? sum + cpuSecondsOf(Number(pid)) : sum;
-      } catch {
-        return sum;
-      }
-    }, 0);
-}
-
-interface CpuShare {
-  readonly api: number;
-  readonly postgres: number;
-  readonly bench: number;
-}
-
-/** What `run` cost each process, in CPU milliseconds per request. */
-async function cpuPerRequest(
-  apiPid: number,
-  requests: number,
-  run: () => Promise<number>,
-): Promise<{ rate: number; cpu: CpuShare }> {
-  const sample = (): CpuShare => {
-    const own = process.cpuUsage();
-    return {
-      api: cpuSecondsOf(apiPid),
-      postgres: postgresCpuSeconds(),
-      bench: (own.user + own.system) / 1e6,
-    };
-  };
-  const before = sample();
-  const rate = await run();
-  const after = sample();
-  const perRequest = (key: keyof CpuShare) => ((after[key] - before[key]) * 1000) / requests;
-  return {
-    rate,
-    cpu: {
-      api: perRequest('api'),
-      postgres: perRequest('postgres'),
-      bench: perRequest('bench'),
-    },
-  };
-}
 
 const SHIPMENT = (n: number) => ({
   document: { type: 'sales', number: `B-${n}`, date: '2026-12-05', onecId: guid(100_000 + n) },
@@ -175,7 +96,7 @@ async function main(): Promise<void> {
   const api = AppProcess.start('api', apiNodeOptions ? { ...env, NODE_OPTIONS: apiNodeOptions } : env);
   // The worker at info level, for its start line; the API at the benchmark's level, polled for liveness.
   const worker = AppProcess.start('worker', { ...env, LOG_LEVEL: 'info' });
-  const baseline = await BaselineServer.start(bench.databaseUrl);
+  const baseline = await BareServer.start(bench.databaseUrl, 20);
   try {
     await waitUntil(async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.ok === true);
     await worker.waitForOutput(/Worker started/, 60_000);
@@ -225,7 +146,11 @@ async function main(): Promise<void> {
     // (b) Saturation: `accepted` on fresh assigned deliveries, through the API and through the baseline.
     const apiStart = created.length;
     await create(REQUESTS);
-    const baselineIds = await baseline.prepare(REQUESTS);
+    const baselineIds = await baseline.prepare(REQUESTS, {
+      counterpartyId: ACME,
+      warehouseId: STORE,
+      courierId: courierOf(0),
+    });
     // The endpoint alone, as the baseline runs alone: the worker (relay and consumers, which production runs on
     // other pods) is paused for both runs, so neither pays for the other's, or (a)'s, downstream work.
     worker.signal('SIGSTOP');
@@ -235,7 +160,7 @@ async function main(): Promise<void> {
       }),
     );
     const baselineRun = await cpuPerRequest(api.child.pid!, REQUESTS, () =>
-      saturate(REQUESTS, CONCURRENCY, (i) => baseline.accept(baselineIds[i])),
+      saturate(REQUESTS, CONCURRENCY, (i) => accept(baseline.url, baselineIds[i])),
     );
     worker.signal('SIGCONT');
 
@@ -248,8 +173,8 @@ async function main(): Promise<void> {
       max: Math.max(...latencies),
       answerP95: percentile(answerMs, 95),
       duplicates: onec.received.filter((push) => push.duplicate).length,
-      apiRate: apiRun.rate,
-      baselineRate: baselineRun.rate,
+      apiRate: apiRun.result,
+      baselineRate: baselineRun.result,
       apiCpu: apiRun.cpu,
       baselineCpu: baselineRun.cpu,
     };
@@ -281,113 +206,15 @@ async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs = 60_
   }
 }
 
-/**
- * The same transaction as the status door's, hand-written on node:http and pg: the idempotency key, the delivery
- * locked and changed, an audit row and an outbox row. What the framework, validation and our layers cost is the
- * difference.
- */
-class BaselineServer {
-  private constructor(
-    private readonly pool: Pool,
-    private readonly server: Server,
-    private readonly url: string,
-  ) {}
-
-  static async start(databaseUrl: string): Promise<BaselineServer> {
-    const pool = new Pool({ connectionString: databaseUrl, max: 20 });
-    let instance: BaselineServer | undefined = undefined;
-    const server = createServer((request, response) => {
-      void instance!.handle(request).then(
-        (body) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
-        (error: Error) => response.writeHead(500).end(error.message),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    instance = new BaselineServer(pool, server, `http://127.0.0.1:${port}`);
-    return instance;
-  }
-
-  /** Rows of its own (another document range), assigned, for `accept` to move. */
-  async prepare(count: number): Promise<string[]> {
-    const ids = Array.from({ length: count }, () => randomUUID());
-    await this.pool.query(
-      `INSERT INTO deliveries (id, onec_document_id, document_type, document_number, document_date, counterparty_id,
-                               address, warehouse_id, courier_id, items, total, cash_on_delivery, status)
-       SELECT id, 'baseline-' || id, 'sales', 'X', '2026-12-05', $2, 'Москва', $3, $4,
-              '[{"lineNo":1,"productId":"p","quantity":"2.000","price":"49.90","amount":"99.80","vatRate":"22","characteristicId":null}]',
-              99.80, 99.80, 'assigned'
-         FROM unnest($1::uuid[]) AS id`,
-      [ids, ACME, STORE, courierOf(0)],
-    );
-    return ids;
-  }
-
-  async accept(id: string): Promise<void> {
-    const response = await fetch(`${this.url}/deliveries/${id}/status`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ status: 'accepted', occurredAt: new Date().toISOString() }),
-    });
-    if (response.status !== 200) {
-      throw new Error(`baseline: ${response.status} ${await response.text()}`);
-    }
-  }
-
-  private async handle(request: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) {
-      chunks.push(chunk as Buffer);
-    }
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as { status: string };
-    const id = request.url!.split('/')[2];
-    const key = String(request.headers['idempotency-key']);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO idempotency_keys (principal, method, route, key, fingerprint, response_status, response_headers,
-                                       response_body, expires_at)
-         VALUES ('baseline', 'POST', '/deliveries/:id/status', $1, repeat('0', 64), 0, '{}', '', now() + interval '1 day')`,
-        [key],
-      );
-      const { rows } = await client.query<{ status: string; version: number }>(
-        'SELECT status, version FROM deliveries WHERE id = $1 FOR UPDATE',
-        [id],
-      );
-      const answer = JSON.stringify({ id, status: body.status, version: rows[0].version + 1 });
-      await client.query('UPDATE deliveries SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [
-        id,
-        body.status,
-      ]);
-      await client.query(
-        `INSERT INTO audit_trail (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details)
-         VALUES ('deliveries', 'delivery', $1, 'status_changed', 'courier-rest', 'baseline', 'courier', $2, $3, '{}')`,
-        [id, JSON.stringify({ status: rows[0].status }), JSON.stringify({ status: body.status })],
-      );
-      await client.query(
-        `INSERT INTO outbox_events (id, destination, type, subject, source, time, data)
-         VALUES ($1, 'bench.baseline', 'mastermobile.bench.baseline.v1', $2, 'bench', now(), $3)`,
-        [randomUUID(), `delivery:${id}`, answer],
-      );
-      await client.query(
-        `UPDATE idempotency_keys SET response_status = 200, response_body = $2
-          WHERE principal = 'baseline' AND method = 'POST' AND route = '/deliveries/:id/status' AND key = $1`,
-        [key, answer],
-      );
-      await client.query('COMMIT');
-      return answer;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server.close(resolve));
-    await this.pool.end();
+/** `accepted` through the baseline's status door, as the courier's app sends it. */
+async function accept(baseUrl: string, id: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/deliveries/${id}/status`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ status: 'accepted', occurredAt: new Date().toISOString() }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`baseline: ${response.status} ${await response.text()}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { findRepoRoot } from '../../libs/testing/src/shared-folder';
 
 /**
@@ -26,4 +27,27 @@ export function shippedApiCommand(): string[] {
 /** The flags of the shipped command that tune V8 (`--max-old-space-size=…` and the like). */
 export function shippedV8Flags(command: readonly string[] = shippedApiCommand()): string[] {
   return command.filter((argument) => /^--max-[a-z-]+-size=/.test(argument));
+}
+
+/**
+ * Where the shipped ConfigMap names a place of its cluster (addresses, ports, the shared volume, the Redis prefix) or
+ * the migration Job's business: a benchmark sets its own. Everything else is taken as shipped.
+ */
+const PLACE_SETTINGS = new Set([
+  'HOST',
+  'PORT',
+  'TRUST_PROXY',
+  'REDIS_KEY_PREFIX',
+  'DB_MIGRATIONS_RUN',
+  'DB_CREATE_IF_MISSING',
+  'WORKER_OPS_PORT',
+  'ONEC_EXCHANGE_WORK_DIR',
+]);
+
+/** The settings of k8s/configmap.yaml the API runs with in production, but for {@link PLACE_SETTINGS}. */
+export function shippedApiSettings(): Record<string, string> {
+  const manifest = parse(readFileSync(join(findRepoRoot(), 'k8s', 'configmap.yaml'), 'utf8')) as {
+    data: Record<string, string>;
+  };
+  return Object.fromEntries(Object.entries(manifest.data).filter(([key]) => !PLACE_SETTINGS.has(key)));
 }

@@ -154,6 +154,28 @@ describe('Bitrix24 install handler: our application only, on the installed porta
     ]);
   });
 
+  it('accepts at once the token of an install another replica made, though this one read the tokens just before', async () => {
+    const event = (applicationToken: string, id: string) =>
+      fetch(`${api.url}/api/v1/webhooks/bitrix24`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: encodeEventBody({
+          event: 'ONCRMDYNAMICITEMUPDATE',
+          event_handler_id: 1,
+          data: { FIELDS: { ID: id, ENTITY_TYPE_ID: '1036' } },
+          ts: Math.floor(Date.now() / 1000),
+          auth: { domain: fake.oauth.domain, member_id: fake.oauth.memberId, application_token: applicationToken },
+        }),
+      });
+    expect((await event(reinstalled.application_token, '101')).status).toBe(200);
+    // Another replica's re-install: only the database changes.
+    const replaced = randomBytes(16).toString('hex');
+    await db.query('UPDATE bitrix24_oauth_installations SET application_token = $1', [replaced]);
+    expect((await event(replaced, '102')).status).toBe(200);
+    // Put back for the tests after this one.
+    await db.query('UPDATE bitrix24_oauth_installations SET application_token = $1', [reinstalled.application_token]);
+  });
+
   it('keeps every token and the client secret out of the logs, the audit and the integration log', async () => {
     await api.app.waitForOutput(/Bitrix24 local application reinstalled on/);
     const integrationLog = await waitFor(async () => {

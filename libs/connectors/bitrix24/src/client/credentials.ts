@@ -45,6 +45,14 @@ export type InstallOutcome =
 
 const REFRESH_TIMEOUT_MS = 15_000;
 
+/** How long a replica goes on with the application tokens it read (see installedApplicationTokens). */
+export const APPLICATION_TOKENS_FRESH_MS = 5_000;
+
+export interface InstalledToken {
+  readonly token: string;
+  readonly memberId: string;
+}
+
 /**
  * The credential of REST calls: the incoming-webhook URL, or the OAuth local application's tokens stored in
  * PostgreSQL. On `expired_token` the client asks for a refresh: concurrent callers of this process share one, and
@@ -55,6 +63,7 @@ const REFRESH_TIMEOUT_MS = 15_000;
 export class Bitrix24Credentials {
   private readonly logger = new Logger(Bitrix24Credentials.name);
   private refreshing?: Promise<void>;
+  private tokens?: { readonly readAt: number; readonly list: Promise<readonly InstalledToken[]> };
 
   constructor(
     private readonly config: AppConfig,
@@ -112,13 +121,32 @@ export class Bitrix24Credentials {
     }));
   }
 
-  /** Application tokens of active installations: outbound events of the app carry one of them. */
-  async installedApplicationTokens(): Promise<{ token: string; memberId: string }[]> {
+  /**
+   * Application tokens of active installations: outbound events of the app carry one of them. Read at most once per
+   * {@link APPLICATION_TOKENS_FRESH_MS}, not per event: a bulk change in the portal fires hundreds of events a second,
+   * and this read was one of a webhook's five round trips. `fresh` reads them now (the verifier does before it refuses
+   * a token, so an install on another replica counts at once); this process's own install and uninstall drop the
+   * copy, another replica's uninstall or lost refresh is seen within that time.
+   */
+  installedApplicationTokens(options: { fresh?: boolean } = {}): Promise<readonly InstalledToken[]> {
     if (this.config.bitrix24.authMode !== 'oauth') {
-      return [];
+      return Promise.resolve([]);
     }
-    const rows = await this.repository.find({ where: { status: 'active' } });
-    return rows.map((row) => ({ token: row.applicationToken, memberId: row.memberId }));
+    const now = Date.now();
+    if (options.fresh || !this.tokens || now - this.tokens.readAt >= APPLICATION_TOKENS_FRESH_MS) {
+      const list = this.repository
+        .find({ where: { status: 'active' } })
+        .then((rows) => rows.map((row) => ({ token: row.applicationToken, memberId: row.memberId })));
+      const tokens = { readAt: now, list };
+      this.tokens = tokens;
+      // A failed read is not kept: the next event reads again.
+      list.catch(() => {
+        if (this.tokens === tokens) {
+          this.tokens = undefined;
+        }
+      });
+    }
+    return this.tokens.list;
   }
 
   /**
@@ -128,7 +156,7 @@ export class Bitrix24Credentials {
    * installs take turns, so two first installs cannot both pass the check.
    */
   async install(payload: InstallPayload): Promise<InstallOutcome> {
-    return this.unitOfWork.run(async (manager) => {
+    const outcome = await this.unitOfWork.run(async (manager): Promise<InstallOutcome> => {
       await manager.query('LOCK TABLE bitrix24_oauth_installations IN SHARE ROW EXCLUSIVE MODE');
       const repository = manager.getRepository(Bitrix24OAuthInstallationEntity);
       const existing = await repository.find();
@@ -161,10 +189,13 @@ export class Bitrix24Credentials {
         ? { kind: 'reinstalled', previous: { status: previous.status, installedAt: previous.installedAt } }
         : { kind: 'installed' };
     });
+    this.tokens = undefined;
+    return outcome;
   }
 
   async uninstall(memberId: string): Promise<void> {
     await this.repository.update({ memberId }, { status: 'revoked' });
+    this.tokens = undefined;
   }
 
   /** Makes sure the token `expiredToken` is replaced; coalesced in-process and serialised across replicas. */
@@ -200,6 +231,7 @@ export class Bitrix24Credentials {
         if (fresh.error.code === 'BITRIX24_INVALID_GRANT' || fresh.error.code === 'BITRIX24_WRONG_CLIENT') {
           row.status = 'reauthorize';
           await manager.save(row);
+          this.tokens = undefined;
           this.logger.error(`Bitrix24 refresh refused (${fresh.error.code}): the application must be re-installed`);
         }
         throw fresh.error;

@@ -22,17 +22,12 @@ export class EventVerifier {
     if (!auth.applicationToken) {
       return { ok: false, reason: 'missing application token' };
     }
-    const candidates: { token: string; memberId?: string }[] = [
-      ...this.config.bitrix24.applicationTokens.map((token) => ({ token })),
-      ...(await this.credentials.installedApplicationTokens()),
-    ];
-    let matched: { token: string; memberId?: string } | undefined;
-    for (const candidate of candidates) {
-      // No early exit: the time taken does not tell how many candidates there are or which one matched.
-      if (constantTimeEqual(candidate.token, auth.applicationToken) && matched === undefined) {
-        matched = candidate;
-      }
-    }
+    // The installed tokens as this replica last read them; before a refusal, as they are now (an install may have
+    // happened on another replica a moment ago, and Bitrix24 never re-sends a refused event).
+    const applicationToken = auth.applicationToken;
+    const matched =
+      this.match(applicationToken, await this.credentials.installedApplicationTokens()) ??
+      this.match(applicationToken, await this.credentials.installedApplicationTokens({ fresh: true }));
     if (!matched) {
       return { ok: false, reason: 'unknown application token' };
     }
@@ -45,6 +40,24 @@ export class EventVerifier {
       return { ok: false, reason: 'domain is not the configured portal' };
     }
     return { ok: true };
+  }
+
+  private match(
+    token: string,
+    installed: readonly { token: string; memberId: string }[],
+  ): { token: string; memberId?: string } | undefined {
+    const candidates: { token: string; memberId?: string }[] = [
+      ...this.config.bitrix24.applicationTokens.map((configured) => ({ token: configured })),
+      ...installed,
+    ];
+    let matched: { token: string; memberId?: string } | undefined;
+    for (const candidate of candidates) {
+      // No early exit: the time taken does not tell how many candidates there are or which one matched.
+      if (constantTimeEqual(candidate.token, token) && matched === undefined) {
+        matched = candidate;
+      }
+    }
+    return matched;
   }
 }
 
