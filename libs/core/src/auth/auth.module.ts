@@ -11,6 +11,10 @@ import { JwtStrategy } from './jwt.strategy';
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [JwtStrategy, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
 })
 export class AuthModule {}

@@ -60,7 +60,10 @@ function declareRateLimits(document: OpenAPIObject): OpenAPIObject {
           'RateLimit-Limit': seconds('Requests the caller may make in one window for this class.'),
           'RateLimit-Remaining': seconds('Requests left in the current window (0 here).'),
           'RateLimit-Reset': seconds('Seconds until the current window ends.'),
-          'RateLimit-Policy': { description: 'The budget and its window, e.g. `1200;w=60`.', schema: { type: 'string' } },
+          'RateLimit-Policy': {
+            description: 'The budget and its window, e.g. `1200;w=60`.',
+            schema: { type: 'string' },
+          },
         },
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
       },
