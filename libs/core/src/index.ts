@@ -48,6 +48,7 @@ export * from './metrics/metrics.controller';
 export * from './metrics/metrics.service';
 export * from './openapi/swagger';
 export * from './queue/queue.module';
+export * from './rate-limit/rate-limit.decorators';
 export * from './redis/redis.module';
 export * from './telemetry/trace-context';
 export * from './time/clock';

@@ -4,6 +4,7 @@ import {
   CurrentPrincipal,
   Idempotent,
   type Principal,
+  RateLimited,
   Roles,
   UnitOfWork,
 } from '@app/core';
@@ -26,6 +27,7 @@ export class ConsoleSessionDto {
 
 /** The console reports each sign-in, so it is an audit row like every other admin action. */
 @ApiTags('console')
+@RateLimited('console')
 @Controller('api/v1/admin/console')
 export class ConsoleSignInsController {
   constructor(

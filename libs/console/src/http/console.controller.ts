@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppConfig, AppError, mintDevelopmentToken, Public } from '@app/core';
+import { AppConfig, AppError, mintDevelopmentToken, Public, RateLimited } from '@app/core';
 import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -26,6 +26,7 @@ function asset(name: string): string {
  */
 @ApiExcludeController()
 @Public()
+@RateLimited('console')
 @Controller('console')
 export class ConsoleController {
   private readonly page: string;

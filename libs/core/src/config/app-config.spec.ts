@@ -118,6 +118,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('limits every caller by default and refuses budgets that would refuse everything', () => {
+    expect(loadConfig({}).rateLimit).toEqual({
+      enabled: true,
+      windowSeconds: 60,
+      budgets: { reads: 3000, writes: 1200, 'onec-exchange': 1200, console: 600 },
+    });
+    expect(problemsOf({ RATE_LIMIT_WRITES: '0', RATE_LIMIT_WINDOW_SECONDS: '0' })).toEqual([
+      'RATE_LIMIT_WINDOW_SECONDS must be >= 1, got 0',
+      'RATE_LIMIT_WRITES must be >= 1, got 0',
+    ]);
+  });
+
   it('refuses a JWKS URL over plain HTTP in production', () => {
     const production = { NODE_ENV: 'production', JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'mastermobile' };
     expect(problemsOf({ ...production, JWT_JWKS_URL: 'http://id.example/.well-known/jwks.json' })).toEqual([

@@ -12,6 +12,13 @@ export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
  */
 export type TrustProxy = false | readonly string[];
 
+/**
+ * The budgets a caller spends, each counted on its own: reads (GET/HEAD), writes (every other method), 1C's
+ * CommerceML exchange, and the back-office console. A route names its class with `@RateLimitClass`.
+ */
+export const RATE_LIMIT_CLASSES = ['reads', 'writes', 'onec-exchange', 'console'] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
 /** The development JWT secret: public on purpose, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'mastermobile-development-secret-do-not-use-in-production';
 
@@ -60,6 +67,12 @@ export class AppConfig {
     readonly keyPrefix: string;
   };
   readonly jwt!: JwtSettings;
+  /** Requests a subject (token principal, else client address) may make per class in one window, on all replicas. */
+  readonly rateLimit!: {
+    readonly enabled: boolean;
+    readonly windowSeconds: number;
+    readonly budgets: Readonly<Record<RateLimitClass, number>>;
+  };
   readonly logging!: { readonly level: LogLevel };
   readonly telemetry!: { readonly otlpEndpoint?: string };
   readonly idempotency!: { readonly ttlHours: number; readonly maxStoredBodyBytes: number };
@@ -134,6 +147,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       keyPrefix: read.string('REDIS_KEY_PREFIX', 'mm'),
     },
     jwt: readJwt(read, production),
+    rateLimit: {
+      enabled: read.bool('RATE_LIMIT_ENABLED', true),
+      windowSeconds: read.int('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
+      budgets: {
+        reads: read.int('RATE_LIMIT_READS', 3000, { min: 1 }),
+        writes: read.int('RATE_LIMIT_WRITES', 1200, { min: 1 }),
+        'onec-exchange': read.int('RATE_LIMIT_ONEC_EXCHANGE', 1200, { min: 1 }),
+        console: read.int('RATE_LIMIT_CONSOLE', 600, { min: 1 }),
+      },
+    },
     logging: {
       level: read.oneOf<LogLevel>(
         'LOG_LEVEL',

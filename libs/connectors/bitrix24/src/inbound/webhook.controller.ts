@@ -1,4 +1,4 @@
-import { AppError, Public, ApiProblemResponses, BodyLimit } from '@app/core';
+import { AppError, Public, ApiProblemResponses, BodyLimit, NotRateLimited } from '@app/core';
 import { InboxService } from '@app/events';
 import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
@@ -33,6 +33,9 @@ export class Bitrix24WebhookController {
 
   @Post()
   @Public()
+  // Authentic events are never refused (a bulk change in the portal fires hundreds a second, and none is sent
+  // twice); forged ones are capped per source by WebhookRateCap once verification has refused them.
+  @NotRateLimited()
   @HttpCode(200)
   @BodyLimit((config) => config.bitrix24.webhook.bodyLimitBytes)
   @ApiOperation({

@@ -1,4 +1,4 @@
-import { Public, RawBodyStream } from '@app/core';
+import { Public, RateLimited, RawBodyStream } from '@app/core';
 import { applyDecorators, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -50,6 +50,7 @@ function ExchangeCall(method: 'GET' | 'POST', path: string): MethodDecorator {
 
 @ApiTags('1c-exchange')
 @Public()
+@RateLimited('onec-exchange')
 @Controller()
 export class ExchangeController {
   constructor(
