@@ -516,6 +516,12 @@ export class FakeBitrix24 {
       case 'query-limit':
         this.finish(record, res, 503, restErrors.queryLimit().toBody());
         return true;
+      case 'operation-time-limit': {
+        // The method's operating budget spent, as the portal answers a call it refuses (nothing is done).
+        const refusal = restErrors.operationTimeLimit();
+        this.finish(record, res, refusal.status, refusal.toBody());
+        return true;
+      }
       case 'html': {
         // Limit hits have surfaced as proxy HTML pages instead of JSON (protocol doc §2.4, fast_bitrix24#216).
         const status = fault.status ?? 502;

@@ -4,7 +4,13 @@ export type Clock = () => number;
 export type AuthKind = 'webhook' | 'oauth';
 
 export type FaultKind =
-  'latency' | 'internal-error' | 'query-limit' | 'html' | 'timeout-after-commit' | 'connection-reset';
+  | 'latency'
+  | 'internal-error'
+  | 'query-limit'
+  | 'operation-time-limit'
+  | 'html'
+  | 'timeout-after-commit'
+  | 'connection-reset';
 
 export interface FaultSpec {
   kind: FaultKind;
