@@ -378,7 +378,12 @@ export class UpsertBatcher {
           externalId: request.externalId,
           bitrixId,
           remoteUpdatedAt: codec.updatedAt(entity),
-          contentHash: codec.contentHash(entity),
+          // An update that left the stage alone answers with whatever stage the item has now: possibly a move made
+          // in the portal since we last read it. Recorded as ours, the event of that move would be taken for our own
+          // write coming back and dropped; recorded without it, the event is read and passed on.
+          contentHash: codec.contentHash(
+            request.status === undefined && plan.bitrixId !== undefined ? { ...entity, stageId: undefined } : entity,
+          ),
         },
       ]);
       done.push(() => {
