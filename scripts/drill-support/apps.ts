@@ -75,13 +75,14 @@ export async function queryOnce<T extends object>(databaseUrl: string, sql: stri
 /** Rewrites the section `heading` of a markdown file (appended when missing), formatted as the repository is. */
 export async function rewriteSection(path: string, heading: string, section: string): Promise<void> {
   const current = readFileSync(path, 'utf8');
-  const start = current.indexOf(`${heading}\n`);
-  const level = heading.match(/^#+/)![0];
-  const next = start < 0 ? -1 : current.indexOf(`\n${level} `, start + heading.length);
+  // Where the heading starts a line (an index in `current`), and its section: up to a heading of its level or above.
+  const start = `\n${current}`.indexOf(`\n${heading}\n`);
+  const rest = current.slice(start + heading.length);
+  const next = rest.search(new RegExp(`\n#{1,${heading.indexOf(' ')}} `));
   const updated =
     start < 0
       ? `${current.trimEnd()}\n\n${section}`
-      : `${current.slice(0, start)}${section}${next < 0 ? '' : current.slice(next)}`;
+      : `${current.slice(0, start)}${section}${next < 0 ? '' : rest.slice(next)}`;
   writeFileSync(
     path,
     await format(updated, { parser: 'markdown', filepath: path, singleQuote: true, printWidth: 120 }),
