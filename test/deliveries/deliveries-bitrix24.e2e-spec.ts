@@ -164,6 +164,21 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
     expect(itemOf(id)!.stageId).toBe(STAGES.in_transit);
   });
 
+  it('keeps a move the courier made on an item whose creation went unanswered', async () => {
+    // The item is created, the answer never comes: the middleware looks the item up before it writes again.
+    harness.fake.scriptFault({ method: 'batch', kind: 'timeout-after-commit' });
+    const answer = await onecSide().post('', shipment(29));
+    expect(answer.status).toBe(201);
+    const { id } = answer.body as DeliveryBody;
+    const item = await waitFor(async () => Promise.resolve(itemOf(id)), { what: 'the item' });
+    harness.fake.uiUpdateItem(BOARD_TYPE, Number(item.id), { stageId: STAGES.accepted }, { userId: 17 });
+    await settled();
+
+    expect(await statusOf(id)).toBe('accepted');
+    expect(itemOf(id)!.stageId).toBe(STAGES.accepted);
+    expect(harness.fake.items(BOARD_TYPE).filter((candidate) => candidate.xmlId === id)).toHaveLength(1);
+  });
+
   it('puts an illegal stage move back and records why', async () => {
     const id = await create(23);
     await move(id, 'delivered', { ufCrm5_Cash: '116.99' });
