@@ -585,7 +585,9 @@ async function main(): Promise<void> {
     catalogIblockIds: [CATALOG_IBLOCK],
     smartProcesses: [{ entityTypeId: BOARD_TYPE, categories: [{ id: BOARD_CATEGORY }] }],
     // The limits are not what this drill is about: a portal roomy enough for the load.
-    limits: { burst: 500, drainPerSec: 100 },
+    // A one-minute operating window: a 429 pauses a method until its reset, at most a minute ahead here (ten on a
+    // real portal), so the drill's synthetic 429s do not hold the Bitrix24 flows up for ten minutes.
+    limits: { burst: 500, drainPerSec: 100, operatingWindowSec: 60 },
   });
   portal.seed({
     stages: Object.entries(STAGES).map(([status, statusId], index) => ({

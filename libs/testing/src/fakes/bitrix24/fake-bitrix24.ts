@@ -70,6 +70,7 @@ const DEFAULT_LIMITS: LimitOptions = {
   burst: 50,
   drainPerSec: 2,
   operatingLimitSec: 480,
+  operatingWindowSec: 600,
   processingSec: DEFAULT_PROCESSING_SEC,
 };
 const REST_PATH = /^\/rest\/(?:(\d+)\/([^/]+)\/)?([^/]+?)(?:\.json)?\/?$/;
@@ -209,6 +210,7 @@ export class FakeBitrix24 {
     this.budget = new OperatingBudget(
       this.clock,
       options.limits?.operatingLimitSec ?? DEFAULT_LIMITS.operatingLimitSec,
+      options.limits?.operatingWindowSec ?? DEFAULT_LIMITS.operatingWindowSec,
     );
     this.faults = new FaultPlan(seed);
     this.faults.set(options.faults ?? []);
