@@ -33,7 +33,11 @@ export class Apps {
     await this.worker.waitForOutput(/Worker started/, 120_000);
   }
 
+  /** Our API answers ready (not another process that took the port while ours could not bind it). */
   async ready(): Promise<boolean> {
+    if (this.api?.child.exitCode !== null) {
+      return false;
+    }
     const response = await fetch(`${this.base}/health/ready`).catch(() => undefined);
     return response?.status === 200;
   }
