@@ -18,16 +18,17 @@
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDatabaseExists, loadConfig, loadMigrations, runMigrationsExclusively } from '@app/core';
-import { AppProcess, FakeOnecHttpService, findRepoRoot, RedisServerProcess, tokenFor } from '@app/testing';
+import { loadConfig } from '@app/core';
+import { FakeOnecHttpService, findRepoRoot, freePort, RedisServerProcess, tokenFor } from '@app/testing';
 import { Client } from 'pg';
-import { format } from 'prettier';
-import { DataSource } from 'typeorm';
+import { Apps, queryOnce, rewriteSection } from './drill-support/apps';
+import { asPostgres, Cluster, migrate, pgBin, uidOf } from './drill-support/cluster';
+import { sleep, waitUntil } from './drill-support/wait';
 
 const ARCHIVE_TIMEOUT_S = Number(process.env.DRILL_ARCHIVE_TIMEOUT ?? 30);
 const LOAD_SECONDS = Number(process.env.DRILL_LOAD_SECONDS ?? 75);
@@ -44,91 +45,13 @@ const courierOf = (n: number) => guid(1_000 + (n % COURIERS));
 const STEPS = ['assigned', 'accepted', 'in_transit', 'delivered'] as const;
 const CONFIRMED = 'mastermobile.delivery.execution_confirmed.v1';
 
-function pgBin(name: string): string {
-  const root = '/usr/lib/postgresql';
-  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
-  return join(root, version, 'bin', name);
-}
-
-const asPostgres = (args: string[]) =>
-  execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(done: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve(done()).catch(() => false))) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await sleep(100);
-  }
-}
-
-/** The drill's private cluster: data directories, the archive and the base backup under one temp dir. */
-class Cluster {
-  readonly archive: string;
+/** The private cluster with WAL archived, a base backup, and a point-in-time recovery from the two. */
+class PitrCluster extends Cluster {
   readonly base: string;
-  dataDir: string;
 
-  constructor(
-    readonly root: string,
-    readonly port: number,
-  ) {
-    this.archive = join(root, 'archive');
+  constructor(root: string, port: number) {
+    super(root, port, { archiveTimeoutS: ARCHIVE_TIMEOUT_S });
     this.base = join(root, 'base');
-    this.dataDir = join(root, 'primary');
-  }
-
-  get url(): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/mastermobile`;
-  }
-
-  init(): void {
-    for (const dir of [this.archive, join(this.root, 'sock')]) {
-      execFileSync('mkdir', ['-p', dir]);
-    }
-    execFileSync('chown', ['-R', 'postgres:postgres', this.root]);
-    asPostgres([pgBin('initdb'), '-D', this.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-    appendFileSync(
-      join(this.dataDir, 'postgresql.conf'),
-      [
-        '',
-        `port = ${this.port}`,
-        "listen_addresses = '127.0.0.1'",
-        `unix_socket_directories = '${join(this.root, 'sock')}'`,
-        'wal_level = replica',
-        'archive_mode = on',
-        `archive_command = 'test ! -f ${this.archive}/%f && cp %p ${this.archive}/%f'`,
-        `archive_timeout = ${ARCHIVE_TIMEOUT_S}s`,
-        'max_connections = 100',
-        'fsync = on',
-        '',
-      ].join('\n'),
-    );
-  }
-
-  start(): void {
-    asPostgres([
-      pgBin('pg_ctl'),
-      '-D',
-      this.dataDir,
-      '-l',
-      join(this.root, 'postgres.log'),
-      '-w',
-      '-t',
-      '300',
-      'start',
-    ]);
   }
 
   baseBackup(): void {
@@ -145,26 +68,6 @@ class Cluster {
       '-X',
       'none',
     ]);
-  }
-
-  postmasterPid(): number | undefined {
-    const file = join(this.dataDir, 'postmaster.pid');
-    return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
-  }
-
-  /** `kill -9` of the postmaster and its data directory deleted: the primary is gone. */
-  async destroy(): Promise<void> {
-    const pid = this.postmasterPid();
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    rmSync(this.dataDir, { recursive: true, force: true });
-    // The backends notice their postmaster died and exit; the port is free once none is left.
-    await waitUntil(() => !portTaken(this.port), 'the destroyed cluster to let go of its port', 30_000);
   }
 
   /** The base backup plus the archive, promoted at the end of the archive. */
@@ -188,50 +91,6 @@ class Cluster {
   archivedSegments(): number {
     return readdirSync(this.archive).filter((name) => /^[0-9A-F]{24}$/.test(name)).length;
   }
-
-  stop(): void {
-    const pid = this.postmasterPid();
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  }
-}
-
-function uidOf(user: string, kind: 'u' | 'g' = 'u'): number {
-  return Number(
-    execFileSync('id', [`-${kind}`, user])
-      .toString()
-      .trim(),
-  );
-}
-
-function portTaken(port: number): boolean {
-  try {
-    const out = execFileSync('ss', ['-Hltn', `sport = :${port}`]).toString();
-    return out.trim().length > 0;
-  } catch {
-    return false;
-  }
-}
-
-async function migrate(databaseUrl: string): Promise<void> {
-  await ensureDatabaseExists(databaseUrl);
-  const migrator = await new DataSource({
-    type: 'postgres',
-    url: databaseUrl,
-    migrations: loadMigrations(join(findRepoRoot(), 'dist', 'migrations')) as never,
-    migrationsTableName: 'schema_migrations',
-    extra: { max: 2 },
-  }).initialize();
-  try {
-    await runMigrationsExclusively(migrator);
-  } finally {
-    await migrator.destroy();
-  }
 }
 
 interface Ack {
@@ -250,55 +109,12 @@ const SHIPMENT = (n: number, run: string) => ({
   totals: { total: '99.80', cashOnDelivery: '99.80' },
 });
 
-/** The apps, the API's port, and the write load through them. */
-class System {
-  api?: AppProcess;
-  worker?: AppProcess;
+/** The apps and the write load through them. */
+class System extends Apps {
   readonly acks: Ack[] = [];
   failures = 0;
   private stopping = false;
   private counter = 0;
-
-  constructor(
-    private env: Record<string, string>,
-    readonly port: number,
-  ) {}
-
-  get base(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.api = AppProcess.start('api', this.env);
-    this.worker = AppProcess.start('worker', { ...this.env, LOG_LEVEL: 'info' });
-    await this.worker.waitForOutput(/Worker started/, 120_000);
-  }
-
-  async ready(): Promise<boolean> {
-    const response = await fetch(`${this.base}/health/ready`).catch(() => undefined);
-    return response?.status === 200;
-  }
-
-  async kill(): Promise<void> {
-    await Promise.all([this.api?.stop(), this.worker?.stop()]);
-  }
-
-  private async call(method: string, path: string, token: string, body: unknown): Promise<Response> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'idempotency-key': randomUUID(),
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (response.status >= 300) {
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    }
-    return response;
-  }
 
   async seed(): Promise<void> {
     const token = tokenFor(loadConfig(this.env), '1c');
@@ -354,28 +170,17 @@ class System {
 
 /** Each delivery's status rank in the database. */
 async function statuses(databaseUrl: string): Promise<Map<string, number>> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; status: string }>('SELECT id, status FROM deliveries');
-    return new Map(rows.map((row) => [row.id, STEPS.indexOf(row.status as (typeof STEPS)[number])]));
-  } finally {
-    await client.end();
-  }
+  const rows = await queryOnce<{ id: string; status: string }>(databaseUrl, 'SELECT id, status FROM deliveries');
+  return new Map(rows.map((row) => [row.id, STEPS.indexOf(row.status as (typeof STEPS)[number])]));
 }
 
 async function outboxBacklog(databaseUrl: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM outbox_events WHERE type = $1 AND status IN ('queued', 'pending', 'dispatched')`,
-      [CONFIRMED],
-    );
-    return Number(rows[0].n);
-  } finally {
-    await client.end();
-  }
+  const rows = await queryOnce<{ n: string }>(
+    databaseUrl,
+    `SELECT count(*) AS n FROM outbox_events WHERE type = $1 AND status IN ('queued', 'pending', 'dispatched')`,
+    [CONFIRMED],
+  );
+  return Number(rows[0].n);
 }
 
 const confirmationOf = (body: unknown): string | undefined => {
@@ -407,7 +212,7 @@ interface RedisFigures {
 }
 
 async function restoreDrill(
-  cluster: Cluster,
+  cluster: PitrCluster,
   redis: RedisServerProcess,
   system: System,
   onec: FakeOnecHttpService,
@@ -588,24 +393,13 @@ async function writeDoc(restore: RestoreFigures | undefined, redis: RedisFigures
     '',
   ].join('\n');
   console.log(section);
-  const path = join(findRepoRoot(), 'docs', 'operations', 'drills.md');
-  const current = readFileSync(path, 'utf8');
-  const start = current.indexOf('## Figures');
-  const next = start < 0 ? -1 : current.indexOf('\n## ', start + 3);
-  const updated =
-    start < 0
-      ? `${current.trimEnd()}\n\n${section}`
-      : `${current.slice(0, start)}${section}${next < 0 ? '' : current.slice(next)}`;
-  writeFileSync(
-    path,
-    await format(updated, { parser: 'markdown', filepath: path, singleQuote: true, printWidth: 120 }),
-  );
+  await rewriteSection(join(findRepoRoot(), 'docs', 'operations', 'drills.md'), '## Figures', section);
 }
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'mm-drill-'));
   chmodSync(root, 0o755);
-  const cluster = new Cluster(root, await freePort());
+  const cluster = new PitrCluster(root, await freePort());
   const redis = await RedisServerProcess.start();
   const onec = await FakeOnecHttpService.start({ login: 'drill', password: 'drill-password' });
   let system: System | undefined;

@@ -163,6 +163,28 @@ describe('Bitrix24 client against recorded portal answers', () => {
       });
       expect(portal.seen).toHaveLength(1);
     });
+
+    it('a 429 pauses the method once: calls refused during the pause do not push its end forward', async () => {
+      portal.answer({
+        status: 429,
+        body: { error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit.' },
+      });
+      const first = (await client.call('crm.contact.update', {}, { write: true }).catch((error: unknown) => error)) as {
+        retryAt: Date;
+      };
+      expect(first).toMatchObject({ code: 'BITRIX24_OPERATION_TIME_LIMIT', kind: 'rate_limited' });
+      // No reset known for the method: paused for a minute from the 429.
+      expect(first.retryAt.getTime()).toBeGreaterThan(Date.now());
+      for (let refused = 0; refused < 3; refused++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await expect(client.call('crm.contact.update', {}, { write: true })).rejects.toMatchObject({
+          code: 'BITRIX24_OPERATION_TIME_LIMIT',
+          outcome: 'not_sent',
+          retryAt: first.retryAt,
+        });
+      }
+      expect(portal.seen).toHaveLength(1);
+    });
   });
 
   describe('single calls and lists', () => {

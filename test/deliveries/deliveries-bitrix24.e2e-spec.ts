@@ -145,6 +145,40 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
     expect(confirmationsOf(id)).toHaveLength(1);
   });
 
+  it('keeps a move the courier made while the middleware’s write of the previous one was on its way', async () => {
+    const id = await create(28);
+    const item = Number(itemOf(id)!.id);
+    // Our writes to the board take half a second: the courier's next move lands before the write of the previous.
+    harness.fake.setFaults([{ method: 'batch', kind: 'latency', delayMs: 500, probability: 1 }]);
+    try {
+      harness.fake.uiUpdateItem(BOARD_TYPE, item, { stageId: STAGES.accepted }, { userId: 17 });
+      await waitFor(async () => (await statusOf(id)) === 'accepted', { what: 'accepted' });
+      // The second move's event is read after that write has landed.
+      harness.fake.scriptFault({ method: 'crm.item.get', kind: 'latency', delayMs: 1500 });
+      harness.fake.uiUpdateItem(BOARD_TYPE, item, { stageId: STAGES.in_transit }, { userId: 17 });
+      await settled();
+    } finally {
+      harness.fake.clearFaults();
+    }
+    expect(await statusOf(id)).toBe('in_transit');
+    expect(itemOf(id)!.stageId).toBe(STAGES.in_transit);
+  });
+
+  it('keeps a move the courier made on an item whose creation went unanswered', async () => {
+    // The item is created, the answer never comes: the middleware looks the item up before it writes again.
+    harness.fake.scriptFault({ method: 'batch', kind: 'timeout-after-commit' });
+    const answer = await onecSide().post('', shipment(29));
+    expect(answer.status).toBe(201);
+    const { id } = answer.body as DeliveryBody;
+    const item = await waitFor(async () => Promise.resolve(itemOf(id)), { what: 'the item' });
+    harness.fake.uiUpdateItem(BOARD_TYPE, Number(item.id), { stageId: STAGES.accepted }, { userId: 17 });
+    await settled();
+
+    expect(await statusOf(id)).toBe('accepted');
+    expect(itemOf(id)!.stageId).toBe(STAGES.accepted);
+    expect(harness.fake.items(BOARD_TYPE).filter((candidate) => candidate.xmlId === id)).toHaveLength(1);
+  });
+
   it('puts an illegal stage move back and records why', async () => {
     const id = await create(23);
     await move(id, 'delivered', { ufCrm5_Cash: '116.99' });

@@ -524,7 +524,8 @@ export class DeliveriesService {
     };
     await this.store.update(next);
     await this.record(next, correction ? 'corrected' : 'status_changed', who, current, details);
-    await this.board.show(next);
+    // A move made on the board is on the board: writing the stage again would undo a move the courier made since.
+    await this.board.show(next, { stage: who.actor !== 'bitrix24' });
     if (confirming) {
       await this.confirmations.outcomeReported(next);
     }

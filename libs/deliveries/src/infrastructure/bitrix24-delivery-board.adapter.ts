@@ -8,8 +8,8 @@ import { boardFieldsOf, type BoardRow, boardRowsOf, DELIVERY_BOARD_KIND } from '
 
 /**
  * The board is a smart-process item per delivery, written by the connector from an upsert request in our outbox: our
- * id as its external id (never doubled), our status as its stage (our stage wins over whatever the portal shows), the
- * shipment's lines as its product rows.
+ * id as its external id (never doubled), our status as its stage (our stage wins over whatever the portal shows,
+ * except after a move made on the board itself), the shipment's lines as its product rows.
  */
 @Injectable()
 export class Bitrix24DeliveryBoard extends DeliveryBoard {
@@ -20,7 +20,10 @@ export class Bitrix24DeliveryBoard extends DeliveryBoard {
     super();
   }
 
-  async show(delivery: Delivery, options: { readonly content?: boolean } = {}): Promise<void> {
+  async show(
+    delivery: Delivery,
+    options: { readonly content?: boolean; readonly stage?: boolean } = {},
+  ): Promise<void> {
     let courier: string | null | undefined;
     let rows: BoardRow[] | undefined;
     if (options.content) {
@@ -39,7 +42,7 @@ export class Bitrix24DeliveryBoard extends DeliveryBoard {
         kind: DELIVERY_BOARD_KIND,
         externalId: delivery.id,
         fields: boardFieldsOf(delivery, courier),
-        status: delivery.status,
+        ...(options.stage === false ? {} : { status: delivery.status }),
         ...(rows ? { productRows: rows } : {}),
       }),
     );

@@ -211,6 +211,11 @@ export class Bitrix24Client {
         }
         this.metrics.calls.inc({ method, outcome: error.code });
         if (error.code === 'BITRIX24_OPERATION_TIME_LIMIT') {
+          if (error.outcome === 'not_sent') {
+            // Our own refusal of a paused method, not a new 429: pausing again would push the end of the pause
+            // forward on every refused call, and under steady traffic the method would never resume.
+            throw error;
+          }
           const until = await this.budget.blocked(method).catch(() => new Date(Date.now() + 60_000));
           throw pausedError(method, until);
         }

@@ -24,7 +24,15 @@ interface Planned {
   readonly adopting?: boolean;
   /** The entity as the portal holds it, read before an update that needs it (multi-field value ids). */
   readonly existing?: RemoteEntity;
+  /**
+   * An earlier, unanswered create of this request landed: the item got our stage then, so whatever stage it shows
+   * now is ours or a move made in the portal since, which writing the stage again would undo.
+   */
+  readonly landed?: boolean;
 }
+
+/** Whether a write leaves the item's stage as it is (the request has none, or an earlier attempt set it). */
+const leavesStage = (plan: Planned) => plan.pending.request.status === undefined || plan.landed === true;
 
 /**
  * Turns single upserts into `batch` calls of up to 50 commands while keeping every caller's own result and error.
@@ -276,7 +284,7 @@ export class UpsertBatcher {
         if (bitrixId !== undefined) {
           pairs.set(pending.request.externalId, bitrixId);
         }
-        plans.push({ pending, bitrixId });
+        plans.push({ pending, bitrixId, landed: bitrixId !== undefined });
       }
       await this.links.found(group[0].request.kind, pairs);
       if (pairs.size > 0) {
@@ -296,7 +304,11 @@ export class UpsertBatcher {
       const name = `c${index}`;
       let fields: Record<string, unknown>;
       try {
-        fields = codec.fields(request, plan.bitrixId === undefined, plan.existing);
+        fields = codec.fields(
+          plan.landed ? { ...request, status: undefined } : request,
+          plan.bitrixId === undefined,
+          plan.existing,
+        );
       } catch (error) {
         this.failAll([plan.pending], error);
         return;
@@ -378,7 +390,12 @@ export class UpsertBatcher {
           externalId: request.externalId,
           bitrixId,
           remoteUpdatedAt: codec.updatedAt(entity),
-          contentHash: codec.contentHash(entity),
+          // An update that left the stage alone answers with whatever stage the item has now: possibly a move made
+          // in the portal since we last read it. Recorded as ours, the event of that move would be taken for our own
+          // write coming back and dropped; recorded without it, the event is read and passed on.
+          contentHash: codec.contentHash(
+            leavesStage(plan) && plan.bitrixId !== undefined ? { ...entity, stageId: undefined } : entity,
+          ),
         },
       ]);
       done.push(() => {

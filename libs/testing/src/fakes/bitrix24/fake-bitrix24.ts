@@ -70,6 +70,7 @@ const DEFAULT_LIMITS: LimitOptions = {
   burst: 50,
   drainPerSec: 2,
   operatingLimitSec: 480,
+  operatingWindowSec: 600,
   processingSec: DEFAULT_PROCESSING_SEC,
 };
 const REST_PATH = /^\/rest\/(?:(\d+)\/([^/]+)\/)?([^/]+?)(?:\.json)?\/?$/;
@@ -209,6 +210,7 @@ export class FakeBitrix24 {
     this.budget = new OperatingBudget(
       this.clock,
       options.limits?.operatingLimitSec ?? DEFAULT_LIMITS.operatingLimitSec,
+      options.limits?.operatingWindowSec ?? DEFAULT_LIMITS.operatingWindowSec,
     );
     this.faults = new FaultPlan(seed);
     this.faults.set(options.faults ?? []);
@@ -516,6 +518,12 @@ export class FakeBitrix24 {
       case 'query-limit':
         this.finish(record, res, 503, restErrors.queryLimit().toBody());
         return true;
+      case 'operation-time-limit': {
+        // The method's operating budget spent, as the portal answers a call it refuses (nothing is done).
+        const refusal = restErrors.operationTimeLimit();
+        this.finish(record, res, refusal.status, refusal.toBody());
+        return true;
+      }
       case 'html': {
         // Limit hits have surfaced as proxy HTML pages instead of JSON (protocol doc §2.4, fast_bitrix24#216).
         const status = fault.status ?? 502;

@@ -42,6 +42,19 @@ describe('FakeBitrix24 fault injection', () => {
     expect(fake.items(2)).toHaveLength(0);
   });
 
+  it('refuses a call with 429 OPERATION_TIME_LIMIT on operation-time-limit, doing nothing', async () => {
+    fake.scriptFault({ method: 'crm.item.add', kind: 'operation-time-limit' });
+
+    const refused = await addDeal('Blocked');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: 'OPERATION_TIME_LIMIT',
+      error_description: 'Method is blocked due to operation time limit.',
+    });
+    expect(fake.items(2)).toHaveLength(0);
+    expect((await addDeal('Next')).status).toBe(200);
+  });
+
   it('serves 500, 503 and an HTML page in place of the answer', async () => {
     fake.scriptFault({ method: 'crm.item.add', kind: 'internal-error' });
     fake.scriptFault({ method: 'crm.item.add', kind: 'query-limit' });

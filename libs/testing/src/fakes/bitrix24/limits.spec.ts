@@ -29,6 +29,19 @@ describe('FakeBitrix24 limits', () => {
     expect(afterDrain.map((answer) => answer.status)).toEqual([200, 200, 503]);
   });
 
+  it('rolls the operating window after operatingWindowSec when one is set', async () => {
+    fake = await FakeBitrix24.start({
+      clock: clock.now,
+      limits: { operatingLimitSec: 1, operatingWindowSec: 60, processingSec: 1 },
+    });
+
+    const first = await call(fake, 'crm.item.list', { entityTypeId: 2 });
+    expect(Number(first.body.time.operating_reset_at)).toBeLessThanOrEqual(clock.nowMs / 1000 + 60);
+    expect((await call(fake, 'crm.item.list', { entityTypeId: 2 })).status).toBe(429);
+    clock.advance(60 * 1000);
+    expect((await call(fake, 'crm.item.list', { entityTypeId: 2 })).status).toBe(200);
+  });
+
   it('blocks a method with 429 once its operating budget is spent, per method, until the window rolls', async () => {
     fake = await FakeBitrix24.start({
       clock: clock.now,

@@ -4,7 +4,13 @@ export type Clock = () => number;
 export type AuthKind = 'webhook' | 'oauth';
 
 export type FaultKind =
-  'latency' | 'internal-error' | 'query-limit' | 'html' | 'timeout-after-commit' | 'connection-reset';
+  | 'latency'
+  | 'internal-error'
+  | 'query-limit'
+  | 'operation-time-limit'
+  | 'html'
+  | 'timeout-after-commit'
+  | 'connection-reset';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -37,6 +43,11 @@ export interface LimitOptions {
   drainPerSec: number;
   /** Operating budget per method and credential over the 10-minute window (protocol doc §2.2). */
   operatingLimitSec: number;
+  /**
+   * That window, seconds (600 on a real portal): `operating_reset_at` falls at most this far ahead, so a client that
+   * pauses a method on a 429 until then resumes sooner on a shorter one.
+   */
+  operatingWindowSec: number;
   /** Simulated processing seconds charged per call, globally or per lower-case method. */
   processingSec: number | Record<string, number>;
 }

@@ -10,6 +10,8 @@ export interface GenerateCommerceMlOptions {
   /** Same seed, same bytes. */
   seed?: number;
   encoding?: 'utf-8' | 'windows-1251';
+  /** `СодержитТолькоИзменения="true"`: a package of changes, not a full snapshot that retires what it leaves out. */
+  changesOnly?: boolean;
 }
 
 export interface GeneratedCommerceMl {
@@ -20,6 +22,8 @@ export interface GeneratedCommerceMl {
   /** the records parseCommerceMl must find in each file */
   importCounts: Record<CommerceMlRecordKind, number>;
   offersCounts: Record<CommerceMlRecordKind, number>;
+  /** `Ид` of each product neither marked deleted nor split into characteristics, in file order. */
+  plainProductIds: string[];
 }
 
 const GROUP_FANOUT = [10, 4, 2]; // top-level groups, children per group, grandchildren per child
@@ -63,14 +67,17 @@ export async function generateCommerceMl(options: GenerateCommerceMlOptions): Pr
   const offersCounts = zeroCounts();
 
   const importFile = new EncodedFileWriter(importPath, encoding);
-  await shape.writeImport(importFile, options.products, importCounts);
+  await shape.writeImport(importFile, options.products, importCounts, options.changesOnly ?? false);
   const importBytes = await importFile.finish();
 
   const offersFile = new EncodedFileWriter(offersPath, encoding);
-  await shape.writeOffers(offersFile, options.products, offersCounts);
+  await shape.writeOffers(offersFile, options.products, offersCounts, options.changesOnly ?? false);
   const offersBytes = await offersFile.finish();
 
-  return { importPath, offersPath, importBytes, offersBytes, importCounts, offersCounts };
+  const plainProductIds = Array.from({ length: options.products }, (_, index) => shape.product(index))
+    .filter((product) => !product.deleted && product.characteristics.length === 0)
+    .map((product) => product.id);
+  return { importPath, offersPath, importBytes, offersBytes, importCounts, offersCounts, plainProductIds };
 }
 
 interface GroupShape {
@@ -150,6 +157,7 @@ class CatalogShape {
     out: EncodedFileWriter,
     products: number,
     counts: Record<CommerceMlRecordKind, number>,
+    changesOnly: boolean,
   ): Promise<void> {
     this.writeOpening(out, '9:05:00');
     counts.package += 1;
@@ -184,7 +192,7 @@ class CatalogShape {
     out.write('\t\t</ЕдиницыИзмерения>\n\t</Классификатор>\n');
 
     out.write(
-      `\t<Каталог СодержитТолькоИзменения="false">\n\t\t<Ид>${this.catalogId}</Ид>\n\t\t<ИдКлассификатора>${this.catalogId}</ИдКлассификатора>\n\t\t<Наименование>Каталог</Наименование>\n\t\t<Товары>\n`,
+      `\t<Каталог СодержитТолькоИзменения="${changesOnly}">\n\t\t<Ид>${this.catalogId}</Ид>\n\t\t<ИдКлассификатора>${this.catalogId}</ИдКлассификатора>\n\t\t<Наименование>Каталог</Наименование>\n\t\t<Товары>\n`,
     );
     counts.package += 1;
     for (let index = 0; index < products; index += 1) {
@@ -199,11 +207,12 @@ class CatalogShape {
     out: EncodedFileWriter,
     products: number,
     counts: Record<CommerceMlRecordKind, number>,
+    changesOnly: boolean,
   ): Promise<void> {
     this.writeOpening(out, '9:05:01');
     out.write('\t</Классификатор>\n');
     out.write(
-      `\t<ПакетПредложений СодержитТолькоИзменения="false">\n\t\t<Ид>${this.catalogId}#</Ид>\n\t\t<Наименование>Пакет предложений</Наименование>\n\t\t<ИдКаталога>${this.catalogId}</ИдКаталога>\n\t\t<ИдКлассификатора>${this.catalogId}</ИдКлассификатора>\n\t\t<ТипыЦен>\n`,
+      `\t<ПакетПредложений СодержитТолькоИзменения="${changesOnly}">\n\t\t<Ид>${this.catalogId}#</Ид>\n\t\t<Наименование>Пакет предложений</Наименование>\n\t\t<ИдКаталога>${this.catalogId}</ИдКаталога>\n\t\t<ИдКлассификатора>${this.catalogId}</ИдКлассификатора>\n\t\t<ТипыЦен>\n`,
     );
     counts.package += 2;
     for (const priceType of this.priceTypes) {

@@ -31,6 +31,8 @@ export interface FakeOnecExchangeOptions {
   readonly sendSessid?: boolean;
   /** Most `mode=import` calls per file before the client gives up; default 100,000. */
   readonly maxImportCalls?: number;
+  /** How long one call may take before the client gives up on it (1C's exchange node has a timeout); default none. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface ExchangeCallRecord {
@@ -292,6 +294,8 @@ export class FakeOnecExchange {
         method: body ? 'POST' : 'GET',
         headers,
         body,
+        signal:
+          this.options.requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(this.options.requestTimeoutMs),
       },
     );
     const bytes = Buffer.from(await response.arrayBuffer());

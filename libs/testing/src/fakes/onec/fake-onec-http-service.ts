@@ -82,6 +82,23 @@ export class FakeOnecHttpService {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** 1C's service gone: connections refused and open ones dropped until `up()`; what it received is kept. */
+  down(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Back on the same address after `down()`. */
+  async up(): Promise<void> {
+    const { hostname, port } = new URL(this.url);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(Number(port), hostname, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     if (request.method !== 'POST' || !request.url?.endsWith('/hs/mastermobile/events')) {
