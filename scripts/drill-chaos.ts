@@ -19,19 +19,24 @@ import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@app/core';
 import {
+  BOARD_CATEGORY,
+  BOARD_TYPE,
+  CATALOG_IBLOCK,
   FakeBitrix24,
   FakeOnecExchange,
   FakeOnecHttpService,
   findRepoRoot,
   freePort,
   generateCommerceMl,
+  migrateBuiltSchema,
   RedisServerProcess,
+  STAGES,
   tokenFor,
   type FaultRule,
 } from '@app/testing';
 import { stringify } from 'yaml';
 import { Apps, queryOnce, rewriteSection } from './drill-support/apps';
-import { Cluster, migrate, pgBin } from './drill-support/cluster';
+import { Cluster, pgBin } from './drill-support/cluster';
 import { sleep, waitUntil } from './drill-support/wait';
 
 const FAULTS = ['api-kill', 'worker-kill', 'pg-restart', 'redis-down', 'bitrix24-faults', 'onec-down'] as const;
@@ -54,22 +59,6 @@ const COURIERS = 4;
 const courierOf = (n: number) => guid(1_000 + (n % COURIERS));
 const PORTAL_USER = 17;
 
-const CATALOG_IBLOCK = 23;
-const BOARD_TYPE = 1036;
-const BOARD_CATEGORY = 12;
-const STAGES: Record<string, string> = Object.fromEntries(
-  [
-    ['new', 'NEW'],
-    ['assigned', 'ASSIGNED'],
-    ['accepted', 'ACCEPTED'],
-    ['in_transit', 'TRANSIT'],
-    ['delivered', 'SUCCESS'],
-    ['partially_delivered', 'PARTIAL'],
-    ['failed', 'FAIL'],
-    ['cancelled', 'CANCELLED'],
-    ['closed', 'CLOSED'],
-  ].map(([status, code]) => [status, `DT${BOARD_TYPE}_${BOARD_CATEGORY}:${code}`]),
-);
 const MAPPING = {
   entities: {
     product: { iblockId: CATALOG_IBLOCK, fields: { name: 'name', article: 'code', price: 'purchasingPrice' } },
@@ -615,7 +604,7 @@ async function main(): Promise<void> {
   try {
     cluster.init();
     cluster.start();
-    await migrate(cluster.url);
+    await migrateBuiltSchema(cluster.url);
     const env = {
       NODE_ENV: 'test',
       DATABASE_URL: cluster.url,

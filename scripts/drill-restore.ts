@@ -24,10 +24,17 @@ import { randomUUID } from 'node:crypto';
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@app/core';
-import { FakeOnecHttpService, findRepoRoot, freePort, RedisServerProcess, tokenFor } from '@app/testing';
+import {
+  FakeOnecHttpService,
+  findRepoRoot,
+  freePort,
+  migrateBuiltSchema,
+  RedisServerProcess,
+  tokenFor,
+} from '@app/testing';
 import { Client } from 'pg';
 import { Apps, queryOnce, rewriteSection } from './drill-support/apps';
-import { asPostgres, Cluster, migrate, pgBin, uidOf } from './drill-support/cluster';
+import { asPostgres, Cluster, pgBin, uidOf } from './drill-support/cluster';
 import { sleep, waitUntil } from './drill-support/wait';
 
 const ARCHIVE_TIMEOUT_S = Number(process.env.DRILL_ARCHIVE_TIMEOUT ?? 30);
@@ -406,7 +413,7 @@ async function main(): Promise<void> {
   try {
     cluster.init();
     cluster.start();
-    await migrate(cluster.url);
+    await migrateBuiltSchema(cluster.url);
     if (!ONLY_REDIS) {
       cluster.baseBackup();
       console.log(`cluster on port ${cluster.port}, base backup taken, archive in ${cluster.archive}`);

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { ensureDatabaseExists, loadMigrations, runMigrationsExclusively } from '@app/core';
-import { deleteRedisKeys, findRepoRoot } from '@app/testing';
+import { deleteRedisKeys, migrateBuiltSchema } from '@app/testing';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,19 +20,7 @@ export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
   const database = `mm_bench_${tag}_${id}`;
   const databaseUrl = `${POSTGRES}/${database}`;
   const redisKeyPrefix = `mmbench:${id}`;
-  await ensureDatabaseExists(databaseUrl);
-  const migrator = await new DataSource({
-    type: 'postgres',
-    url: databaseUrl,
-    migrations: loadMigrations(join(findRepoRoot(), 'dist', 'migrations')) as never,
-    migrationsTableName: 'schema_migrations',
-    extra: { max: 2 },
-  }).initialize();
-  try {
-    await runMigrationsExclusively(migrator);
-  } finally {
-    await migrator.destroy();
-  }
+  await migrateBuiltSchema(databaseUrl);
   return {
     databaseUrl,
     redisUrl: REDIS,

@@ -1,9 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDatabaseExists, loadMigrations, runMigrationsExclusively } from '@app/core';
-import { findRepoRoot } from '@app/testing';
-import { DataSource } from 'typeorm';
 import { waitUntil } from './wait';
 
 /** A binary of the newest PostgreSQL installed. */
@@ -125,22 +122,5 @@ export class Cluster {
         // already gone
       }
     }
-  }
-}
-
-/** Creates the database and applies the built migrations. */
-export async function migrate(databaseUrl: string): Promise<void> {
-  await ensureDatabaseExists(databaseUrl);
-  const migrator = await new DataSource({
-    type: 'postgres',
-    url: databaseUrl,
-    migrations: loadMigrations(join(findRepoRoot(), 'dist', 'migrations')) as never,
-    migrationsTableName: 'schema_migrations',
-    extra: { max: 2 },
-  }).initialize();
-  try {
-    await runMigrationsExclusively(migrator);
-  } finally {
-    await migrator.destroy();
   }
 }
