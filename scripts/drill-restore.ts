@@ -400,7 +400,10 @@ async function writeDoc(restore: RestoreFigures | undefined, redis: RedisFigures
     '',
   ].join('\n');
   console.log(section);
-  await rewriteSection(join(findRepoRoot(), 'docs', 'operations', 'drills.md'), '## Figures', section);
+  // The doc's figures are the full drill's RTO and RPO: a Redis-only run printing over them would erase them.
+  if (restore) {
+    await rewriteSection(join(findRepoRoot(), 'docs', 'operations', 'drills.md'), '## Figures', section);
+  }
 }
 
 async function main(): Promise<void> {
