@@ -5,6 +5,7 @@ import {
   BOARD_CATEGORY,
   BOARD_MAPPING,
   BOARD_TYPE,
+  COURIER_A,
   deliveriesAs,
   type DeliveryBody,
   seedBoardStages,
@@ -162,6 +163,29 @@ describe('deliveries on the courier’s Bitrix24 board: the item follows the del
     }
     expect(await statusOf(id)).toBe('in_transit');
     expect(itemOf(id)!.stageId).toBe(STAGES.in_transit);
+  });
+
+  it('takes its own stage write coming back before the write is answered as its own, not as the courier moving back', async () => {
+    const courier = deliveriesAs(() => harness, 'courier', COURIER_A);
+    const at = { occurredAt: '2026-12-05T11:00:00+03:00' };
+    const id = await create(30);
+    expect((await courier.post(`/${id}/status`, { status: 'accepted', ...at })).status).toBe(200);
+    await settled();
+    // The write of in_transit lands and its event goes out at once; its answer comes 2 s later. The event's re-read
+    // waits long enough for the courier to report the delivery in between.
+    harness.fake.scriptFault({ method: 'batch', kind: 'late-answer', delayMs: 2000 });
+    harness.fake.scriptFault({ method: 'crm.item.get', kind: 'latency', delayMs: 600 });
+    expect((await courier.post(`/${id}/status`, { status: 'in_transit', ...at })).status).toBe(200);
+    await waitFor(async () => Promise.resolve(itemOf(id)!.stageId === STAGES.in_transit), { what: 'in_transit' });
+    expect((await courier.post(`/${id}/status`, { status: 'delivered', cashCollected: '116.99', ...at })).status).toBe(
+      200,
+    );
+    await settled();
+
+    expect(await statusOf(id)).toBe('delivered');
+    expect(itemOf(id)!.stageId).toBe(STAGES.delivered);
+    const collisions = await harness.call('GET', `/api/v1/admin/collisions?entity=${id}`);
+    expect((collisions.body as { items: unknown[] }).items).toEqual([]);
   });
 
   it('keeps a move the courier made on an item whose creation went unanswered', async () => {

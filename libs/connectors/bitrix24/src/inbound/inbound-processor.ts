@@ -1,4 +1,4 @@
-import { AppConfig } from '@app/core';
+import { AppConfig, IntegrationError } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { Bitrix24Client } from '../client/bitrix24-client';
 import { Bitrix24Error } from '../client/bitrix24-error';
@@ -8,15 +8,18 @@ import { EntityCodec, idOf, type RemoteEntity, type WritableMapping } from '../m
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
 import { InvalidRowValueError, listProductRows, productRowsOf, toInboundRow } from '../mapping/product-rows';
 import type { InboundChange, InboundProductRow, InboundSource } from '../ports/inbound-change.port';
-import { EntityLinkRepository, isOurs, UNLINKED_KEY_PREFIX } from '../sync/entity-link.repository';
+import {
+  EntityLinkRepository,
+  isOurs,
+  ownWriteInTheWay,
+  UNLINKED_KEY_PREFIX,
+  WRITE_ANSWER_WINDOW_MS,
+} from '../sync/entity-link.repository';
 import type { EventSubject } from './event-payload';
 import { InboundHandlers } from './inbound-handlers';
 
-/**
- * How long after a create was sent its entity counts as ours though the answer is not recorded yet: beyond any
- * request timeout; a create whose answer never comes is resolved by the lookup of its next attempt.
- */
-const CREATE_ANSWER_WINDOW_MS = 2 * 60_000;
+/** How soon an event whose re-read met a write of ours is read again: the write's answer is usually that close. */
+const OWN_WRITE_RETRY_MS = 250;
 
 /** An item with more lines than this is not a sale a courier made; stop paging rather than loop on a bad answer. */
 const MAX_ROW_PAGES = 20;
@@ -25,7 +28,8 @@ const MAX_ROW_PAGES = 20;
  * Turns "entity X changed" into an applied change: events carry only ids, so the entity is re-read through REST
  * with our own credentials, and handed to its kind's handler only when it is newer than what we hold and differs
  * from it, which also filters out our own writes coming back (their hash was recorded from the write's answer).
- * Outcomes start with `applied`, `unhandled` (no handler: recorded) or `ignored`.
+ * Outcomes start with `applied`, `unhandled` (no handler: recorded), `ignored` or `deferred` (a write of ours was
+ * in the way: an event's re-read is retried, a reconcile leaves the entity to its next run's overlap).
  */
 @Injectable()
 export class InboundProcessor {
@@ -60,6 +64,10 @@ export class InboundProcessor {
     if (subject.deleted) {
       return this.applyDeleted(codec, subject.id, source);
     }
+    const readFrom = await this.links.readingStart(codec.mapping.kind, subject.id);
+    if (ownWriteInTheWay({ writingSince: readFrom.writingSince, writtenAt: null }, readFrom.at)) {
+      throw ownWriteOnItsWay(codec.mapping.kind, subject.id);
+    }
     const get = codec.get(subject.id);
     try {
       const answer = await this.client.call(get.method, get.params, {
@@ -73,7 +81,11 @@ export class InboundProcessor {
           outcome: 'rejected',
         });
       }
-      return await this.applyRemote(codec, entity, source);
+      const outcome = await this.applyRemote(codec, entity, source, readFrom.at);
+      if (outcome.startsWith('deferred')) {
+        throw ownWriteOnItsWay(codec.mapping.kind, subject.id);
+      }
+      return outcome;
     } catch (error) {
       if (error instanceof Bitrix24Error && error.code === 'BITRIX24_NOT_FOUND') {
         // Gone by the time we asked: an update event followed by a delete we may or may not see.
@@ -83,15 +95,21 @@ export class InboundProcessor {
     }
   }
 
-  async applyRemote(codec: EntityCodec, entity: RemoteEntity, source: InboundSource): Promise<string> {
+  /** `readFrom`: the database's clock taken before `entity` was read ({@link EntityLinkRepository.readingStart}). */
+  async applyRemote(codec: EntityCodec, entity: RemoteEntity, source: InboundSource, readFrom: Date): Promise<string> {
     const kind = codec.mapping.kind;
     const bitrixId = idOf(entity.id);
     const externalId = codec.externalIdOf(entity);
     const { link, key } = await this.links.owner(kind, bitrixId, externalId);
-    if (link?.state === 'creating' && Date.now() - link.updatedAt.getTime() < CREATE_ANSWER_WINDOW_MS) {
+    if (link?.state === 'creating' && Date.now() - link.updatedAt.getTime() < WRITE_ANSWER_WINDOW_MS) {
       // Our create landed and its answer is on its way (it records the hash): an event or a reconcile read that
-      // gets here first is our own write, not a change made in Bitrix24.
+      // gets here first is our own write, not a change made in Bitrix24. A create whose answer never comes is
+      // resolved by the lookup of its next attempt.
       return 'ignored: our own write';
+    }
+    const inTheWay = ownWriteInTheWay(link, readFrom);
+    if (inTheWay) {
+      return `deferred: a write of ours ${inTheWay}`;
     }
     const remoteUpdatedAt = codec.updatedAt(entity);
     const hash = codec.contentHash(entity);
@@ -194,4 +212,14 @@ export class InboundProcessor {
       ? 'applied'
       : `unhandled: no inbound handler for ${change.kind}, recorded for the admin API`;
   }
+}
+
+/** Not a failure: the attempt is given back and the event read again shortly (see the consumer host). */
+function ownWriteOnItsWay(kind: string, bitrixId: string): IntegrationError {
+  return new IntegrationError(
+    'unavailable',
+    'BITRIX24_OWN_WRITE_IN_FLIGHT',
+    `${kind} ${bitrixId}: a write of ours is on its way; read again once its answer is recorded`,
+    { system: 'bitrix24', retryAt: new Date(Date.now() + OWN_WRITE_RETRY_MS) },
+  );
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Bitrix24Client, itemsOf, PAGE_SIZE } from '../client/bitrix24-client';
 import { EntityCodec, isWritable, type RemoteEntity } from '../mapping/entity-codec';
 import { Bitrix24MappingProvider } from '../mapping/mapping.provider';
+import { EntityLinkRepository } from '../sync/entity-link.repository';
 import { InboundProcessor } from './inbound-processor';
 import { SyncCursors } from './sync-cursors';
 
@@ -33,6 +34,7 @@ export class Reconciler {
     private readonly mappings: Bitrix24MappingProvider,
     private readonly processor: InboundProcessor,
     private readonly cursors: SyncCursors,
+    private readonly links: EntityLinkRepository,
   ) {}
 
   /**
@@ -69,6 +71,7 @@ export class Reconciler {
     const timeField = codec.mapping.representation === 'catalog_product' ? 'timestampX' : 'updatedTime';
     let applied = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
+      const readFrom = (await this.links.readingStart(codec.mapping.kind)).at;
       // Rows sharing the cursor's timestamp, after its id; then rows with later timestamps.
       const same = await this.page(codec, { [`=${timeField}`]: cursor.time, '>id': cursor.id }, { id: 'ASC' });
       const rows =
@@ -79,8 +82,9 @@ export class Reconciler {
               ...(await this.page(codec, { [`>${timeField}`]: cursor.time }, { [timeField]: 'ASC', id: 'ASC' })),
             ];
       for (const row of rows) {
-        const outcome = await this.processor.applyRemote(codec, row, 'reconcile');
-        applied += outcome.startsWith('ignored') ? 0 : 1;
+        // A row deferred for a write of ours was changed just now: the next run's overlap reads it again.
+        const outcome = await this.processor.applyRemote(codec, row, 'reconcile', readFrom);
+        applied += outcome.startsWith('ignored') || outcome.startsWith('deferred') ? 0 : 1;
         cursor = { time: String(row[timeField]), id: Number(row.id) };
       }
       await this.cursors.set(name, { ...cursor, lastRunAt: new Date().toISOString() });

@@ -41,8 +41,13 @@ export class Bitrix24EntityLinkEntity {
   @Column({ type: 'text', nullable: true })
   writtenHash!: string | null;
 
+  /** When the answer of our last write was recorded (the database's clock). */
   @Column({ type: 'timestamptz', nullable: true })
   writtenAt!: Date | null;
+
+  /** Set while an update of ours is on its way (sent, answer not recorded); the database's clock. */
+  @Column({ type: 'timestamptz', nullable: true })
+  writingSince!: Date | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;

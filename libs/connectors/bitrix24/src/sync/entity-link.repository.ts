@@ -93,6 +93,45 @@ export class EntityLinkRepository {
     );
   }
 
+  /**
+   * Written BEFORE an update is sent: until its answer is recorded, a re-read of the entity may show our write with
+   * a hash we do not know yet (see {@link ownWriteInTheWay}).
+   */
+  async markWriting(kind: string, bitrixIds: readonly string[]): Promise<void> {
+    await this.setWriting(kind, bitrixIds, 'clock_timestamp()');
+  }
+
+  /** These updates are known not to have happened (refused, or never sent): nothing of ours is on its way. */
+  async endWriting(kind: string, bitrixIds: readonly string[]): Promise<void> {
+    await this.setWriting(kind, bitrixIds, 'NULL');
+  }
+
+  private async setWriting(kind: string, bitrixIds: readonly string[], value: string): Promise<void> {
+    if (bitrixIds.length === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE bitrix24_entity_links SET writing_since = ${value} WHERE kind = $1 AND bitrix_id = ANY($2::text[])`,
+      [kind, [...bitrixIds]],
+    );
+  }
+
+  /**
+   * Taken BEFORE an entity is re-read: the database's clock (what {@link ownWriteInTheWay} compares the link's
+   * times with) and, for one entity, whether a write of ours is on its way (then reading it would be wasted).
+   */
+  async readingStart(
+    kind: string,
+    bitrixId?: string,
+  ): Promise<{ readonly at: Date; readonly writingSince: Date | null }> {
+    const [row] = await this.dataSource.query<Array<{ at: Date; writing_since: Date | null }>>(
+      `SELECT clock_timestamp() AS at,
+              (SELECT writing_since FROM bitrix24_entity_links WHERE kind = $1 AND bitrix_id = $2) AS writing_since`,
+      [kind, bitrixId ?? null],
+    );
+    return { at: row.at, writingSince: row.writing_since };
+  }
+
   /** The portal refused these creates: they are known not to exist. */
   async markAbsent(kind: string, externalIds: readonly string[]): Promise<void> {
     if (externalIds.length === 0) {
@@ -154,13 +193,14 @@ export class EntityLinkRepository {
     await query(
       `INSERT INTO bitrix24_entity_links
               (kind, external_id, bitrix_id, state, remote_updated_at, content_hash, written_hash, written_at, updated_at)
-       SELECT $1, e, b, 'linked', u, h, h, now(), now()
+       SELECT $1, e, b, 'linked', u, h, h, clock_timestamp(), now()
          FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS t(e, b, u, h)
        ON CONFLICT (kind, external_id) DO UPDATE SET
               bitrix_id = EXCLUDED.bitrix_id, state = 'linked',
               remote_updated_at = GREATEST(bitrix24_entity_links.remote_updated_at, EXCLUDED.remote_updated_at),
               content_hash = EXCLUDED.content_hash, written_hash = EXCLUDED.written_hash,
-              written_at = now(), updated_at = now()`,
+              -- The clock, not the transaction's start: a re-read begun before this instant may predate the write.
+              written_at = clock_timestamp(), writing_since = NULL, updated_at = now()`,
       [
         kind,
         outcomes.map((outcome) => outcome.externalId),
@@ -193,4 +233,27 @@ export class EntityLinkRepository {
       [kind, externalId, bitrixId, remoteUpdatedAt ?? null, contentHash],
     );
   }
+}
+
+/** How long a write counts as on its way without an answer: beyond any request timeout (a crash leaves the mark). */
+export const WRITE_ANSWER_WINDOW_MS = 2 * 60_000;
+
+/**
+ * Why a re-read begun at `readFrom` cannot be compared with what the link holds, if it cannot: an update of ours is
+ * on its way (the re-read may show it, and its hash is not recorded yet), or one was answered after the re-read began
+ * (the re-read may show the entity before it, and a stage we moved on from would look like the courier moving back).
+ * Either way the re-read is done again once the write is recorded; until then it is neither our write nor a change.
+ */
+export function ownWriteInTheWay(
+  link: Pick<Bitrix24EntityLinkEntity, 'writingSince' | 'writtenAt'> | undefined,
+  readFrom: Date,
+  now = Date.now(),
+): 'on its way' | 'answered during the read' | undefined {
+  if (link?.writingSince && now - link.writingSince.getTime() < WRITE_ANSWER_WINDOW_MS) {
+    return 'on its way';
+  }
+  if (link?.writtenAt && link.writtenAt.getTime() >= readFrom.getTime()) {
+    return 'answered during the read';
+  }
+  return undefined;
 }

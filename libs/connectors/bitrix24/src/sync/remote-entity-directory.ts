@@ -78,11 +78,20 @@ export class Bitrix24RemoteEntityDirectory extends RemoteEntityDirectory {
       return;
     }
     const update = codec.update(bitrixId, mapped);
-    const answer = await this.client.call(update.method, update.params, {
-      write: true,
-      entityType: kind,
-      entityId: bitrixId,
-    });
+    await this.links.markWriting(kind, [bitrixId]);
+    let answer: Awaited<ReturnType<Bitrix24Client['call']>>;
+    try {
+      answer = await this.client.call(update.method, update.params, {
+        write: true,
+        entityType: kind,
+        entityId: bitrixId,
+      });
+    } catch (error) {
+      if (error instanceof Bitrix24Error && error.outcome !== 'unknown') {
+        await this.links.endWriting(kind, [bitrixId]);
+      }
+      throw error;
+    }
     const entity = codec.entityOf(answer.result);
     if (!entity) {
       throw new Bitrix24Error('transient', 'BITRIX24_UNEXPECTED_ANSWER', `${update.method} returned no entity`, {

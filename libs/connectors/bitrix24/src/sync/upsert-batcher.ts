@@ -298,6 +298,7 @@ export class UpsertBatcher {
     const commands = new Map<string, BatchCommand>();
     const byName = new Map<string, Planned>();
     const creating = new Map<string, string[]>();
+    const updating = new Map<string, string[]>();
     const plans: Planned[] = [];
     planned.forEach((plan, index) => {
       const { request, codec } = plan.pending;
@@ -318,6 +319,8 @@ export class UpsertBatcher {
       plans.push(plan);
       if (plan.bitrixId === undefined) {
         creating.set(request.kind, [...(creating.get(request.kind) ?? []), request.externalId]);
+      } else {
+        updating.set(request.kind, [...(updating.get(request.kind) ?? []), plan.bitrixId]);
       }
     });
     if (plans.length === 0) {
@@ -326,6 +329,9 @@ export class UpsertBatcher {
     try {
       for (const [kind, ids] of creating) {
         await this.links.markCreating(kind, ids);
+      }
+      for (const [kind, ids] of updating) {
+        await this.links.markWriting(kind, ids);
       }
     } catch (error) {
       this.failAll(
@@ -343,6 +349,9 @@ export class UpsertBatcher {
         for (const [kind, ids] of creating) {
           await this.links.markAbsent(kind, ids).catch(() => undefined);
         }
+        for (const [kind, ids] of updating) {
+          await this.links.endWriting(kind, ids).catch(() => undefined);
+        }
       }
       this.failAll(
         plans.map((plan) => plan.pending),
@@ -357,6 +366,7 @@ export class UpsertBatcher {
     const writes = new Map<string, WriteOutcome[]>();
     const adopted = new Map<string, string[]>();
     const absent = new Map<string, string[]>();
+    const refusedUpdates = new Map<string, string[]>();
     const done: Array<() => void> = [];
     const withRows: Array<{ readonly plan: Planned; readonly bitrixId: string }> = [];
     for (const [name, plan] of byName) {
@@ -373,6 +383,9 @@ export class UpsertBatcher {
         const refusedCreate = plan.bitrixId === undefined && error.outcome !== 'unknown';
         if (refusedCreate || (plan.bitrixId !== undefined && error.code === 'BITRIX24_NOT_FOUND')) {
           absent.set(request.kind, [...(absent.get(request.kind) ?? []), request.externalId]);
+        }
+        if (plan.bitrixId !== undefined && error.outcome !== 'unknown') {
+          refusedUpdates.set(request.kind, [...(refusedUpdates.get(request.kind) ?? []), plan.bitrixId]);
         }
         done.push(() => plan.pending.reject(error));
         continue;
@@ -418,6 +431,9 @@ export class UpsertBatcher {
       }
       for (const [kind, ids] of absent) {
         await this.links.markAbsent(kind, ids);
+      }
+      for (const [kind, ids] of refusedUpdates) {
+        await this.links.endWriting(kind, ids);
       }
     } catch (error) {
       // The portal has the writes; without the mirror rows the next attempt looks them up, so fail and retry.

@@ -506,6 +506,10 @@ export class FakeBitrix24 {
       this.hold(res, fault.delayMs);
       return;
     }
+    if (fault?.kind === 'late-answer') {
+      // Applied and announced, answered late: the caller's events can come back before its answer does.
+      await sleep(fault.delayMs ?? 1000);
+    }
     this.finish(record, res, outcome.status, outcome.body);
   }
 
@@ -534,6 +538,7 @@ export class FakeBitrix24 {
       }
       case 'latency':
       case 'timeout-after-commit':
+      case 'late-answer':
       case 'connection-reset':
         return false;
     }

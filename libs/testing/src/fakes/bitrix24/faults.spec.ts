@@ -1,5 +1,6 @@
 import { FakeBitrix24 } from './fake-bitrix24';
 import { call } from './spec-helpers';
+import { waitFor } from '../../processes';
 
 describe('FakeBitrix24 fault injection', () => {
   let fake: FakeBitrix24;
@@ -32,6 +33,17 @@ describe('FakeBitrix24 fault injection', () => {
     fake.scriptFault({ method: 'crm.item.add', kind: 'timeout-after-commit', delayMs: 50 });
 
     await expect(addDeal('Dropped')).rejects.toThrow();
+    expect(fake.items(2)).toHaveLength(1);
+  });
+
+  it('applies the write at once and answers it late on late-answer', async () => {
+    fake.scriptFault({ method: 'crm.item.add', kind: 'late-answer', delayMs: 2000 });
+
+    const answer = addDeal('Early');
+    await waitFor(() => Promise.resolve(fake.items(2).length === 1), { what: 'the write applied' });
+    const first = await Promise.race([answer.then(() => 'answered'), Promise.resolve('not answered yet')]);
+    expect(first).toBe('not answered yet');
+    expect((await answer).status).toBe(200);
     expect(fake.items(2)).toHaveLength(1);
   });
 

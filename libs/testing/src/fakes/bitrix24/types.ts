@@ -10,6 +10,7 @@ export type FaultKind =
   | 'operation-time-limit'
   | 'html'
   | 'timeout-after-commit'
+  | 'late-answer'
   | 'connection-reset';
 
 export interface FaultSpec {
@@ -17,6 +18,7 @@ export interface FaultSpec {
   /**
    * `latency`: delay added before processing. `timeout-after-commit`: how long the socket is held after the write
    * is applied before it is destroyed; without it the socket stays open until the client gives up or the fake stops.
+   * `late-answer`: how long the answer waits after the write is applied (and its events went out), default 1000.
    */
   delayMs?: number;
   /** `html`: status of the HTML error page (default 502, a proxy in front of the portal). */
