@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
-  AppProcess,
+  type ApiProcess,
   createTestEnvironment,
   encodeEventBody,
   FakeBitrix24,
-  freePort,
   listen,
   type OAuthSettings,
   RunningHttpApp,
+  startApiProcess,
   TestEnvironment,
   waitFor,
 } from '@app/testing';
@@ -17,13 +17,6 @@ import { FAKE_SMART_PROCESSES, oauthEnv, postInstall } from './bitrix24-harness'
 
 /** Another local application installed on the same portal: its tokens are valid there, its client id is not ours. */
 const OTHER_CLIENT_ID = 'local.5f0c1e2d3b4a59.12345678';
-
-async function startApiProcess(env: TestEnvironment): Promise<{ app: AppProcess; url: string }> {
-  const port = await freePort();
-  const app = AppProcess.start('api', { ...env.env, PORT: String(port) });
-  await app.waitForOutput(/API listening/);
-  return { app, url: `http://127.0.0.1:${port}` };
-}
 
 function probes(db: Client, fake: FakeBitrix24) {
   return {
@@ -43,7 +36,7 @@ function probes(db: Client, fake: FakeBitrix24) {
 describe('Bitrix24 install handler: our application only, on the installed portal only (security finding 1)', () => {
   let fake: FakeBitrix24;
   let env: TestEnvironment;
-  let api: { app: AppProcess; url: string };
+  let api: ApiProcess;
   let db: Client;
   let probe: ReturnType<typeof probes>;
   let other: OAuthSettings;
@@ -59,7 +52,7 @@ describe('Bitrix24 install handler: our application only, on the installed porta
     // No BITRIX24_MEMBER_ID: the first install pins the portal, as in a deployment that never set it.
     env = await createTestEnvironment({ env: oauthEnv(fake, { BITRIX24_INSTALL_RATE_PER_MINUTE: '100' }) });
     // A real process, so its log lines can be read.
-    api = await startApiProcess(env);
+    api = await startApiProcess(env.env);
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     probe = probes(db, fake);
@@ -210,7 +203,7 @@ describe('Bitrix24 install handler: attempts are capped across replicas before a
   let fake: FakeBitrix24;
   let env: TestEnvironment;
   let api: RunningHttpApp;
-  let replica: { app: AppProcess; url: string };
+  let replica: ApiProcess;
   let db: Client;
   let probe: ReturnType<typeof probes>;
 
@@ -218,7 +211,7 @@ describe('Bitrix24 install handler: attempts are capped across replicas before a
     fake = await FakeBitrix24.start({ smartProcesses: FAKE_SMART_PROCESSES });
     env = await createTestEnvironment({ env: oauthEnv(fake, { BITRIX24_INSTALL_RATE_PER_MINUTE: '3' }) });
     api = await listen(await createApiApplication(env.config()));
-    replica = await startApiProcess(env);
+    replica = await startApiProcess(env.env);
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     probe = probes(db, fake);

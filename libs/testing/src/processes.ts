@@ -81,6 +81,31 @@ export class AppProcess {
   }
 }
 
+/** An API process started by {@link startApiProcess}, and the address it listens on. */
+export interface ApiProcess {
+  readonly app: AppProcess;
+  readonly url: string;
+}
+
+/**
+ * Starts the built API as production runs it and resolves once it listens. It listens where `env` says (`PORT`
+ * `0`, as a test environment's settings have it, picks a free port); the address is read from its log line, so two
+ * started at once never race for a port. A process that does not come up is stopped before the error is thrown.
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  options: { telemetry?: boolean } = {},
+): Promise<ApiProcess> {
+  const app = AppProcess.start('api', env, options);
+  try {
+    const [, url] = await app.waitForOutput(/API listening on (http:\/\/[^ ]+)/);
+    return { app, url };
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+}
+
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false>,
   { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
