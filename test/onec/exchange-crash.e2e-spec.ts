@@ -136,7 +136,8 @@ describe('the API as a real process (from the build)', () => {
       'SELECT records_imported, state FROM onec_exchange_sessions',
     );
     expect(session.rows).toEqual([{ records_imported: String(expected), state: 'importing' }]);
-  });
+    // Four API processes started from the build and 6,000 products: past the suite's minute on a loaded 2-core box.
+  }, 180_000);
 
   it('logs a refused login as one security line without the password or credentials', async () => {
     await api?.kill();
