@@ -180,10 +180,11 @@ async function statusChange(client: PoolClient, id: string, status: string, requ
     [id],
   );
   const answer = JSON.stringify({ id, status, version: rows[0].version + 1 });
-  await client.query('UPDATE deliveries SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [
-    id,
-    status,
-  ]);
+  // As the API writes it: the changed columns only, over the version it read.
+  await client.query(
+    'UPDATE deliveries SET status = $3, version = $4, updated_at = $5 WHERE id = $1 AND version = $2',
+    [id, rows[0].version, status, rows[0].version + 1, new Date()],
+  );
   await client.query(
     `WITH a0 AS (INSERT INTO audit_trail (domain, entity_type, entity_id, action, source, actor, actor_role, before,
                                           after, details)

@@ -73,6 +73,21 @@ describe('X-Request-Id and W3C trace context from an incoming request to an outb
     expect(reRead.method).toMatch(/^crm\.item\./);
     expect(reRead.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
 
+    // The access line: written asynchronously, and through a logger of its own (no redaction paths), yet with the
+    // request's ids as every other line.
+    const [accessLine] = await api.waitForOutput(
+      new RegExp(`^(?=.*"requestId":"${requestId}")(?=.*"msg":"request completed").*$`, 'm'),
+    );
+    expect(JSON.parse(accessLine)).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      method: 'POST',
+      route: '/api/v1/webhooks/bitrix24',
+      path: '/api/v1/webhooks/bitrix24',
+      statusCode: 200,
+      requestId,
+      traceId,
+    });
     const apiLines = api.logs.split('\n').filter((line) => line.includes(`"requestId":"${requestId}"`));
     expect(apiLines.length).toBeGreaterThan(0);
     expect(apiLines.every((line) => line.includes(`"traceId":"${traceId}"`))).toBe(true);

@@ -2,10 +2,15 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import { ExtractJwt } from 'passport-jwt';
 import { RequestContext } from '../context/request-context';
 import { AppError } from '../errors/app-error';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 import { Principal, Role } from './principal';
+import { VerifiedTokens } from './verified-tokens';
+
+/** The extractor JwtStrategy reads the token with: the cache must key on exactly what was verified. */
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 function describeFailure(info: unknown): string {
   const name = (info as { name?: string } | undefined)?.name;
@@ -29,6 +34,8 @@ function describeFailure(info: unknown): string {
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
+  private readonly verified = new VerifiedTokens();
+
   constructor(private readonly reflector: Reflector) {
     super();
   }
@@ -38,8 +45,18 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
       return true;
     }
-    await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>().user;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
+    const token = bearerToken(request);
+    const known = token ? this.verified.get(token) : undefined;
+    if (known) {
+      request.user = known;
+    } else {
+      await super.canActivate(context);
+      if (token) {
+        this.verified.remember(token, request.user);
+      }
+    }
+    const principal = request.user;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [];
     if (!required.some((role) => principal.roles.includes(role))) {
       throw new AppError('FORBIDDEN', 'forbidden', 'Forbidden', {

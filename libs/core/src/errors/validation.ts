@@ -1,11 +1,13 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldError } from './app-error';
+import { memoizeValidationMetadata } from './validation-metadata';
 
 /**
  * Whitelisting and forbidding unknown properties blocks mass assignment; the factory turns class-validator's tree
  * into flat field paths that a client can map back onto its form.
  */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -4,7 +4,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/request-context';
 import { renderClientError, renderFrameworkError } from '../errors/problem.filter';
@@ -53,7 +53,7 @@ export async function createHttpApplication(
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  installResponseObservers(adapter.getInstance(), app.get(MetricsService), app.get(Logger));
+  installResponseObservers(adapter.getInstance(), app.get(MetricsService), await app.resolve(PinoLogger));
   if (config.http.swaggerEnabled) {
     setUpSwagger(app);
   }
@@ -88,7 +88,19 @@ function installRequestContext(fastify: FastifyInstance): void {
 }
 
 /** One access-log line and one histogram sample per request, in the request's context so the line has its id. */
-function installResponseObservers(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+function installResponseObservers(fastify: FastifyInstance, metrics: MetricsService, pinoLogger: PinoLogger): void {
+  // The access line's keys are the fixed ones below (and the mixin's ids): none is a secret key, nothing is nested, so
+  // the redaction paths (dozens of wildcards, walked on every line) cannot match it. Its own logger skips them; every
+  // other line keeps them. Derived again should the logger the application logs with change (tests start several).
+  let parent: PinoLogger['logger'] | undefined;
+  let accessLogger: PinoLogger['logger'] | undefined;
+  const logger = (): PinoLogger['logger'] => {
+    if (parent !== pinoLogger.logger || !accessLogger) {
+      parent = pinoLogger.logger;
+      accessLogger = parent.child({}, { redact: [] });
+    }
+    return accessLogger;
+  };
   fastify.addHook('onResponse', (request: ContextualRequest, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
@@ -105,11 +117,11 @@ function installResponseObservers(fastify: FastifyInstance, metrics: MetricsServ
     };
     const log = (): void => {
       if (status >= 500) {
-        logger.error({ msg: 'request failed', ...line });
+        logger().error({ msg: 'request failed', ...line });
       } else if (status >= 400) {
-        logger.warn({ msg: 'request rejected', ...line });
+        logger().warn({ msg: 'request rejected', ...line });
       } else {
-        logger.log({ msg: 'request completed', ...line });
+        logger().info({ msg: 'request completed', ...line });
       }
     };
     const resource = request[contextResource];

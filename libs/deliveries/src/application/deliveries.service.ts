@@ -226,7 +226,7 @@ export class DeliveriesService {
     }
     const status = current.status === 'new' ? initialStatus(content) : current.status;
     const next: Delivery = { ...current, ...content, status, version: current.version + 1, updatedAt: new Date() };
-    await this.store.update(next);
+    await this.store.update(next, current);
     await this.record(next, 'updated', this.who(principal), current);
     await this.board.show(next, { content: true });
     return { delivery: next };
@@ -249,7 +249,7 @@ export class DeliveriesService {
             ? contentFromSnapshot(collision.proposed as Record<string, unknown>)
             : this.edited(current, resolution.value);
         next = { ...current, ...chosen, version: current.version + 1, updatedAt: new Date() };
-        await this.store.update(next);
+        await this.store.update(next, current);
         await this.record(next, 'updated', this.who(operator), current, {
           collisionId: collision.id,
           decision: resolution.decision,
@@ -522,7 +522,7 @@ export class DeliveriesService {
       version: current.version + 1,
       updatedAt: now,
     };
-    await this.store.update(next);
+    await this.store.update(next, current);
     await this.record(next, correction ? 'corrected' : 'status_changed', who, current, details);
     // A move made on the board is on the board: writing the stage again would undo a move the courier made since.
     await this.board.show(next, { stage: who.actor !== 'bitrix24' });

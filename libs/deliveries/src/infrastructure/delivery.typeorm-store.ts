@@ -67,8 +67,8 @@ export class TypeormDeliveryStore extends DeliveryStore {
     return (result.raw as unknown[]).length === 1 ? 'inserted' : 'document_taken';
   }
 
-  async update(delivery: Delivery): Promise<void> {
-    const set = this.sql.set(toEntity(delivery), 3);
+  async update(delivery: Delivery, previous: Delivery): Promise<void> {
+    const set = this.sql.set(toEntity(delivery), 3, toEntity(previous));
     const [, affected] = await this.unitOfWork.manager.query<[unknown, number]>(
       `UPDATE ${this.sql.table} SET ${set.sql} WHERE id = $1 AND version = $2`,
       [delivery.id, delivery.version - 1, ...set.params],

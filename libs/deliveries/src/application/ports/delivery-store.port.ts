@@ -41,8 +41,11 @@ export abstract class DeliveryStore {
   /** `document_taken`: another delivery holds the 1C document (a concurrent create of the same one). */
   abstract insert(delivery: Delivery): Promise<'inserted' | 'document_taken'>;
 
-  /** Writes `delivery` over the row whose version is `delivery.version - 1`; throws if that row moved on. */
-  abstract update(delivery: Delivery): Promise<void>;
+  /**
+   * Writes `delivery` over the row whose version is `delivery.version - 1`; throws if that row moved on. `previous` is
+   * that row as read under its lock: only what differs from it is written.
+   */
+  abstract update(delivery: Delivery, previous: Delivery): Promise<void>;
 
   /**
    * Outcomes 1C has not acknowledged whose confirmation is due again: last sent `baseMs` × 2^(sent − 1) ago or more
