@@ -11,7 +11,8 @@
  * requests, default 4,000) finds the saturating rate, then an open loop at half that rate for BENCH_PACED_SECONDS
  * (default 15) gives the latency percentiles. BENCH_ROUNDS (default 2) repeats the whole, alternating who goes
  * first; the figures are the rounds' medians. No worker runs: the outbox just fills, for both alike.
- * BENCH_API_NODE_OPTIONS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the API.
+ * BENCH_API_NODE_OPTIONS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the API, BENCH_BARE_NODE_OPTIONS the
+ * bare server (or, with a `--require` hook logging pg's queries, shows that both send the same statements).
  * Prints a markdown section and rewrites the "HTTP hot path" section of docs/benchmarks.md.
  */
 import 'reflect-metadata';
@@ -169,8 +170,9 @@ async function main(): Promise<void> {
       () => false,
     );
   const { child: api } = await startProcess([...apiNodeOptions, ...command], env, live);
+  const bareNodeOptions = process.env.BENCH_BARE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
   const { child: bare, output: bareUrl } = await startProcess(
-    ['dist/bench/support/bare-server.js', bench.databaseUrl, String(poolSize)],
+    [...bareNodeOptions, 'dist/bench/support/bare-server.js', bench.databaseUrl, String(poolSize)],
     {},
     (output) => output.endsWith('\n'),
   );

@@ -3,7 +3,7 @@
  * What the framework, validation and our layers cost is the difference. `node dist/bench/support/bare-server.js
  * <database-url> <pool-size>` runs one in a process of its own (as the API runs in its own) and prints its port.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool, type PoolClient } from 'pg';
@@ -66,8 +66,7 @@ export class BareServer {
     const body = Buffer.concat(chunks).toString();
     const path = request.url!.split('?')[0].split('/');
     if (path[1] === 'deliveries' && path[3] === 'status') {
-      const { status } = JSON.parse(body) as { status: string };
-      return [200, await this.transaction((client) => statusChange(client, path[2], status, request))];
+      return [200, await this.transaction((client) => statusChange(client, path[2], body, request))];
     }
     if (path[1] === 'webhooks') {
       return this.webhook(parseForm(body));
@@ -136,7 +135,7 @@ export class BareServer {
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query('START TRANSACTION');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -154,56 +153,185 @@ export class BareServer {
   }
 }
 
-/**
- * The status door's transaction, statement for statement as the API runs it: the idempotency key claimed (under the
- * key's advisory lock), the delivery locked and read, changed, then one statement for the rows nobody reads back in
- * the transaction (audit row, outbox row, the key's stored answer).
+/*
+ * The status door's statements as the API sends them, text included, logged from its pg client under bench:http
+ * (a `--require` hook over `pg.Client.prototype.query`; docs/benchmarks.md). Copied rather than imported: the bare
+ * process must not load the framework it is the baseline for. When the API's statements change, log them again.
  */
-async function statusChange(client: PoolClient, id: string, status: string, request: IncomingMessage) {
+
+/** IdempotencyService's claim (libs/core/src/idempotency/idempotency.service.ts). */
+const CLAIM_SQL = `
+  INSERT INTO idempotency_keys AS k
+         (principal, method, route, key, fingerprint, response_status, response_headers, response_body, request_id,
+          created_at, expires_at)
+  SELECT $1, $2, $3, $4, $5, 0, '{}', '', $6, now(), now() + $7 * interval '1 hour'
+   WHERE pg_try_advisory_xact_lock($8::bigint)
+  ON CONFLICT (principal, method, route, key) DO UPDATE
+     SET fingerprint = EXCLUDED.fingerprint, response_status = 0, response_headers = '{}', response_body = '',
+         request_id = EXCLUDED.request_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+   WHERE k.expires_at <= now()
+  RETURNING 1`;
+
+/** The delivery store's locked read: the whole row, as the entity maps it. */
+const LOCKED_READ =
+  'SELECT id AS "id", onec_document_id AS "onecDocumentId", document_type AS "documentType", document_number AS "documentNumber", document_date::text AS "documentDate", counterparty_id AS "counterpartyId", address AS "address", latitude AS "latitude", longitude AS "longitude", contact_name AS "contactName", contact_phone AS "contactPhone", window_from AS "windowFrom", window_to AS "windowTo", warehouse_id AS "warehouseId", courier_id AS "courierId", comment AS "comment", items AS "items", total AS "total", cash_on_delivery AS "cashOnDelivery", status AS "status", outcome AS "outcome", outcome_status AS "outcomeStatus", outcome_at AS "outcomeAt", onec_acknowledgement AS "onecAcknowledgement", confirmation_sent_at AS "confirmationSentAt", confirmations_sent AS "confirmationsSent", trip_id AS "tripId", version AS "version", created_at AS "createdAt", updated_at AS "updatedAt" FROM deliveries WHERE id = $1 FOR UPDATE';
+
+/** UnitOfWork's last statement: the audit row, the outbox row and the key's answer (libs/core/src/database). */
+const APPENDED_SQL = `WITH a0 AS (INSERT INTO audit_trail
+                 (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id)
+          SELECT domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id
+            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                   AS (domain text, entity_type text, entity_id text, action text, source text, actor text,
+                       actor_role text, before jsonb, after jsonb, details jsonb, request_id text))
+                 WITH ORDINALITY AS x(domain, entity_type, entity_id, action, source, actor, actor_role, before, after,
+                                      details, request_id, n)
+           ORDER BY n), a1 AS (${OUTBOX_INSERT.replace('$1', '$2')}) UPDATE idempotency_keys AS k
+             SET response_status = a.status, response_headers = a.headers, response_body = a.body
+            FROM (VALUES ($3::text, $4::text, $5::text, $6::text, $7::smallint, $8::jsonb, $9::text)) AS a(principal, method, route, key, status, headers, body)
+           WHERE (k.principal, k.method, k.route, k.key) = (a.principal, a.method, a.route, a.key)`;
+
+interface DeliveryRow {
+  id: string;
+  onecDocumentId: string;
+  documentType: string;
+  documentNumber: string;
+  documentDate: string;
+  counterpartyId: string;
+  address: string;
+  latitude: string | null;
+  longitude: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  windowFrom: Date | null;
+  windowTo: Date | null;
+  warehouseId: string;
+  courierId: string | null;
+  comment: string | null;
+  items: unknown[];
+  total: string;
+  cashOnDelivery: string;
+  status: string;
+  onecAcknowledgement: unknown;
+  tripId: string | null;
+  version: number;
+  createdAt: Date;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The status door's transaction, statement for statement and parameter for parameter as the API runs it: the
+ * idempotency key claimed (its fingerprint and advisory-lock key hashed as the API hashes them), the whole delivery
+ * locked and read, the changed columns written, then one statement for the rows nobody reads back in the transaction
+ * (the audit row with its before/after snapshots, the board's upsert event, the key's stored answer: the whole
+ * delivery, as the API answers it).
+ */
+async function statusChange(client: PoolClient, id: string, body: string, request: IncomingMessage) {
+  const { status, occurredAt } = JSON.parse(body) as { status: string; occurredAt: string };
   const key = String(request.headers['idempotency-key']);
-  const claimed = await client.query(
-    `INSERT INTO idempotency_keys AS k (principal, method, route, key, fingerprint, response_status, response_headers,
-                                        response_body, created_at, expires_at)
-     SELECT 'baseline', 'POST', '/deliveries/:id/status', $1, repeat('0', 64), 0, '{}', '', now(),
-            now() + interval '1 day'
-      WHERE pg_try_advisory_xact_lock(hashtext($1)::bigint)
-         ON CONFLICT (principal, method, route, key) DO UPDATE SET response_status = 0
-      WHERE k.expires_at <= now()
-     RETURNING 1`,
-    [key],
-  );
+  const requestId = randomUUID();
+  const scope = ['courier-subject|courier', 'POST', '/api/v1/deliveries/:id/status', key];
+  const claimed = await client.query(CLAIM_SQL, [
+    ...scope,
+    sha256(`POST\n${request.url}\n${body}`).toString('hex'),
+    requestId,
+    24,
+    sha256(scope.join('\n')).readBigInt64BE(0).toString(),
+  ]);
   if (claimed.rowCount !== 1) {
     throw new Error(`idempotency key ${key} is taken`);
   }
-  const { rows } = await client.query<{ status: string; version: number }>(
-    'SELECT status, version FROM deliveries WHERE id = $1 FOR UPDATE',
-    [id],
-  );
-  const answer = JSON.stringify({ id, status, version: rows[0].version + 1 });
+  const { rows } = await client.query<DeliveryRow>(LOCKED_READ, [id]);
+  const row = rows[0];
+  const version = row.version + 1;
+  const updatedAt = new Date();
   // As the API writes it: the changed columns only, over the version it read.
   await client.query(
     'UPDATE deliveries SET status = $3, version = $4, updated_at = $5 WHERE id = $1 AND version = $2',
-    [id, rows[0].version, status, rows[0].version + 1, new Date()],
+    [id, row.version, status, version, updatedAt],
   );
-  await client.query(
-    `WITH a0 AS (INSERT INTO audit_trail (domain, entity_type, entity_id, action, source, actor, actor_role, before,
-                                          after, details)
-                 VALUES ('deliveries', 'delivery', $1, 'status_changed', 'courier-rest', 'baseline', 'courier', $2,
-                         $3, '{}')),
-          a1 AS (INSERT INTO outbox_events (id, destination, type, subject, source, time, data)
-                 VALUES ($4, 'bench.baseline', 'mastermobile.bench.baseline.v1', $5, 'bench', now(), $6))
-     UPDATE idempotency_keys SET response_status = 200, response_body = $6
-      WHERE principal = 'baseline' AND method = 'POST' AND route = '/deliveries/:id/status' AND key = $7`,
-    [
-      id,
-      JSON.stringify({ status: rows[0].status }),
-      JSON.stringify({ status }),
-      randomUUID(),
-      `delivery:${id}`,
-      answer,
-      key,
-    ],
-  );
+  const answer = JSON.stringify({
+    id,
+    status,
+    document: {
+      type: row.documentType,
+      number: row.documentNumber,
+      date: row.documentDate,
+      onecId: row.onecDocumentId,
+    },
+    counterpartyId: row.counterpartyId,
+    address: row.address,
+    geo: row.latitude === null ? null : { lat: Number(row.latitude), lon: Number(row.longitude) },
+    contactName: row.contactName,
+    contactPhone: row.contactPhone,
+    windowFrom: row.windowFrom,
+    windowTo: row.windowTo,
+    warehouseId: row.warehouseId,
+    courierId: row.courierId,
+    comment: row.comment,
+    items: row.items,
+    totals: { total: row.total, cashOnDelivery: row.cashOnDelivery },
+    outcome: null,
+    onecAcknowledgement: row.onecAcknowledgement,
+    tripId: row.tripId,
+    version,
+    createdAt: row.createdAt,
+    updatedAt,
+  });
+  const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+  await client.query(APPENDED_SQL, [
+    JSON.stringify([
+      {
+        domain: 'deliveries',
+        entity_type: 'delivery',
+        entity_id: id,
+        action: 'status_changed',
+        source: 'courier-rest',
+        actor: 'courier-subject',
+        actor_role: 'courier',
+        before: { status: row.status, courierId: row.courierId, version: row.version },
+        after: { status, courierId: row.courierId, version },
+        details: { occurredAt },
+        request_id: requestId,
+      },
+    ]),
+    JSON.stringify([
+      {
+        id: randomUUID(),
+        destination: 'bitrix24',
+        type: 'mastermobile.bitrix24.upsert_requested.v1',
+        subject: `delivery:${id}`,
+        data: {
+          kind: 'delivery',
+          externalId: id,
+          fields: {
+            title: `${row.documentNumber}: ${row.address}`,
+            onecDocument: `${row.documentNumber} (${row.documentDate})`,
+            address: row.address,
+            windowFrom: row.windowFrom,
+            windowTo: row.windowTo,
+            contactName: row.contactName,
+            contactPhone: row.contactPhone,
+            amount: row.total,
+            cashOnDelivery: row.cashOnDelivery,
+            comment: row.comment,
+            cashCollected: null,
+            failureReason: null,
+          },
+          status,
+        },
+        entity_version: null,
+        source: '/mastermobile/middleware/production',
+        time: new Date(),
+        request_id: requestId,
+        traceparent,
+      },
+    ]),
+    ...scope,
+    200,
+    JSON.stringify({ 'content-type': 'application/json; charset=utf-8' }),
+    answer,
+  ]);
   return answer;
 }
 

@@ -1,6 +1,7 @@
 import { type AppendOnlyTable, UnitOfWork } from '@app/core';
 import { createTestEnvironment, TestEnvironment } from '@app/testing';
-import { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { DataSource, QueryFailedError, QueryResult } from 'typeorm';
 
 /** Rows appended to a transaction: written in its last statement, in order, and never without the transaction. */
 describe('UnitOfWork appends', () => {
@@ -26,19 +27,17 @@ describe('UnitOfWork appends', () => {
       await db.query(`CREATE TABLE ${name} (id bigserial PRIMARY KEY, value text NOT NULL)`);
     }
     unitOfWork = new UnitOfWork(db);
-    const query = db.driver.createQueryRunner.bind(db.driver);
-    // Count what reaches PostgreSQL from each transaction's query runner.
-    db.driver.createQueryRunner = (mode) => {
-      const runner = query(mode);
-      const original = runner.query.bind(runner);
-      runner.query = ((sql: string, ...rest: never[]) => {
-        statements.push(sql);
-        return original(sql, ...rest);
-      }) as typeof runner.query;
-      return runner;
-    };
+    // Count what reaches PostgreSQL, at pg's client: a transaction's statements may bypass the query runner's own
+    // query method (UnitOfWork's lean path), never the client.
+    const query = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+    jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const text = args[0];
+      statements.push(typeof text === 'string' ? text : String((text as { text?: string }).text));
+      return query.apply(this, args);
+    });
   });
   afterAll(async () => {
+    jest.restoreAllMocks();
     await db?.destroy();
     await env?.dispose();
   });
@@ -70,6 +69,25 @@ describe('UnitOfWork appends', () => {
     );
     // The appends come after the work's own statements and before COMMIT.
     expect(sent.slice(-2)).toEqual([appending[0], 'COMMIT']);
+  });
+
+  it("answers a transaction's statements as TypeORM's query runner does: rows, UPDATE's pair, QueryFailedError", async () => {
+    await unitOfWork
+      .run(async (manager) => {
+        expect(await manager.query(`INSERT INTO business_rows (value) VALUES ('x') RETURNING value`)).toEqual([
+          { value: 'x' },
+        ]);
+        expect(await manager.query(`UPDATE business_rows SET value = 'y' RETURNING value`)).toEqual([
+          [{ value: 'y' }],
+          1,
+        ]);
+        const structured = await manager.queryRunner!.query('SELECT value FROM business_rows', [], true);
+        expect(structured).toBeInstanceOf(QueryResult);
+        expect(structured).toMatchObject({ records: [{ value: 'y' }], affected: 1 });
+        await expect(manager.query('SELECT * FROM no_such_table')).rejects.toBeInstanceOf(QueryFailedError);
+      })
+      .catch(() => undefined);
+    expect(await values('business_rows')).toEqual([]);
   });
 
   it('writes nothing when the work fails', async () => {

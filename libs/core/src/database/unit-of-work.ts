@@ -1,6 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  NamedPlaceholdersNotSupportedError,
+  QueryFailedError,
+  QueryResult,
+  type QueryRunner,
+  QueryRunnerAlreadyReleasedError,
+} from 'typeorm';
 
 /**
  * Rows a transaction appends and never reads back (audit entries, outbox events, an idempotency key's answer). They
@@ -39,6 +47,22 @@ const transactionStorage = new AsyncLocalStorage<Transaction>();
 export class UnitOfWork {
   constructor(private readonly dataSource: DataSource) {}
 
+  private leanDecided?: boolean;
+
+  /** Whether a transaction's statements may skip TypeORM's hooks (see {@link leanQueries}): nothing listens to them. */
+  private get lean(): boolean {
+    if (this.leanDecided === undefined) {
+      const options = this.dataSource.options;
+      this.leanDecided =
+        options.type === 'postgres' &&
+        this.dataSource.subscribers.length === 0 &&
+        !options.logging &&
+        !options.logger &&
+        !options.maxQueryExecutionTime;
+    }
+    return this.leanDecided;
+  }
+
   /** The transaction's manager when one is open, otherwise the pool's. */
   get manager(): EntityManager {
     return transactionStorage.getStore()?.manager ?? this.dataSource.manager;
@@ -54,6 +78,9 @@ export class UnitOfWork {
       return work(current.manager);
     }
     return this.dataSource.transaction((manager) => {
+      if (this.lean && manager.queryRunner) {
+        leanQueries(manager.queryRunner);
+      }
       const transaction: Transaction = { manager, appended: [] };
       return transactionStorage.run(transaction, async () => {
         const result = await work(manager);
@@ -106,3 +133,50 @@ async function writeAppended(transaction: Transaction): Promise<void> {
   const sql = parts.length === 0 ? last : `WITH ${parts.map((part, i) => `a${i} AS (${part})`).join(', ')} ${last}`;
   await transaction.manager.query(sql, params);
 }
+
+/**
+ * A transaction's statements straight to its pg client, as PostgresQueryRunner.query sends them and with the same
+ * results and errors (QueryFailedError), less what nobody here listens to: the logger call (logging is off), the
+ * subscribers' BeforeQuery/AfterQuery broadcasts and their awaited result (there are none), the slow-query clock. Each
+ * was a few promises and objects per statement, and the courier's status door runs six a request
+ * (docs/benchmarks.md, bench:http). Only used when {@link UnitOfWork} found no subscriber, logger or slow-query
+ * threshold configured; begin, commit and rollback still go through the runner's own methods.
+ */
+function leanQueries(runner: QueryRunner): void {
+  const connect = () => runner.connect() as Promise<{ query: PgQuery }>;
+  runner.query = (async (query: string, parameters?: unknown[], useStructuredResult = false): Promise<unknown> => {
+    if (runner.isReleased) {
+      throw new QueryRunnerAlreadyReleasedError();
+    }
+    if (parameters && !Array.isArray(parameters)) {
+      throw new NamedPlaceholdersNotSupportedError();
+    }
+    const connection = await connect();
+    let raw: PgResult | undefined;
+    try {
+      raw = await connection.query(query, parameters);
+    } catch (error) {
+      throw new QueryFailedError(query, parameters, error as Error);
+    }
+    const result = new QueryResult();
+    if (!raw) {
+      return result;
+    }
+    if (Object.prototype.hasOwnProperty.call(raw, 'rows')) {
+      result.records = raw.rows;
+    }
+    if (Object.prototype.hasOwnProperty.call(raw, 'rowCount')) {
+      result.affected = raw.rowCount as number;
+    }
+    result.raw = raw.command === 'DELETE' || raw.command === 'UPDATE' ? [raw.rows, raw.rowCount] : raw.rows;
+    return useStructuredResult ? result : result.raw;
+  }) as QueryRunner['query'];
+}
+
+interface PgResult {
+  readonly command: string;
+  readonly rows: unknown[];
+  readonly rowCount: number | null;
+}
+
+type PgQuery = (query: string, parameters?: unknown[]) => Promise<PgResult | undefined>;

@@ -15,6 +15,7 @@ import { installRouteBodyLimits } from './body-limit';
 import { installChosenStatus } from './chosen-status';
 import { RAW_BODY_STREAM } from './raw-body';
 import { setUpSwagger } from '../openapi/swagger';
+import { incomingTraceContext, withIncomingTrace } from '../telemetry/trace-context';
 
 const contextResource = Symbol('requestContextResource');
 
@@ -71,11 +72,15 @@ function installRequestContext(fastify: FastifyInstance): void {
     if (request.routeOptions.config?.[RAW_BODY_STREAM as keyof typeof request.routeOptions.config]) {
       request.headers['content-type'] = RAW_STREAM_CONTENT_TYPE;
     }
-    RequestContext.run({ requestId, source: 'http' }, () => {
-      const resource = new AsyncResource('mastermobile-request');
-      request[contextResource] = resource;
-      resource.runInAsyncScope(done, request.raw);
-    });
+    // The trace context first (when the telemetry preload left it to us): the resource below keeps both stores.
+    const traceContext = incomingTraceContext(request.headers, request.url);
+    withIncomingTrace(traceContext, () =>
+      RequestContext.run({ requestId, source: 'http' }, () => {
+        const resource = new AsyncResource('mastermobile-request');
+        request[contextResource] = resource;
+        resource.runInAsyncScope(done, request.raw);
+      }),
+    );
   });
   fastify.addHook('preValidation', (request: ContextualRequest, _reply, done) => {
     const resource = request[contextResource];

@@ -12,19 +12,29 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace';
 import { loadConfig } from '../config/app-config';
+import { LIGHT_INCOMING_TRACE } from './trace-context';
 
 const config = loadConfig();
 const endpoint = config.telemetry.otlpEndpoint;
 const tracesUrl = endpoint ? `${endpoint.replace(/\/$/, '')}/v1/traces` : undefined;
 
 // Incoming and outgoing HTTP carry the trace: their spans give log lines their ids and calls their traceparent.
-const carriers = [
-  new HttpInstrumentation({
-    ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),
-  }),
-  // The connectors call Bitrix24 and 1C with fetch (undici), which the http instrumentation does not see.
-  new UndiciInstrumentation(),
-];
+// Without an exporter the incoming span is read by nobody: the platform's request hook gives the request its trace
+// context (the caller's traceparent continued under a new span id) without the HTTP instrumentation's per-request
+// work (docs/benchmarks.md, bench:http); outgoing calls through node:http then carry no traceparent, and none of
+// ours goes through it (the connectors use fetch).
+const incoming = tracesUrl
+  ? [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),
+      }),
+    ]
+  : [];
+// The connectors call Bitrix24 and 1C with fetch (undici), which the http instrumentation does not see.
+const carriers = [...incoming, new UndiciInstrumentation()];
+if (!tracesUrl) {
+  (globalThis as Record<symbol, unknown>)[LIGHT_INCOMING_TRACE] = true;
+}
 
 const sdk = new NodeSDK({
   serviceName: config.serviceName,

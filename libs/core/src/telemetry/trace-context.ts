@@ -1,4 +1,13 @@
-import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  propagation,
+  type TextMapGetter,
+  trace,
+  TraceFlags,
+} from '@opentelemetry/api';
 
 /** The active trace and span ids, for log lines. Empty when no span is active (no SDK, or outside a request). */
 export function activeTraceIds(): { traceId?: string; spanId?: string } {
@@ -23,4 +32,45 @@ export function withTraceparent<T>(traceparent: string | undefined, fn: () => T)
   }
   const parent = propagation.extract(context.active(), { traceparent });
   return context.with(parent, fn);
+}
+
+/**
+ * Set by the telemetry preload (register.ts) when it installs no HTTP server instrumentation: with no exporter,
+ * nobody reads the incoming request's span, and the instrumentation's per-request work (a span through the SDK,
+ * attributes, bound emitters, metrics) bought nothing but its ids. The platform then makes that context itself.
+ */
+export const LIGHT_INCOMING_TRACE = Symbol.for('mastermobile.telemetry.lightIncomingTrace');
+
+const IGNORED_INCOMING = /^\/(health|metrics)/;
+
+/**
+ * The context an incoming request runs in when the preload left it to us: the caller's trace continued (its
+ * `traceparent`, sampled flag included) or a new one, under a fresh span id, as the HTTP instrumentation made it but
+ * without recording anything. Undefined when the instrumentation runs (or no preload did: nothing would carry it),
+ * and for the probes it ignored too.
+ */
+export function incomingTraceContext(headers: Record<string, unknown>, url: string): Context | undefined {
+  if (!(globalThis as Record<symbol, unknown>)[LIGHT_INCOMING_TRACE] || IGNORED_INCOMING.test(url)) {
+    return undefined;
+  }
+  const active = context.active();
+  const parent = propagation.extract(active, headers, incomingGetter);
+  const parentSpan = trace.getSpanContext(parent);
+  const valid = parentSpan !== undefined && isSpanContextValid(parentSpan);
+  return trace.setSpanContext(parent, {
+    traceId: valid ? parentSpan.traceId : randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: valid ? parentSpan.traceFlags : TraceFlags.NONE,
+    traceState: valid ? parentSpan.traceState : undefined,
+  });
+}
+
+const incomingGetter: TextMapGetter<Record<string, unknown>> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => carrier[key] as string | string[] | undefined,
+};
+
+/** Runs `fn` in `traceContext` (see {@link incomingTraceContext}), or as it is when there is none. */
+export function withIncomingTrace<T>(traceContext: Context | undefined, fn: () => T): T {
+  return traceContext ? context.with(traceContext, fn) : fn();
 }
