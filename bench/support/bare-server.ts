@@ -7,6 +7,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool, type PoolClient } from 'pg';
+// The statements' own modules, which import nothing: the bare process loads none of the framework it is measured against.
+import { AUDIT_TRAIL_INSERT_SQL } from '../../libs/audit/src/infrastructure/audit-trail-sql';
+import { IDEMPOTENCY_CLAIM_SQL } from '../../libs/core/src/idempotency/idempotency-sql';
+import { OUTBOX_INSERT_SQL } from '../../libs/events/src/outbox/outbox-sql';
 
 /** The webhook's one configured token and portal: the bare server knows them as the API knows its installation. */
 export interface BareWebhookAuth {
@@ -20,17 +24,6 @@ export const BARE_WEBHOOK_AUTH: BareWebhookAuth = {
   memberId: 'bench-member',
   domain: 'bench.bitrix24.ru',
 };
-
-/** The statement EventPublisher writes the outbox with (libs/events/src/outbox/event-publisher.ts). */
-const OUTBOX_INSERT = `INSERT INTO outbox_events
-                 (id, destination, type, subject, data, entity_version, source, time, request_id, traceparent)
-          SELECT id, destination, type, subject, data, entity_version, source, time, request_id, traceparent
-            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-                   AS (id uuid, destination text, type text, subject text, data jsonb, entity_version bigint,
-                       source text, time timestamptz, request_id text, traceparent text))
-                 WITH ORDINALITY AS x(id, destination, type, subject, data, entity_version, source, time, request_id,
-                                      traceparent, n)
-           ORDER BY n`;
 
 export class BareServer {
   private constructor(
@@ -110,7 +103,7 @@ export class BareServer {
         ],
       );
       if (rows[0].inserted) {
-        await client.query(OUTBOX_INSERT, [
+        await client.query(OUTBOX_INSERT_SQL, [
           JSON.stringify([
             {
               id: randomUUID(),
@@ -155,37 +148,17 @@ export class BareServer {
 
 /*
  * The status door's statements as the API sends them, text included, logged from its pg client under bench:http
- * (a `--require` hook over `pg.Client.prototype.query`; docs/benchmarks.md). Copied rather than imported: the bare
- * process must not load the framework it is the baseline for. When the API's statements change, log them again.
+ * (a `--require` hook over `pg.Client.prototype.query`; docs/benchmarks.md). The claim and the appended rows' inserts
+ * come from the API's own modules of plain SQL; the locked read (TypeORM's) and the appended statement's shape
+ * (UnitOfWork's) are copied, since their sources are the framework. When those change, log them again.
  */
-
-/** IdempotencyService's claim (libs/core/src/idempotency/idempotency.service.ts). */
-const CLAIM_SQL = `
-  INSERT INTO idempotency_keys AS k
-         (principal, method, route, key, fingerprint, response_status, response_headers, response_body, request_id,
-          created_at, expires_at)
-  SELECT $1, $2, $3, $4, $5, 0, '{}', '', $6, now(), now() + $7 * interval '1 hour'
-   WHERE pg_try_advisory_xact_lock($8::bigint)
-  ON CONFLICT (principal, method, route, key) DO UPDATE
-     SET fingerprint = EXCLUDED.fingerprint, response_status = 0, response_headers = '{}', response_body = '',
-         request_id = EXCLUDED.request_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-   WHERE k.expires_at <= now()
-  RETURNING 1`;
 
 /** The delivery store's locked read: the whole row, as the entity maps it. */
 const LOCKED_READ =
   'SELECT id AS "id", onec_document_id AS "onecDocumentId", document_type AS "documentType", document_number AS "documentNumber", document_date::text AS "documentDate", counterparty_id AS "counterpartyId", address AS "address", latitude AS "latitude", longitude AS "longitude", contact_name AS "contactName", contact_phone AS "contactPhone", window_from AS "windowFrom", window_to AS "windowTo", warehouse_id AS "warehouseId", courier_id AS "courierId", comment AS "comment", items AS "items", total AS "total", cash_on_delivery AS "cashOnDelivery", status AS "status", outcome AS "outcome", outcome_status AS "outcomeStatus", outcome_at AS "outcomeAt", onec_acknowledgement AS "onecAcknowledgement", confirmation_sent_at AS "confirmationSentAt", confirmations_sent AS "confirmationsSent", trip_id AS "tripId", version AS "version", created_at AS "createdAt", updated_at AS "updatedAt" FROM deliveries WHERE id = $1 FOR UPDATE';
 
 /** UnitOfWork's last statement: the audit row, the outbox row and the key's answer (libs/core/src/database). */
-const APPENDED_SQL = `WITH a0 AS (INSERT INTO audit_trail
-                 (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id)
-          SELECT domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id
-            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-                   AS (domain text, entity_type text, entity_id text, action text, source text, actor text,
-                       actor_role text, before jsonb, after jsonb, details jsonb, request_id text))
-                 WITH ORDINALITY AS x(domain, entity_type, entity_id, action, source, actor, actor_role, before, after,
-                                      details, request_id, n)
-           ORDER BY n), a1 AS (${OUTBOX_INSERT.replace('$1', '$2')}) UPDATE idempotency_keys AS k
+const APPENDED_SQL = `WITH a0 AS (${AUDIT_TRAIL_INSERT_SQL}), a1 AS (${OUTBOX_INSERT_SQL.replace('$1', '$2')}) UPDATE idempotency_keys AS k
              SET response_status = a.status, response_headers = a.headers, response_body = a.body
             FROM (VALUES ($3::text, $4::text, $5::text, $6::text, $7::smallint, $8::jsonb, $9::text)) AS a(principal, method, route, key, status, headers, body)
            WHERE (k.principal, k.method, k.route, k.key) = (a.principal, a.method, a.route, a.key)`;
@@ -231,7 +204,7 @@ async function statusChange(client: PoolClient, id: string, body: string, reques
   const key = String(request.headers['idempotency-key']);
   const requestId = randomUUID();
   const scope = ['courier-subject|courier', 'POST', '/api/v1/deliveries/:id/status', key];
-  const claimed = await client.query(CLAIM_SQL, [
+  const claimed = await client.query(IDEMPOTENCY_CLAIM_SQL, [
     ...scope,
     sha256(`POST\n${request.url}\n${body}`).toString('hex'),
     requestId,

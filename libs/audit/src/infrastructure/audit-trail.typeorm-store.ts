@@ -3,20 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditTrail } from '../application/audit-trail.port';
 import type { AuditEntry, AuditSource, RecordedAuditEntry } from '../domain/audit-entry';
 import { AuditTrailEntity } from './audit-trail.entity';
+import { AUDIT_TRAIL_INSERT_SQL } from './audit-trail-sql';
 
 /** Entries go out with the transaction's other appends, in one statement before COMMIT, in the order recorded. */
 const AUDIT_TRAIL: AppendOnlyTable<AuditEntry & { readonly requestId: string | null }> = {
   name: 'audit_trail',
   statement: (entries) => ({
-    sql: `INSERT INTO audit_trail
-                 (domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id)
-          SELECT domain, entity_type, entity_id, action, source, actor, actor_role, before, after, details, request_id
-            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-                   AS (domain text, entity_type text, entity_id text, action text, source text, actor text,
-                       actor_role text, before jsonb, after jsonb, details jsonb, request_id text))
-                 WITH ORDINALITY AS x(domain, entity_type, entity_id, action, source, actor, actor_role, before, after,
-                                      details, request_id, n)
-           ORDER BY n`,
+    sql: AUDIT_TRAIL_INSERT_SQL,
     params: [
       JSON.stringify(
         entries.map((entry) => ({

@@ -6,6 +6,7 @@ import { type AppendOnlyTable, UnitOfWork } from '../database/unit-of-work';
 import { AppError, ErrorCategory } from '../errors/app-error';
 import { deleteInBatches } from '../maintenance/retention-purge-job';
 import { advisoryLockKey } from './canonical-json';
+import { IDEMPOTENCY_CLAIM_SQL } from './idempotency-sql';
 
 export interface IdempotencyScope {
   readonly principal: string;
@@ -35,22 +36,6 @@ export type ExecutionOutcome =
  * Business failures are deterministic: running the same request again gives the same answer, so it is remembered.
  * Input, auth and availability failures are not: the client fixes the request or retries later.
  */
-/**
- * Takes the key for this transaction: the advisory lock first (a duplicate still running holds it, and this request
- * gets 409 rather than a wait), then the row, new or in place of an expired one. No row back means the key is taken.
- */
-const CLAIM_SQL = `
-  INSERT INTO idempotency_keys AS k
-         (principal, method, route, key, fingerprint, response_status, response_headers, response_body, request_id,
-          created_at, expires_at)
-  SELECT $1, $2, $3, $4, $5, 0, '{}', '', $6, now(), now() + $7 * interval '1 hour'
-   WHERE pg_try_advisory_xact_lock($8::bigint)
-  ON CONFLICT (principal, method, route, key) DO UPDATE
-     SET fingerprint = EXCLUDED.fingerprint, response_status = 0, response_headers = '{}', response_body = '',
-         request_id = EXCLUDED.request_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-   WHERE k.expires_at <= now()
-  RETURNING 1`;
-
 /**
  * The answers of the keys this transaction claimed, written with its other appended rows. A VALUES list rather than
  * a JSON record set: the planner knows how many rows it holds (one, nearly always) and looks each key up by its
@@ -152,10 +137,10 @@ export class IdempotencyService {
     }
   }
 
-  /** True when this transaction now holds the key (see {@link CLAIM_SQL}). */
+  /** True when this transaction now holds the key (see {@link IDEMPOTENCY_CLAIM_SQL}). */
   private async claim(manager: EntityManager, scope: IdempotencyScope, fingerprint: string): Promise<boolean> {
     const where = [scope.principal, scope.method, scope.route, scope.key];
-    const claimed = await manager.query<unknown[]>(CLAIM_SQL, [
+    const claimed = await manager.query<unknown[]>(IDEMPOTENCY_CLAIM_SQL, [
       ...where,
       fingerprint,
       RequestContext.requestId() ?? null,

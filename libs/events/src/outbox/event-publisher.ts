@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AppendOnlyTable, AppConfig, currentTraceparent, RequestContext, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { CloudEvent, DESTINATION_PATTERN } from '../cloud-event';
+import { OUTBOX_INSERT_SQL } from './outbox-sql';
 import type { OutboxEventEntity } from './outbox-event.entity';
 
 export interface NewEvent<T = unknown> {
@@ -27,15 +28,7 @@ const TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\.v\d+$/;
 const OUTBOX: AppendOnlyTable<EnvelopeFields> = {
   name: 'outbox_events',
   statement: (rows) => ({
-    sql: `INSERT INTO outbox_events
-                 (id, destination, type, subject, data, entity_version, source, time, request_id, traceparent)
-          SELECT id, destination, type, subject, data, entity_version, source, time, request_id, traceparent
-            FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-                   AS (id uuid, destination text, type text, subject text, data jsonb, entity_version bigint,
-                       source text, time timestamptz, request_id text, traceparent text))
-                 WITH ORDINALITY AS x(id, destination, type, subject, data, entity_version, source, time, request_id,
-                                      traceparent, n)
-           ORDER BY n`,
+    sql: OUTBOX_INSERT_SQL,
     params: [
       JSON.stringify(
         rows.map((row) => ({
