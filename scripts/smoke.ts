@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { type Answer, readAnswer } from './support/http-answer';
 
 export interface SmokeOptions {
   readonly baseUrl: string;
@@ -65,11 +66,6 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
   return Object.is(expected, actual) ? undefined : path || '/';
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
 export async function runSmoke(options: SmokeOptions, print: (line: string) => void = () => undefined) {
   const lines: string[] = [];
   const say = (line: string) => {
@@ -101,14 +97,7 @@ export async function runSmoke(options: SmokeOptions, print: (line: string) => v
     } catch (error) {
       throw new CheckFailed(`${method} ${path} unreachable: ${(error as Error).message}`);
     }
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: response.status, body };
+    return readAnswer(response);
   };
   const expectStatus = (answer: Answer, expected: number[], what: string) => {
     if (!expected.includes(answer.status)) {

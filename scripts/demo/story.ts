@@ -19,6 +19,7 @@ import {
   generateCommerceMl,
   STAGES,
 } from '@app/testing';
+import { type Answer, readAnswer } from '../support/http-answer';
 
 export class StepFailed extends Error {}
 
@@ -45,11 +46,6 @@ const demoId = (n: number) => `de30de30-0000-4000-8000-${n.toString().padStart(1
 const COURIER = demoId(1);
 const CUSTOMER = demoId(2);
 const PRODUCTS_IN_CATALOG = 20;
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-}
 
 type Step = (name: string, run: () => Promise<string>) => Promise<void>;
 
@@ -546,14 +542,7 @@ class Story {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: AbortSignal.timeout(15_000),
     });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: response.status, body };
+    return readAnswer(response);
   }
 
   private async expect(call: Promise<Answer>, status: number, what: string): Promise<Record<string, unknown>> {
