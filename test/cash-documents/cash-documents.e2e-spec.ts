@@ -205,9 +205,10 @@ describe('cash documents: every rouble a courier takes reaches a posted 1C docum
     expect(await balanceOf(COURIER_B, '0.00', '0.00')).toMatchObject({ openAdvances: [], pendingDocuments: [] });
   });
 
-  it('a return’s cash refund becomes one disbursement (РКО) and moves the balance once, when 1C posts it', async () => {
-    const delivery = await deliveredWithCash(() => harness, 302, '300.00');
-    await balanceOf(COURIER_A, '300.00');
+  /** A return of a delivery's only line, picked up paying `amount` back, and the disbursement it became. */
+  const refundedReturn = async (n: number, amount: string) => {
+    const delivery = await deliveredWithCash(() => harness, n, amount);
+    await balanceOf(COURIER_A, amount);
     const requested = await harness.call('POST', '/api/v1/returns', {
       role: 'courier',
       courierId: COURIER_A,
@@ -219,19 +220,9 @@ describe('cash documents: every rouble a courier takes reaches a posted 1C docum
     });
     expect(requested.status).toBe(201);
     const returnId = (requested.body as { id: string }).id;
-    const approve = await harness.call('POST', `/api/v1/returns/${returnId}/approve`, {
-      role: 'admin',
-      idempotencyKey: randomUUID(),
-    });
-    expect(approve.status).toBe(200);
-    const pickUp = { occurredAt: '2026-12-05T12:00:00+03:00', cashRefund: '300.00' };
-    const picked = await harness.call('POST', `/api/v1/returns/${returnId}/pick-up`, {
-      role: 'courier',
-      courierId: COURIER_A,
-      idempotencyKey: randomUUID(),
-      body: pickUp,
-    });
-    expect(picked.status).toBe(200);
+    expect((await returnStep(returnId, 'approve', 'admin')).status).toBe(200);
+    const pickUp = { occurredAt: '2026-12-05T12:00:00+03:00', cashRefund: amount };
+    expect((await returnStep(returnId, 'pick-up', 'courier', pickUp)).status).toBe(200);
     const refund = await waitFor(
       async () => {
         const page = (await admin.get(`/cash-documents?settles_type=return&settles_id=${returnId}`)).body as {
@@ -242,13 +233,85 @@ describe('cash documents: every rouble a courier takes reaches a posted 1C docum
       { what: 'the refund’s disbursement' },
     );
     expect(refund).toMatchObject([
-      { kind: 'cash_disbursement', operation: 'customer_refund', amount: '300.00', courierId: COURIER_A },
+      { kind: 'cash_disbursement', operation: 'customer_refund', amount, courierId: COURIER_A },
     ]);
+    return { returnId, refund: refund[0] };
+  };
+  const returnStep = (id: string, step: string, role: 'admin' | 'courier' | '1c', body?: unknown) =>
+    harness.call('POST', `/api/v1/returns/${id}/${step}`, {
+      role,
+      ...(role === 'courier' ? { courierId: COURIER_A } : {}),
+      idempotencyKey: randomUUID(),
+      body,
+    });
+  const returnOf = async (id: string) =>
+    (await harness.call('GET', `/api/v1/returns/${id}`, { role: 'admin' })).body as {
+      status: string;
+      refundSettlement: { documentId: string; documentNumber: string; postedAt: string } | null;
+      history: { to: string | null }[];
+    };
+  const receivedAndPosted = async (id: string, documentNumber: string) => {
+    const received = await returnStep(id, 'receive', 'admin', {
+      occurredAt: '2026-12-05T18:00:00+03:00',
+      items: [{ lineNo: 1, quantity: '1' }],
+    });
+    expect(received.status).toBe(200);
+    const posted = await returnStep(id, 'ack', '1c', { documentNumber, documentDate: '2026-12-05' });
+    expect(posted.status).toBe(200);
+    return posted.body as { status: string };
+  };
+
+  it('a return’s cash refund becomes one disbursement (РКО) and moves the balance once, when 1C posts it', async () => {
+    const { returnId, refund } = await refundedReturn(302, '300.00');
     expect((await admin.cash(COURIER_A)).cashOnHand).toBe('300.00');
-    expect((await post(refund[0].id, 'ЦБ-000301')).status).toBe(200);
-    expect((await post(refund[0].id, 'ЦБ-000301')).status).toBe(200);
+    expect((await post(refund.id, 'ЦБ-000301')).status).toBe(200);
+    expect((await post(refund.id, 'ЦБ-000301')).status).toBe(200);
     expect((await admin.cash(COURIER_A)).cashOnHand).toBe('0.00');
-    expect(await ledger(refund[0].id)).toEqual([{ account: 'cash_on_hand', amount: '-300.00' }]);
+    expect(await ledger(refund.id)).toEqual([{ account: 'cash_on_hand', amount: '-300.00' }]);
+
+    // The return hears of it before 1C posts the return itself, and so closes with that posting.
+    const settled = await waitFor(
+      async () => {
+        const entry = await returnOf(returnId);
+        return entry.refundSettlement !== null && entry;
+      },
+      { what: 'the return to hear that its refund is settled' },
+    );
+    expect(settled).toMatchObject({
+      status: 'picked_up',
+      refundSettlement: { documentId: refund.id, documentNumber: 'ЦБ-000301' },
+    });
+    expect(await receivedAndPosted(returnId, 'СА-000302')).toMatchObject({ status: 'closed' });
+  });
+
+  it('a return 1C posted before its refund’s РКО waits, and closes when 1C posts the РКО; the news once only', async () => {
+    const { returnId, refund } = await refundedReturn(304, '250.00');
+    expect(await receivedAndPosted(returnId, 'СА-000304')).toMatchObject({ status: 'posted' });
+    expect(await returnOf(returnId)).toMatchObject({ status: 'posted', refundSettlement: null });
+
+    expect((await post(refund.id, 'ЦБ-000304')).status).toBe(200);
+    const closed = await waitFor(
+      async () => {
+        const entry = await returnOf(returnId);
+        return entry.status === 'closed' && entry;
+      },
+      { what: 'the return to close on its refund’s posting' },
+    );
+    expect(closed.refundSettlement).toMatchObject({ documentId: refund.id, documentNumber: 'ЦБ-000304' });
+    expect(closed.history.map((entry) => entry.to)).toEqual([
+      'requested',
+      'approved',
+      'picked_up',
+      'received',
+      'posted',
+      'posted',
+      'closed',
+    ]);
+    const news = await harness.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM outbox_events WHERE type = 'mastermobile.cash.refund_settled.v1' AND subject = $1`,
+      [`return:${returnId}`],
+    );
+    expect(news).toEqual([{ count: 1 }]);
   });
 
   it('1C’s answers: a rejection goes back to the author, who submits again; 1C posting another amount moves the ledger by 1C’s', async () => {

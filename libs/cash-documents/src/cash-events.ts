@@ -31,3 +31,22 @@ export interface CashRefundedData {
   readonly amount: string;
   readonly occurredAt: string;
 }
+
+/**
+ * The way back: 1C posted the disbursement (РКО) that settles a return's cash refund. The cash documents publish it,
+ * in the transaction of the posting, to the returns' queue; the returns close a posted return on it.
+ */
+export const REFUND_SETTLEMENTS_DESTINATION = 'returns.refund-settlements';
+
+export const CASH_REFUND_SETTLED = 'mastermobile.cash.refund_settled.v1';
+
+export interface CashRefundSettledData {
+  readonly returnId: string;
+  /** The disbursement among the cash documents. */
+  readonly documentId: string;
+  /** 1C's number of the posted document. */
+  readonly documentNumber: string;
+  /** What 1C posted, roubles as a decimal string. */
+  readonly amount: string;
+  readonly postedAt: string;
+}

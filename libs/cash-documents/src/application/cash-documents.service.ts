@@ -519,7 +519,8 @@ export class CashDocumentsService {
 
   /**
    * A posted document's consequences, each at most once: the ledger appended with the difference between what the
-   * document moves now and what its entries already hold, and the collections it settles settled.
+   * document moves now and what its entries already hold, the collections it settles settled, and the returns whose
+   * refund it pays told (they keep the first posting they hear of, so telling again changes nothing).
    */
   private async settle(document: CashDocument): Promise<void> {
     await this.book.lockCourier(document.courierId);
@@ -534,6 +535,16 @@ export class CashDocumentsService {
       return;
     }
     for (const item of document.settles) {
+      if (item.type === 'return') {
+        await this.publication.refundSettled({
+          returnId: item.id,
+          documentId: document.id,
+          documentNumber: document.onec!.documentNumber,
+          amount: document.onec!.amount,
+          postedAt: document.onec!.postedAt.toISOString(),
+        });
+        continue;
+      }
       if (item.type !== 'delivery' && item.type !== 'instant_order') {
         continue;
       }

@@ -3,7 +3,12 @@ import { EventPublisher } from '@app/events';
 import { ONEC_DESTINATION } from '@app/onec';
 import { Injectable } from '@nestjs/common';
 import { CashPublication } from '../application/ports/cash-publication.port';
-import { CASH_DESTINATION } from '../cash-events';
+import {
+  CASH_DESTINATION,
+  CASH_REFUND_SETTLED,
+  type CashRefundSettledData,
+  REFUND_SETTLEMENTS_DESTINATION,
+} from '../cash-events';
 import type { CashDocument } from '../domain/cash-document';
 import { toOnecCashDocument } from './onec-cash-document.mapper';
 
@@ -39,6 +44,15 @@ export class OutboxCashPublication extends CashPublication {
       subject: `cash_document:${document.id}`,
       entityVersion: document.version,
       data: { document: toOnecCashDocument(document, courierName, this.config.onec.timeZone) },
+    });
+  }
+
+  async refundSettled(settlement: CashRefundSettledData): Promise<void> {
+    await this.publisher.publish({
+      destination: REFUND_SETTLEMENTS_DESTINATION,
+      type: CASH_REFUND_SETTLED,
+      subject: `return:${settlement.returnId}`,
+      data: settlement,
     });
   }
 }

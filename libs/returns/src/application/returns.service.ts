@@ -12,7 +12,14 @@ import {
   courierScope,
 } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
-import type { OriginalSaleRef, Pickup, RequestedLine, Return } from '../domain/return';
+import {
+  awaitsRefundSettlement,
+  type OriginalSaleRef,
+  type Pickup,
+  type RefundSettlement,
+  type RequestedLine,
+  type Return,
+} from '../domain/return';
 import { ReturnErrors } from '../domain/return.errors';
 import { autoApproves, priceReturn, shortfallOf } from '../domain/return-lines';
 import { decideReturnTransition, type ReturnActor, type ReturnStatus } from '../domain/return-status';
@@ -62,6 +69,7 @@ function auditState(entry: Return): Record<string, unknown> {
     ...(entry.pickup?.cashRefund ? { cashRefund: entry.pickup.cashRefund } : {}),
     ...(entry.receipt && entry.receipt.shortfall.length > 0 ? { shortfall: entry.receipt.shortfall } : {}),
     ...(entry.onec ? { onec: entry.onec } : {}),
+    ...(entry.refundSettlement ? { refundSettlement: entry.refundSettlement } : {}),
   };
 }
 
@@ -223,6 +231,7 @@ export class ReturnsService {
         pickup: null,
         receipt: null,
         onec: null,
+        refundSettlement: null,
         version: 1,
         exportedVersion: null,
         createdAt: now,
@@ -306,7 +315,7 @@ export class ReturnsService {
     });
   }
 
-  /** 1C posted the return (REST); final. Closed at once when no cash refund is left to settle. */
+  /** 1C posted the return (REST); final. Closed at once unless a cash refund waits for its РКО. */
   acknowledge(id: string, posting: Posting, principal: Principal): Promise<Return> {
     return this.unitOfWork.run(async () =>
       this.post(await this.load(id, principal, { lock: true }), posting, auditActorOf(principal)),
@@ -322,6 +331,33 @@ export class ReturnsService {
         continue;
       }
       await this.post(current, posting, ONEC_EXCHANGE);
+    }
+  }
+
+  /**
+   * 1C posted the РКО of the cash a courier paid back (the cash documents tell, in the worker's transaction). A
+   * posted return closes now; one 1C has not posted yet keeps the settlement and closes when 1C posts it. The same
+   * news again, or about a return the middleware does not hold, changes nothing.
+   */
+  async refundSettled(returnId: string, settlement: RefundSettlement): Promise<void> {
+    const current = await this.store.byId(returnId, { lock: true });
+    if (!current) {
+      this.logger.warn({ returnId, ...settlement }, 'A posted refund names a return the middleware does not hold');
+      return;
+    }
+    if (current.refundSettlement !== null) {
+      return;
+    }
+    const settled: Return = {
+      ...current,
+      refundSettlement: settlement,
+      version: current.version + 1,
+      updatedAt: new Date(),
+    };
+    await this.store.update(settled);
+    await this.record(settled, 'refund_settled', RULES, current);
+    if (settled.status === 'posted') {
+      await this.apply(settled, 'closed', RULES, {});
     }
   }
 
@@ -370,7 +406,7 @@ export class ReturnsService {
     const posted = await this.apply(current, 'posted', who, {
       onec: { ...posting, receivedAt: new Date() },
     });
-    return posted.status === 'posted' && (posted.pickup?.cashRefund ?? null) === null
+    return posted.status === 'posted' && !awaitsRefundSettlement(posted)
       ? this.apply(posted, 'closed', RULES, {})
       : posted;
   }

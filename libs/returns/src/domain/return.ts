@@ -1,3 +1,4 @@
+import { ExactDecimal, MONEY_SCALE } from '@app/core';
 import type { ReturnStatus } from './return-status';
 
 /** Why a customer gives goods back: the documented list (docs/integrations/returns.md). */
@@ -78,6 +79,13 @@ export interface OnecReturnPosting {
   readonly receivedAt: Date;
 }
 
+/** The refund's disbursement (РКО) as 1C posted it: what settles the cash a courier paid back. */
+export interface RefundSettlement {
+  readonly documentId: string;
+  readonly documentNumber: string;
+  readonly postedAt: Date;
+}
+
 export interface Return {
   readonly id: string;
   /** Ours, and 1C's `Номер`: `RT-000042`. */
@@ -95,8 +103,18 @@ export interface Return {
   readonly pickup: Pickup | null;
   readonly receipt: Receipt | null;
   readonly onec: OnecReturnPosting | null;
+  /** Null until 1C posts the refund's РКО (or for ever, without a cash refund). */
+  readonly refundSettlement: RefundSettlement | null;
   readonly version: number;
   readonly exportedVersion: number | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** Cash was paid back (more than nothing) and 1C has not posted its РКО yet: the return cannot close on its own. */
+export function awaitsRefundSettlement(entry: Return): boolean {
+  const cashRefund = entry.pickup?.cashRefund ?? null;
+  return (
+    cashRefund !== null && !ExactDecimal.parse(cashRefund, MONEY_SCALE).isZero() && entry.refundSettlement === null
+  );
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, Generated, Index, PrimaryColumn } from 'typeorm';
-import type { OnecReturnPosting, OriginalSale, Pickup, Receipt, ReturnLine } from '../domain/return';
+import type { OnecReturnPosting, OriginalSale, Pickup, Receipt, RefundSettlement, ReturnLine } from '../domain/return';
 import type { ReturnStatus } from '../domain/return-status';
 
 /**
@@ -73,6 +73,9 @@ export class ReturnEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   onec!: OnecReturnPosting | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  refundSettlement!: RefundSettlement | null;
 
   @Column({ type: 'integer', default: 1 })
   version!: number;

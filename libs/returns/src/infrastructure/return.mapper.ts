@@ -22,6 +22,8 @@ export function toReturn(row: ReturnEntity): Return {
     pickup: row.pickup === null ? null : { ...row.pickup, occurredAt: date(row.pickup.occurredAt) },
     receipt: row.receipt === null ? null : { ...row.receipt, occurredAt: date(row.receipt.occurredAt) },
     onec: row.onec === null ? null : { ...row.onec, receivedAt: date(row.onec.receivedAt) },
+    refundSettlement:
+      row.refundSettlement === null ? null : { ...row.refundSettlement, postedAt: date(row.refundSettlement.postedAt) },
     version: row.version,
     exportedVersion: row.exportedVersion,
     createdAt: date(row.createdAt),
@@ -49,6 +51,7 @@ export function toEntity(entry: Omit<Return, 'number'>): Omit<ReturnEntity, 'num
     pickup: entry.pickup,
     receipt: entry.receipt,
     onec: entry.onec,
+    refundSettlement: entry.refundSettlement,
     version: entry.version,
     exportedVersion: entry.exportedVersion,
     createdAt: entry.createdAt,

@@ -37,6 +37,12 @@ export class ReceiptViewDto {
   shortfall!: ShortfallDto[];
 }
 
+export class RefundSettlementViewDto {
+  @ApiProperty({ format: 'uuid', description: 'The disbursement (РКО) among the cash documents.' }) documentId!: string;
+  @ApiProperty({ description: '1C’s number of the posted РКО.' }) documentNumber!: string;
+  @ApiProperty({ format: 'date-time' }) postedAt!: string;
+}
+
 export class ReturnPostingViewDto {
   @ApiProperty() documentNumber!: string;
   @ApiProperty({ format: 'date' }) documentDate!: string;
@@ -58,6 +64,12 @@ export class ReturnDto {
   @ApiProperty({ nullable: true, type: PickupViewDto }) pickup!: PickupViewDto | null;
   @ApiProperty({ nullable: true, type: ReceiptViewDto }) receipt!: ReceiptViewDto | null;
   @ApiProperty({ nullable: true, type: ReturnPostingViewDto }) onec!: ReturnPostingViewDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: RefundSettlementViewDto,
+    description: 'The cash refund’s РКО once 1C posted it; a posted return with a cash refund closes then.',
+  })
+  refundSettlement!: RefundSettlementViewDto | null;
   @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -101,6 +113,9 @@ export function toReturnDto(entry: Return): ReturnDto {
       ? { occurredAt: entry.receipt.occurredAt.toISOString(), shortfall: [...entry.receipt.shortfall] }
       : null,
     onec: entry.onec ? { ...entry.onec, receivedAt: entry.onec.receivedAt.toISOString() } : null,
+    refundSettlement: entry.refundSettlement
+      ? { ...entry.refundSettlement, postedAt: entry.refundSettlement.postedAt.toISOString() }
+      : null,
     version: entry.version,
     createdAt: entry.createdAt.toISOString(),
     updatedAt: entry.updatedAt.toISOString(),
