@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { AppProcess, createTestEnvironment, TestEnvironment, tokenFor } from '@app/testing';
+import { AppProcess, createTestEnvironment, startApiProcess, TestEnvironment, tokenFor } from '@app/testing';
 import { onecFixture } from '../../libs/connectors/onec/test-fixtures/fixture-paths';
 import { OnecHarness, startOnecHarness } from './onec-harness';
 
@@ -41,10 +41,15 @@ describe('the apps as shipped: every 1C port bound by its domain lib', () => {
   let workDir: string;
   let exchangeEnv: Record<string, string>;
   const started: AppProcess[] = [];
-  const start = (kind: 'api' | 'worker', overrides: Record<string, string>) => {
-    const app = AppProcess.start(kind, { ...env.env, ...exchangeEnv, ...overrides });
-    started.push(app);
-    return app;
+  const startWorker = (overrides: Record<string, string>) => {
+    const worker = AppProcess.start('worker', { ...env.env, ...exchangeEnv, ...overrides });
+    started.push(worker);
+    return worker;
+  };
+  const startApi = async (overrides: Record<string, string>) => {
+    const api = await startApiProcess({ ...env.env, ...exchangeEnv, ...overrides });
+    started.push(api.app);
+    return api;
   };
 
   beforeAll(async () => {
@@ -70,16 +75,14 @@ describe('the apps as shipped: every 1C port bound by its domain lib', () => {
       JWT_AUDIENCE: 'mastermobile-api',
       WORKER_OPS_PORT: '0',
     };
-    const api = start('api', { ...production, PORT: '0' });
-    const worker = start('worker', production);
-    await api.waitForOutput(/API listening on/);
+    const worker = startWorker(production);
+    const { app: api } = await startApi({ ...production, PORT: '0' });
     await worker.waitForOutput(/Worker started/);
     expect(api.logs).not.toContain('has no adapter bound');
   });
 
   it('name the adapters and the document types each contribution owns on the admin and readiness endpoints', async () => {
-    const api = start('api', { NODE_ENV: 'development', LOG_LEVEL: 'info' });
-    const [, url] = await api.waitForOutput(/API listening on (http:\/\/[^ ]+)/);
+    const { url } = await startApi({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
     const config = env.config({ ...exchangeEnv, NODE_ENV: 'development' });
     const response = await fetch(`${url}/api/v1/admin/connectors`, {
       headers: { authorization: `Bearer ${tokenFor(config, 'admin')}` },

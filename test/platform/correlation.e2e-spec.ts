@@ -4,7 +4,7 @@ import {
   createTestEnvironment,
   encodeEventBody,
   FakeBitrix24,
-  freePort,
+  startApiProcess,
   TestEnvironment,
   waitFor,
 } from '@app/testing';
@@ -33,11 +33,10 @@ describe('X-Request-Id and W3C trace context from an incoming request to an outb
     env = await createTestEnvironment({
       env: webhookEnv(fake, { BITRIX24_APPLICATION_TOKEN: hook.applicationToken, BITRIX24_RECONCILE_INTERVAL_MS: '0' }),
     });
-    const port = await freePort();
-    const api = AppProcess.start('api', { ...env.env, PORT: String(port) }, { telemetry: true });
     const worker = AppProcess.start('testWorker', env.env, { telemetry: true });
-    processes.push(api, worker);
-    await api.waitForOutput(/API listening/);
+    processes.push(worker);
+    const { app: api, url } = await startApiProcess(env.env, { telemetry: true });
+    processes.push(api);
     await worker.waitForOutput(/Test worker \d+ started/);
 
     const traceId = randomBytes(16).toString('hex');
@@ -54,7 +53,7 @@ describe('X-Request-Id and W3C trace context from an incoming request to an outb
         application_token: hook.applicationToken,
       },
     });
-    const response = await fetch(`http://127.0.0.1:${port}/api/v1/webhooks/bitrix24`, {
+    const response = await fetch(`${url}/api/v1/webhooks/bitrix24`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
