@@ -19,7 +19,7 @@ import { parseCommerceMl } from '../libs/connectors/onec/src/commerceml';
 import { safeUnzip } from '../libs/connectors/onec/src/zip';
 import type { GeneratedCommerceMl } from '../libs/testing/src/fakes/onec/commerceml-generator';
 import { findRepoRoot } from '../libs/testing/src/shared-folder';
-import { shippedApiCommand, shippedV8Flags } from './support/shipped-api-command';
+import { shippedApiCommand, shippedProcessEnvironment, shippedV8Flags } from './support/shipped-api-command';
 
 type PhaseName = 'raw-saxes' | 'decode' | 'parse' | 'end-to-end' | 'exchange';
 type Encoding = 'utf-8' | 'windows-1251';
@@ -188,6 +188,7 @@ async function runExchange([zipPath, xmlBytes, ...names]: string[]): Promise<Pha
     env: {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
+      ...shippedProcessEnvironment(),
       ...database.env,
       HOST: '127.0.0.1',
       PORT: String(port),

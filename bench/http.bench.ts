@@ -27,7 +27,7 @@ import { createBenchDatabase } from './support/bench-database';
 import { updateBenchmarksSection } from './support/benchmarks-doc';
 import { freePort } from './support/free-port';
 import { cpuPerRequest, type CpuShare, HttpLoad, paced, percentile, saturate } from './support/load';
-import { shippedApiCommand, shippedApiSettings } from './support/shipped-api-command';
+import { shippedApiCommand, shippedApiSettings, shippedProcessEnvironment } from './support/shipped-api-command';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4_000);
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
   const budgets = Object.fromEntries(Object.entries(bench.env).filter(([key]) => /^RATE_LIMIT_[A-Z_]+$/.test(key)));
   const shipped = { ...shippedApiSettings(), ...budgets };
   const env: Record<string, string> = {
+    ...shippedProcessEnvironment(),
     ...bench.env,
     ...shipped,
     // Production refuses the public development secret; the benchmark signs the couriers' tokens with this one.
@@ -173,7 +174,8 @@ async function main(): Promise<void> {
   const bareNodeOptions = process.env.BENCH_BARE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
   const { child: bare, output: bareUrl } = await startProcess(
     [...bareNodeOptions, 'dist/bench/support/bare-server.js', bench.databaseUrl, String(poolSize)],
-    {},
+    // The same allocator as the API's, so that only the code differs.
+    shippedProcessEnvironment(),
     (output) => output.endsWith('\n'),
   );
   try {

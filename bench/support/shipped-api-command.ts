@@ -24,6 +24,23 @@ export function shippedApiCommand(): string[] {
   return command;
 }
 
+/**
+ * What the image's runtime stage sets in the environment of every process it starts (its `ENV` lines after the last
+ * `FROM`), the app's own settings aside (NODE_ENV and the like are the ConfigMap's, see {@link shippedApiSettings}):
+ * the allocator's tuning, which the memory figures depend on.
+ */
+export function shippedProcessEnvironment(): Record<string, string> {
+  const dockerfile = readFileSync(join(findRepoRoot(), 'docker', 'Dockerfile'), 'utf8').split('\n');
+  const runtime = dockerfile.slice(dockerfile.findLastIndex((line) => line.startsWith('FROM ')));
+  return Object.fromEntries(
+    runtime
+      .filter((line) => line.startsWith('ENV '))
+      .flatMap((line) => line.slice('ENV '.length).trim().split(/\s+/))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const)
+      .filter(([key]) => key !== 'NODE_ENV'),
+  );
+}
+
 /** The flags of the shipped command that tune V8 (`--max-old-space-size=…` and the like). */
 export function shippedV8Flags(command: readonly string[] = shippedApiCommand()): string[] {
   return command.filter((argument) => /^--max-[a-z-]+-size=/.test(argument));
