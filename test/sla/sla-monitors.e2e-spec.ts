@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Role } from '@app/core';
-import { SlaMonitor } from '@app/sla';
+import { PurgeDeviationsJob, SlaMonitor } from '@app/sla';
 import { RecordingAlertPublisher, TestClock, tokenFor } from '@app/testing';
 import { type InProcessMiddleware, startInProcessMiddleware } from '../support/in-process-middleware';
 
@@ -298,6 +298,61 @@ describe('SLA monitors: deviations of the dead-letter rule, their alerts, the ad
     expect(api.rules[0].opened + worker.rules[0].opened).toBe(1);
     expect((await deviations('subject=dead-letters:master-data.bitrix24')).items).toHaveLength(1);
     expect(alerts.alerts).toHaveLength(1);
+  });
+
+  it('forgets deviations resolved past SLA_DEVIATIONS_RETENTION_DAYS (400), but an operator’s last resolution of a subject', async () => {
+    /** A deviation of the dead-letter rule as the monitor writes it, dated by the database's clock. */
+    const deviation = async (
+      subject: string,
+      state: { status: 'open' | 'resolved'; resolvedDaysAgo?: number; by?: 'monitor' | 'admin'; sinceDaysAgo: number },
+    ) => {
+      const [{ id }] = await middleware.db.query<{ id: string }[]>(
+        `INSERT INTO sla_deviations (id, rule, subject, label, severity, status, value, threshold, since, first_seen,
+                                     last_seen, resolved_at, resolved_by, link)
+         VALUES ($1, 'dead_letters_waiting', $2, $2, 'critical', $3, '20', '15',
+                 now() - make_interval(days => $4), now() - make_interval(days => $4),
+                 now() - make_interval(days => $4),
+                 CASE WHEN $5::int IS NULL THEN NULL ELSE now() - make_interval(days => $5::int) END, $6, '/')
+         RETURNING id`,
+        [randomUUID(), subject, state.status, state.sinceDaysAgo, state.resolvedDaysAgo ?? null, state.by ?? null],
+      );
+      return id;
+    };
+    const old = await deviation('retention:old', {
+      status: 'resolved',
+      by: 'monitor',
+      sinceDaysAgo: 402,
+      resolvedDaysAgo: 401,
+    });
+    const recent = await deviation('retention:recent', {
+      status: 'resolved',
+      by: 'monitor',
+      sinceDaysAgo: 11,
+      resolvedDaysAgo: 10,
+    });
+    const lastByHand = await deviation('retention:by-hand', {
+      status: 'resolved',
+      by: 'admin',
+      sinceDaysAgo: 402,
+      resolvedDaysAgo: 401,
+    });
+    const endedByHand = await deviation('retention:episodes', {
+      status: 'resolved',
+      by: 'admin',
+      sinceDaysAgo: 402,
+      resolvedDaysAgo: 401,
+    });
+    const nextEpisode = await deviation('retention:episodes', { status: 'open', sinceDaysAgo: 3 });
+    const longOpen = await deviation('retention:long-open', { status: 'open', sinceDaysAgo: 500 });
+
+    const summary = await middleware.worker!.app.get(PurgeDeviationsJob).run(new AbortController().signal);
+    expect(summary).toEqual({ purged: 2 });
+    const left = await middleware.db.query<{ id: string }[]>(
+      `SELECT id FROM sla_deviations WHERE subject LIKE 'retention:%'`,
+    );
+    expect(left.map((row) => row.id).sort()).toEqual([recent, lastByHand, nextEpisode, longOpen].sort());
+    expect(left.map((row) => row.id)).not.toContain(old);
+    expect(left.map((row) => row.id)).not.toContain(endedByHand);
   });
 
   it('watches the lag of the events to 1C and Bitrix24', async () => {

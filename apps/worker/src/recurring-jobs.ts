@@ -11,7 +11,7 @@ import { DeliveriesConfirmationResendJob } from '@app/deliveries';
 import { PurgeEventsJob, ReconcileDispatchedEventsJob } from '@app/events';
 import { MasterDataReconcileJob } from '@app/master-data';
 import { ExchangeJanitor, PurgeExchangeSessionsJob } from '@app/onec';
-import { SlaMonitorJob } from '@app/sla';
+import { PurgeDeviationsJob, SlaMonitorJob } from '@app/sla';
 import type { Type } from '@nestjs/common';
 
 /** The domain libs' jobs: a worker started without the domain libs (the connectors' suites) runs none of them. */
@@ -20,6 +20,7 @@ export const DOMAIN_RECURRING_JOBS: readonly Type<RecurringJob>[] = [
   MasterDataReconcileJob,
   DeliveriesConfirmationResendJob,
   SlaMonitorJob,
+  PurgeDeviationsJob,
 ];
 
 /**

@@ -12,6 +12,7 @@ export * from './sla-api.module';
 export * from './sla-worker.module';
 // Its recurring job, for the worker's list (apps/worker/src/recurring-jobs.ts).
 export { SlaMonitorJob } from './jobs/sla-monitor.job';
+export { PurgeDeviationsJob } from './jobs/purge-deviations.job';
 
 import { DeviationEntity } from './infrastructure/deviation.entity';
 

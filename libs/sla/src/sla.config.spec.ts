@@ -16,7 +16,7 @@ function rulesFile(content: string): string {
 describe('the SLA configuration', () => {
   it('applies the defaults without a rules file, and evaluates every minute', () => {
     const { sla } = loadConfig({ NODE_ENV: 'test' });
-    expect(sla).toEqual({ rules: DEFAULT_SLA_RULES, evaluateMs: 60_000 });
+    expect(sla).toEqual({ rules: DEFAULT_SLA_RULES, evaluateMs: 60_000, deviationsRetentionDays: 400 });
   });
 
   it('reads the example rules file shipped in docker/', () => {

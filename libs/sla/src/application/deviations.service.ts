@@ -30,6 +30,11 @@ export class DeviationsService {
     private readonly clock: Clock,
   ) {}
 
+  /** Retention: outside any transaction, the store deletes in batches of its own. */
+  purgeResolved(days: number, signal: AbortSignal): Promise<number> {
+    return this.store.purgeResolved(days, signal);
+  }
+
   list(query: DeviationListQuery): Promise<Deviation[]> {
     return this.unitOfWork.run(() => this.store.list(query));
   }

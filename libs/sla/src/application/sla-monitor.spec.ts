@@ -43,6 +43,7 @@ class MemoryStore extends DeviationStore {
   byId = () => Promise.reject(new Error('unused'));
   list = () => Promise.reject(new Error('unused'));
   report = () => Promise.reject(new Error('unused'));
+  purgeResolved = () => Promise.reject(new Error('unused'));
 
   private replace(id: string, change: Partial<Deviation>): Deviation {
     const index = this.rows.findIndex((row) => row.id === id);

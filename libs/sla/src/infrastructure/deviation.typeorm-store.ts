@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UnitOfWork } from '@app/core';
+import { deleteInBatches, UnitOfWork } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import {
   type DeviationListQuery,
@@ -78,6 +78,22 @@ export class TypeormDeviationStore extends DeviationStore {
 
   async openOf(rule: SlaRuleId): Promise<Deviation[]> {
     return (await this.repository.find({ where: { rule, status: 'open' } })).map(toDeviation);
+  }
+
+  purgeResolved(days: number, signal: AbortSignal): Promise<number> {
+    return deleteInBatches(
+      this.unitOfWork.manager,
+      `DELETE FROM sla_deviations WHERE id IN (
+         SELECT resolved.id FROM sla_deviations resolved
+          WHERE resolved.status = 'resolved' AND resolved.resolved_at < now() - make_interval(days => $1)
+            AND (resolved.resolved_by IS DISTINCT FROM 'admin' OR EXISTS (
+                   SELECT 1 FROM sla_deviations later
+                    WHERE later.rule = resolved.rule AND later.subject = resolved.subject
+                      AND later.since > resolved.since))
+          LIMIT $2)`,
+      [days],
+      { signal },
+    );
   }
 
   async resolvedByAdmin(rule: SlaRuleId, subjects: readonly string[]): Promise<{ subject: string; since: Date }[]> {

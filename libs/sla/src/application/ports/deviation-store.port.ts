@@ -56,6 +56,12 @@ export abstract class DeviationStore {
     resolution: { readonly at: Date; readonly by: 'monitor' | 'admin'; readonly comment: string | null },
   ): Promise<Deviation[]>;
   abstract byId(id: string, options?: { readonly lock?: boolean }): Promise<Deviation | undefined>;
+  /**
+   * Deletes, in batches outside any transaction, the deviations resolved more than `days` ago, but for the last
+   * episode of a (rule, subject) an operator resolved: that one keeps the episode from reopening while its breach
+   * lasts. Returns how many went; stops early when `signal` aborts.
+   */
+  abstract purgeResolved(days: number, signal: AbortSignal): Promise<number>;
   /** Newest first; `limit + 1` rows when there are more. */
   abstract list(query: DeviationListQuery): Promise<Deviation[]>;
   /** Over deviations overlapping `[from, to)`; rules and couriers without any are left out. */
