@@ -10,7 +10,7 @@ export { elapsed, thresholdCutoff, type DurationUnit } from './domain/durations'
 export * from './sla.module';
 export * from './sla-api.module';
 export * from './sla-worker.module';
-// Its recurring job, for the worker's list (apps/worker/src/recurring-jobs.ts).
+// Its recurring jobs, for the worker's list (apps/worker/src/recurring-jobs.ts).
 export { SlaMonitorJob } from './jobs/sla-monitor.job';
 export { PurgeDeviationsJob } from './jobs/purge-deviations.job';
 
