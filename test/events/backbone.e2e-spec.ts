@@ -233,6 +233,31 @@ describe('event backbone (API and worker in process, real PostgreSQL and Redis)'
     });
   });
 
+  it('holds back an early event (deferred) without an attempt, an error on its row or a failure counted', async () => {
+    const subject = `early-${randomUUID()}`;
+    const switchName = `switch-${subject}`;
+    const workerMetric = async (pattern: RegExp) =>
+      Number(pattern.exec(await (await fetch(`http://127.0.0.1:${worker.opsPort}/metrics`)).text())?.[1] ?? 0);
+    const deferrals = () => workerMetric(/event_delivery_deferrals_total\{destination="test\.recorder"\} (\d+)/);
+    const before = await deferrals();
+    await db.query('INSERT INTO test_switches (name) VALUES ($1)', [switchName]);
+    const [early] = await update([subject], { data: { failWhileSwitch: switchName, failKind: 'deferred' } });
+    // Held back several times: more than the three attempts a failure would get.
+    await waitFor(async () => (await deferrals()) >= before + 4, { what: 'the early event held back four times' });
+    const [row] = await db.query<{ status: string; attempts: number; last_error: unknown; first_failed_at: unknown }[]>(
+      'SELECT status, attempts, last_error, first_failed_at FROM outbox_events WHERE id = $1',
+      [early.id],
+    );
+    expect(row).toEqual({ status: 'dispatched', attempts: 0, last_error: null, first_failed_at: null });
+    expect(
+      await workerMetric(/event_delivery_failures_total\{destination="test\.recorder",kind="deferred"\} (\d+)/),
+    ).toBe(0);
+    await db.query('DELETE FROM test_switches WHERE name = $1', [switchName]);
+    await waitFor(async () => (await outboxStatus(early.id)).status === 'delivered', {
+      what: 'delivery once it is no longer early',
+    });
+  });
+
   it('bulk-replays dead letters by filter, and a second call replays none', async () => {
     const type = `mastermobile.test.bulk_${Date.now()}.v1`;
     const switchName = `switch-bulk-${type}`;

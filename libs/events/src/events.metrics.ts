@@ -13,6 +13,7 @@ export class EventsMetrics {
   readonly republished;
   readonly processed;
   readonly failures;
+  readonly deferrals;
   readonly deadLettered;
   readonly relayErrors;
   readonly publishLatency;
@@ -37,6 +38,11 @@ export class EventsMetrics {
       name: 'event_delivery_failures_total',
       help: 'Failed delivery attempts by failure kind',
       labelNames: ['destination', 'kind'],
+    });
+    this.deferrals = metrics.counter({
+      name: 'event_delivery_deferrals_total',
+      help: 'Deliveries held back a moment because the event came early (not failures: no attempt spent)',
+      labelNames: ['destination'],
     });
     this.deadLettered = metrics.counter({
       name: 'events_dead_lettered_total',

@@ -5,13 +5,15 @@ import { AppError, ErrorCategory } from './app-error';
  * - `transient`: try again later with backoff; it counts as an attempt (5xx, timeouts, connection resets);
  * - `rate_limited`: the other side told us when to come back; wait without burning an attempt;
  * - `unavailable`: we chose not to call (circuit open, connector not configured); wait without burning an attempt;
+ * - `deferred`: nothing failed, the event is early (our own write of its entity still awaits its answer); wait the
+ *   `retryAt` without burning an attempt, and count it apart from failures, so it never looks like an outage;
  * - `permanent`: retrying cannot help (validation, access denied, not found); straight to the dead-letter queue.
  */
-export type FailureKind = 'transient' | 'rate_limited' | 'unavailable' | 'permanent';
+export type FailureKind = 'transient' | 'rate_limited' | 'unavailable' | 'deferred' | 'permanent';
 
 export interface IntegrationErrorOptions {
   readonly system?: string;
-  /** When to try again, for `rate_limited` and `unavailable`. */
+  /** When to try again, for `rate_limited`, `unavailable` and `deferred`. */
   readonly retryAt?: Date;
   readonly httpStatus?: number;
   /** The first bytes of what the other side answered, secrets removed, for the dead-letter record. */

@@ -105,7 +105,11 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
               this.count(consumer, entry, await this.deliver(consumer, entry));
             } catch (error) {
               const failure = classifyFailure(error);
-              this.metrics.failures.inc({ destination: consumer.destination, kind: failure.kind });
+              if (failure.kind === 'deferred') {
+                this.metrics.deferrals.inc({ destination: consumer.destination });
+              } else {
+                this.metrics.failures.inc({ destination: consumer.destination, kind: failure.kind });
+              }
               failures.push({ entry, failure, error });
             }
           }),
@@ -117,9 +121,9 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * Decides the job's fate from its failed events: permanent ones go to the dead-letter queue at once; a rate limit
-   * or an unavailable system delays the job without using an attempt; transient ones retry with backoff until
-   * attempts run out, then become dead letters too.
+   * Decides the job's fate from its failed events: permanent ones go to the dead-letter queue at once; a rate limit,
+   * an unavailable system or an early event (deferred) delays the job without using an attempt; transient ones retry
+   * with backoff until attempts run out, then become dead letters too.
    */
   private async settle(
     consumer: RegisteredConsumer,
@@ -137,13 +141,16 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
         failure,
       });
     }
-    const waiting = failures.filter(({ failure }) => failure.kind === 'rate_limited' || failure.kind === 'unavailable');
+    const waiting = failures.filter(({ failure }) =>
+      ['rate_limited', 'unavailable', 'deferred'].includes(failure.kind),
+    );
     if (waiting.length > 0) {
       // Waiting for the other side's clock, not failing: the attempt is given back.
       const until = Math.max(
         ...waiting.map(({ failure }) => failure.retryAt?.getTime() ?? Date.now() + this.config.events.backoffBaseMs),
       );
-      for (const { entry, failure } of waiting) {
+      // An early event (deferred) did not fail: its row keeps no error, which the trace and the reports would show.
+      for (const { entry, failure } of waiting.filter(({ failure }) => failure.kind !== 'deferred')) {
         await this.noteFailure(entry, failure, false);
       }
       await job.moveToDelayed(Math.max(until, Date.now() + 100), token);

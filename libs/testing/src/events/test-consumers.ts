@@ -16,7 +16,7 @@ export interface RecorderInstructions {
   readonly sleepMs?: number;
   /** While a switch of this name exists in test_switches, fail with `failKind`. */
   readonly failWhileSwitch?: string;
-  readonly failKind?: 'permanent' | 'transient' | 'rate_limited';
+  readonly failKind?: 'permanent' | 'transient' | 'rate_limited' | 'deferred';
 }
 
 /**
@@ -42,7 +42,7 @@ export class RecordingConsumer implements EventHandler<RecorderInstructions> {
           system: 'test',
           httpStatus: failKind === 'permanent' ? 400 : 503,
           responseExcerpt: '{"error":"TEST","error_description":"switched on"}',
-          retryAt: failKind === 'rate_limited' ? new Date(Date.now() + 200) : undefined,
+          retryAt: failKind === 'rate_limited' || failKind === 'deferred' ? new Date(Date.now() + 200) : undefined,
         });
       }
     }

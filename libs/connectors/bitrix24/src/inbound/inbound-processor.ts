@@ -217,7 +217,7 @@ export class InboundProcessor {
 /** Not a failure: the attempt is given back and the event read again shortly (see the consumer host). */
 function ownWriteOnItsWay(kind: string, bitrixId: string): IntegrationError {
   return new IntegrationError(
-    'unavailable',
+    'deferred',
     'BITRIX24_OWN_WRITE_IN_FLIGHT',
     `${kind} ${bitrixId}: a write of ours is on its way; read again once its answer is recorded`,
     { system: 'bitrix24', retryAt: new Date(Date.now() + OWN_WRITE_RETRY_MS) },
