@@ -15,6 +15,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   awaitsRefundSettlement,
   type OriginalSaleRef,
+  paysCashBack,
   type Pickup,
   type RefundSettlement,
   type RequestedLine,
@@ -456,8 +457,7 @@ export class ReturnsService {
     if (pushed) {
       await this.publication.push(next);
     }
-    const cashRefund = next.pickup?.cashRefund ?? null;
-    if (to === 'picked_up' && cashRefund !== null && !ExactDecimal.parse(cashRefund, MONEY_SCALE).isZero()) {
+    if (to === 'picked_up' && paysCashBack(next)) {
       await this.publication.cashRefunded(next);
     }
     return next;

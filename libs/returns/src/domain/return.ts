@@ -111,10 +111,13 @@ export interface Return {
   readonly updatedAt: Date;
 }
 
-/** Cash was paid back (more than nothing) and 1C has not posted its РКО yet: the return cannot close on its own. */
-export function awaitsRefundSettlement(entry: Return): boolean {
+/** The courier paid cash back at pick-up, more than nothing: a disbursement (РКО) is raised for it. */
+export function paysCashBack(entry: Return): boolean {
   const cashRefund = entry.pickup?.cashRefund ?? null;
-  return (
-    cashRefund !== null && !ExactDecimal.parse(cashRefund, MONEY_SCALE).isZero() && entry.refundSettlement === null
-  );
+  return cashRefund !== null && !ExactDecimal.parse(cashRefund, MONEY_SCALE).isZero();
+}
+
+/** Cash was paid back and 1C has not posted its РКО yet: the return cannot close on its own. */
+export function awaitsRefundSettlement(entry: Return): boolean {
+  return paysCashBack(entry) && entry.refundSettlement === null;
 }
