@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type Context,
-  context,
-  isSpanContextValid,
-  propagation,
-  type TextMapGetter,
-  trace,
-  TraceFlags,
-} from '@opentelemetry/api';
+import { type Context, context, isSpanContextValid, propagation, trace, TraceFlags } from '@opentelemetry/api';
 
 /** The active trace and span ids, for log lines. Empty when no span is active (no SDK, or outside a request). */
 export function activeTraceIds(): { traceId?: string; spanId?: string } {
@@ -54,21 +46,18 @@ export function incomingTraceContext(headers: Record<string, unknown>, url: stri
     return undefined;
   }
   const active = context.active();
-  const parent = propagation.extract(active, headers, incomingGetter);
+  const parent = propagation.extract(active, headers);
   const parentSpan = trace.getSpanContext(parent);
   const valid = parentSpan !== undefined && isSpanContextValid(parentSpan);
+  // One draw for both ids: each randomBytes call is a synchronous trip into OpenSSL, on every request.
+  const ids = randomBytes(24).toString('hex');
   return trace.setSpanContext(parent, {
-    traceId: valid ? parentSpan.traceId : randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: valid ? parentSpan.traceId : ids.slice(16),
+    spanId: ids.slice(0, 16),
     traceFlags: valid ? parentSpan.traceFlags : TraceFlags.NONE,
     traceState: valid ? parentSpan.traceState : undefined,
   });
 }
-
-const incomingGetter: TextMapGetter<Record<string, unknown>> = {
-  keys: (carrier) => Object.keys(carrier),
-  get: (carrier, key) => carrier[key] as string | string[] | undefined,
-};
 
 /** Runs `fn` in `traceContext` (see {@link incomingTraceContext}), or as it is when there is none. */
 export function withIncomingTrace<T>(traceContext: Context | undefined, fn: () => T): T {
