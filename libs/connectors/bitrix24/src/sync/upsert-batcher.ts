@@ -318,9 +318,9 @@ export class UpsertBatcher {
       byName.set(name, plan);
       plans.push(plan);
       if (plan.bitrixId === undefined) {
-        creating.set(request.kind, [...(creating.get(request.kind) ?? []), request.externalId]);
+        append(creating, request.kind, request.externalId);
       } else {
-        updating.set(request.kind, [...(updating.get(request.kind) ?? []), plan.bitrixId]);
+        append(updating, request.kind, plan.bitrixId);
       }
     });
     if (plans.length === 0) {
@@ -382,10 +382,10 @@ export class UpsertBatcher {
         // A refused create did not happen; an update of a deleted entity must create it again on replay.
         const refusedCreate = plan.bitrixId === undefined && error.outcome !== 'unknown';
         if (refusedCreate || (plan.bitrixId !== undefined && error.code === 'BITRIX24_NOT_FOUND')) {
-          absent.set(request.kind, [...(absent.get(request.kind) ?? []), request.externalId]);
+          append(absent, request.kind, request.externalId);
         }
         if (plan.bitrixId !== undefined && error.outcome !== 'unknown') {
-          refusedUpdates.set(request.kind, [...(refusedUpdates.get(request.kind) ?? []), plan.bitrixId]);
+          append(refusedUpdates, request.kind, plan.bitrixId);
         }
         done.push(() => plan.pending.reject(error));
         continue;
@@ -395,7 +395,7 @@ export class UpsertBatcher {
         withRows.push({ plan, bitrixId });
       }
       if (plan.adopting) {
-        adopted.set(request.kind, [...(adopted.get(request.kind) ?? []), bitrixId]);
+        append(adopted, request.kind, bitrixId);
       }
       writes.set(request.kind, [
         ...(writes.get(request.kind) ?? []),
@@ -543,4 +543,14 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
     groups.set(k, [...(groups.get(k) ?? []), item]);
   }
   return groups;
+}
+
+/** Adds `value` to the list `map` holds under `key`. */
+function append(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
 }
