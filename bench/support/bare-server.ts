@@ -3,12 +3,14 @@
  * What the framework, validation and our layers cost is the difference. `node dist/bench/support/bare-server.js
  * <database-url> <pool-size>` runs one in a process of its own (as the API runs in its own) and prints its port.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool, type PoolClient } from 'pg';
-// The statements' own modules, which import nothing: the bare process loads none of the framework it is measured against.
+// The API's own modules of plain SQL and hashing, which import nothing of the framework: the bare process loads none
+// of what it is measured against.
 import { AUDIT_TRAIL_INSERT_SQL } from '../../libs/audit/src/infrastructure/audit-trail-sql';
+import { advisoryLockKey, sha256Hex } from '../../libs/core/src/idempotency/canonical-json';
 import { IDEMPOTENCY_CLAIM_SQL } from '../../libs/core/src/idempotency/idempotency-sql';
 import { OUTBOX_INSERT_SQL } from '../../libs/events/src/outbox/outbox-sql';
 
@@ -190,8 +192,6 @@ interface DeliveryRow {
   createdAt: Date;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
-
 /**
  * The status door's transaction, statement for statement and parameter for parameter as the API runs it: the
  * idempotency key claimed (its fingerprint and advisory-lock key hashed as the API hashes them), the whole delivery
@@ -206,10 +206,10 @@ async function statusChange(client: PoolClient, id: string, body: string, reques
   const scope = ['courier-subject|courier', 'POST', '/api/v1/deliveries/:id/status', key];
   const claimed = await client.query(IDEMPOTENCY_CLAIM_SQL, [
     ...scope,
-    sha256(`POST\n${request.url}\n${body}`).toString('hex'),
+    sha256Hex(`POST\n${request.url}\n${body}`),
     requestId,
     24,
-    sha256(scope.join('\n')).readBigInt64BE(0).toString(),
+    advisoryLockKey(scope.join('\n')),
   ]);
   if (claimed.rowCount !== 1) {
     throw new Error(`idempotency key ${key} is taken`);
