@@ -12,19 +12,27 @@ export function seedBoardStages(
   harness.fake.seed(boardStageSeed(board, semantics));
 }
 
-/** Waits until the portal's events, the inbox and the outbox have nothing left to do. */
+/**
+ * Waits until the portal's events, the inbox and the outbox have nothing left to do. A write the outbox delivers
+ * makes the portal post an event of its own, which may still be on its way when the outbox reads as done: so the
+ * wait is over only when no event was posted while it waited.
+ */
 export async function settled(harness: MasterDataHarness): Promise<void> {
-  await harness.fake.settleDeliveries();
-  await waitFor(
-    async () => {
-      const [open] = await harness.query<{ n: number }>(
-        `SELECT (SELECT count(*) FROM outbox_events WHERE status <> 'delivered')
-              + (SELECT count(*) FROM inbox_events WHERE status NOT IN ('processed', 'failed')) AS n`,
-      );
-      return Number(open.n) === 0;
-    },
-    { what: 'events processed' },
-  );
+  let posted: number;
+  do {
+    posted = harness.fake.deliveries.length;
+    await harness.fake.settleDeliveries();
+    await waitFor(
+      async () => {
+        const [open] = await harness.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM outbox_events WHERE status <> 'delivered')
+                + (SELECT count(*) FROM inbox_events WHERE status NOT IN ('processed', 'failed')) AS n`,
+        );
+        return Number(open.n) === 0;
+      },
+      { what: 'events processed' },
+    );
+  } while (harness.fake.deliveries.length !== posted);
 }
 
 /** The product the courier picks in the portal's catalog for a 1C product master data put there. */
