@@ -1,4 +1,4 @@
-import { type AppendOnlyTable, UnitOfWork } from '@app/core';
+import { type AppConfig, type AppendOnlyTable, UnitOfWork } from '@app/core';
 import { createTestEnvironment, TestEnvironment } from '@app/testing';
 import { Client } from 'pg';
 import { DataSource, QueryFailedError, QueryResult } from 'typeorm';
@@ -116,5 +116,82 @@ describe('UnitOfWork appends', () => {
 
   it('refuses rows outside a transaction', () => {
     expect(() => unitOfWork.append(notes, ['orphan'])).toThrow(/inside UnitOfWork.run/);
+  });
+});
+
+/** A transaction's repeated statements are prepared on their connection, answer the same, and survive migrations. */
+describe('UnitOfWork prepared statements', () => {
+  let env: TestEnvironment;
+  let db: DataSource;
+  const insert = 'INSERT INTO prepared_rows (value) VALUES ($1) RETURNING id, value';
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    db = await new DataSource({ type: 'postgres', url: env.databaseUrl }).initialize();
+    await db.query('CREATE TABLE prepared_rows (id bigserial PRIMARY KEY, value text NOT NULL UNIQUE)');
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await env?.dispose();
+  });
+  beforeEach(() => db.query('TRUNCATE prepared_rows'));
+
+  /** Runs `insert` for `value` in a transaction of its own; answers its rows and the connection's prepared texts. */
+  const insertIn = (unitOfWork: UnitOfWork, value: string) =>
+    unitOfWork.run(async (manager) => ({
+      rows: (await manager.query<{ id: string; value: string }[]>(insert, [value])).map((row) => row.value),
+      prepared: await manager.query<{ name: string; statement: string }[]>(
+        'SELECT name, statement FROM pg_prepared_statements',
+      ),
+    }));
+
+  it('prepares a statement from its third run on, with the same answers', async () => {
+    const unitOfWork = new UnitOfWork(db);
+    const runs = [];
+    for (const value of ['a', 'b', 'c', 'd']) {
+      runs.push(await insertIn(unitOfWork, value));
+    }
+
+    expect(runs.map((run) => run.rows)).toEqual([['a'], ['b'], ['c'], ['d']]);
+    // The first two went unnamed; from the third on, whichever pooled connection runs it holds it prepared.
+    expect(runs.slice(0, 2).flatMap((run) => run.prepared.filter((p) => p.statement === insert))).toEqual([]);
+    for (const run of runs.slice(2)) {
+      expect(run.prepared).toEqual(
+        expect.arrayContaining([{ name: expect.stringMatching(/^mm_[0-9a-f]{40}$/), statement: insert }]),
+      );
+    }
+  });
+
+  it('runs a prepared statement again after a migration added a column, and fails it as before', async () => {
+    const unitOfWork = new UnitOfWork(db);
+    for (const value of ['a', 'b', 'c']) {
+      await insertIn(unitOfWork, value);
+    }
+    await db.query('ALTER TABLE prepared_rows ADD COLUMN added_later text');
+    try {
+      expect((await insertIn(unitOfWork, 'd')).rows).toEqual(['d']);
+      // An error on execution is the same QueryFailedError, and the prepared statement stays usable.
+      await expect(insertIn(unitOfWork, 'd')).rejects.toBeInstanceOf(QueryFailedError);
+      expect((await insertIn(unitOfWork, 'e')).rows).toEqual(['e']);
+    } finally {
+      await db.query('ALTER TABLE prepared_rows DROP COLUMN added_later');
+    }
+  });
+
+  it('prepares nothing when DATABASE_PREPARED_STATEMENTS is off', async () => {
+    // Connections of their own: the other tests' may hold prepared statements already.
+    const fresh = await new DataSource({ type: 'postgres', url: env.databaseUrl }).initialize();
+    try {
+      const unitOfWork = new UnitOfWork(fresh, { database: { preparedStatements: false } } as AppConfig);
+      const runs = [];
+      for (const value of ['a', 'b', 'c', 'd']) {
+        runs.push(await insertIn(unitOfWork, value));
+      }
+
+      expect(runs.map((run) => run.rows)).toEqual([['a'], ['b'], ['c'], ['d']]);
+      expect(runs.flatMap((run) => run.prepared)).toEqual([]);
+    } finally {
+      await fresh.destroy();
+    }
   });
 });

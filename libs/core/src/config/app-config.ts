@@ -59,6 +59,8 @@ export class AppConfig {
   readonly database!: {
     readonly url: string;
     readonly poolSize: number;
+    /** Whether transactions' repeated statements are prepared per connection (see StatementNames). */
+    readonly preparedStatements: boolean;
     readonly migrationsRun: boolean;
     readonly createIfMissing: boolean;
   };
@@ -139,6 +141,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     database: {
       url: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mastermobile', ['postgres:', 'postgresql:'])!,
       poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+      preparedStatements: read.bool('DATABASE_PREPARED_STATEMENTS', true),
       migrationsRun: read.bool('DB_MIGRATIONS_RUN', !production),
       createIfMissing: read.bool('DB_CREATE_IF_MISSING', !production),
     },

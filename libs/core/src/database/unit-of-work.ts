@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   DataSource,
   EntityManager,
@@ -9,6 +9,8 @@ import {
   type QueryRunner,
   QueryRunnerAlreadyReleasedError,
 } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { StatementNames } from './statement-names';
 
 /**
  * Rows a transaction appends and never reads back (audit entries, outbox events, an idempotency key's answer). They
@@ -45,7 +47,17 @@ const transactionStorage = new AsyncLocalStorage<Transaction>();
  */
 @Injectable()
 export class UnitOfWork {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Undefined when statements go unnamed (DATABASE_PREPARED_STATEMENTS=false, say behind a transaction-mode pool). */
+  private readonly statementNames?: StatementNames;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() config?: AppConfig,
+  ) {
+    if (config?.database.preparedStatements ?? true) {
+      this.statementNames = new StatementNames();
+    }
+  }
 
   private leanDecided?: boolean;
 
@@ -79,7 +91,7 @@ export class UnitOfWork {
     }
     return this.dataSource.transaction((manager) => {
       if (this.lean && manager.queryRunner) {
-        leanQueries(manager.queryRunner);
+        leanQueries(manager.queryRunner, this.statementNames);
       }
       const transaction: Transaction = { manager, appended: [] };
       return transactionStorage.run(transaction, async () => {
@@ -140,9 +152,10 @@ async function writeAppended(transaction: Transaction): Promise<void> {
  * subscribers' BeforeQuery/AfterQuery broadcasts and their awaited result (there are none), the slow-query clock. Each
  * was a few promises and objects per statement, and the courier's status door runs six a request
  * (docs/benchmarks.md, bench:http). Only used when {@link UnitOfWork} found no subscriber, logger or slow-query
- * threshold configured; begin, commit and rollback still go through the runner's own methods.
+ * threshold configured; begin, commit and rollback still go through the runner's own methods. A statement that
+ * `names` names is sent as a prepared statement of that name (see {@link StatementNames}).
  */
-function leanQueries(runner: QueryRunner): void {
+function leanQueries(runner: QueryRunner, names: StatementNames | undefined): void {
   const connect = () => runner.connect() as Promise<{ query: PgQuery }>;
   runner.query = (async (query: string, parameters?: unknown[], useStructuredResult = false): Promise<unknown> => {
     if (runner.isReleased) {
@@ -154,7 +167,10 @@ function leanQueries(runner: QueryRunner): void {
     const connection = await connect();
     let raw: PgResult | undefined;
     try {
-      raw = await connection.query(query, parameters);
+      const name = names?.nameFor(query);
+      raw = await (name === undefined
+        ? connection.query(query, parameters)
+        : connection.query({ name, text: query, values: parameters }));
     } catch (error) {
       throw new QueryFailedError(query, parameters, error as Error);
     }
@@ -179,4 +195,7 @@ interface PgResult {
   readonly rowCount: number | null;
 }
 
-type PgQuery = (query: string, parameters?: unknown[]) => Promise<PgResult | undefined>;
+interface PgQuery {
+  (query: string, parameters?: unknown[]): Promise<PgResult | undefined>;
+  (query: { name: string; text: string; values?: unknown[] }): Promise<PgResult | undefined>;
+}
