@@ -9,10 +9,13 @@
  * preload) and the shipped ConfigMap's settings (log level, pool size, …); the bare server runs in a process of its
  * own with the same pool size. For each, a closed loop (BENCH_CONCURRENCY in flight, default 32, BENCH_REQUESTS
  * requests, default 4,000) finds the saturating rate, then an open loop at half that rate for BENCH_PACED_SECONDS
- * (default 15) gives the latency percentiles. BENCH_ROUNDS (default 2) repeats the whole, alternating who goes
+ * (default 15) gives the latency percentiles. BENCH_ROUNDS (default 3) repeats the whole, alternating who goes
  * first; the figures are the rounds' medians. No worker runs: the outbox just fills, for both alike.
  * BENCH_API_NODE_OPTIONS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the API, BENCH_BARE_NODE_OPTIONS the
  * bare server (or, with a `--require` hook logging pg's queries, shows that both send the same statements).
+ * The API prepares its transactions' repeated statements (StatementNames); the bare server sends them unnamed, as a
+ * plain pg server does, unless BENCH_BARE_PREPARED=1 has it prepare them by the same rule (for comparison only: such
+ * a run does not rewrite the docs).
  * Prints a markdown section and rewrites the "HTTP hot path" section of docs/benchmarks.md.
  */
 import 'reflect-metadata';
@@ -32,7 +35,7 @@ import { shippedApiCommand, shippedApiSettings, shippedProcessEnvironment } from
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4_000);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** `webhook` or `status`: only that endpoint (and its baseline), say to profile one path. */
 const ONLY = process.env.BENCH_ONLY;
 /** `KEY=value,KEY=value`: settings over the shipped ones, to see what one of them costs; the report names them. */
@@ -42,6 +45,7 @@ const API_ENV = Object.fromEntries(
     .filter(Boolean)
     .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
+const BARE_PREPARED = process.env.BENCH_BARE_PREPARED === '1';
 const WARM_UP = 300;
 const guid = (n: number) => `be4c0000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const [STORE, ACME, COURIER] = [guid(2), guid(3), guid(1_000)];
@@ -173,7 +177,13 @@ async function main(): Promise<void> {
   const { child: api } = await startProcess([...apiNodeOptions, ...command], env, live);
   const bareNodeOptions = process.env.BENCH_BARE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
   const { child: bare, output: bareUrl } = await startProcess(
-    [...bareNodeOptions, 'dist/bench/support/bare-server.js', bench.databaseUrl, String(poolSize)],
+    [
+      ...bareNodeOptions,
+      'dist/bench/support/bare-server.js',
+      bench.databaseUrl,
+      String(poolSize),
+      ...(BARE_PREPARED ? ['prepared'] : []),
+    ],
     // The same allocator as the API's, so that only the code differs.
     shippedProcessEnvironment(),
     (output) => output.endsWith('\n'),
@@ -311,7 +321,7 @@ async function report(
       `The API started from the build as the image starts it (\`${command.join(' ')}\`) with the shipped ` +
       `ConfigMap's settings but the rate-limit budgets, raised so that one courier is counted, never refused ` +
       `(${settings}); the bare server (bench/support/bare-server.ts) in a process of its own ` +
-      `with the same pool size; PostgreSQL and Redis on the same machine; the load generator (node:http, kept-alive ` +
+      `with the same pool size, ${BARE_PREPARED ? "preparing its statements by the API's rule" : 'sending its statements unnamed (the API prepares its repeated ones)'}; PostgreSQL and Redis on the same machine; the load generator (node:http, kept-alive ` +
       `connections) in the benchmark's process. Saturating rate: ${REQUESTS} requests, ${CONCURRENCY} in flight; ` +
       `latency: an open loop at half each server's own saturating rate for ${PACED_SECONDS} s, counted from when ` +
       `each request was due. ${ROUNDS} round(s), alternating who goes first; medians (each round's figure in brackets; ` +
@@ -327,7 +337,7 @@ async function report(
   ].join('\n');
   console.log(section);
   // Only a run of everything as shipped stands for the shipped API.
-  if (!ONLY && Object.keys(API_ENV).length === 0) {
+  if (!ONLY && !BARE_PREPARED && Object.keys(API_ENV).length === 0) {
     await updateBenchmarksSection(section);
   }
 }

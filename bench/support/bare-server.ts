@@ -1,16 +1,19 @@
 /**
  * The baselines of the HTTP benchmarks: the same transactions as our endpoints', hand-written on node:http and pg.
  * What the framework, validation and our layers cost is the difference. `node dist/bench/support/bare-server.js
- * <database-url> <pool-size>` runs one in a process of its own (as the API runs in its own) and prints its port.
+ * <database-url> <pool-size> [prepared]` runs one in a process of its own (as the API runs in its own) and prints its
+ * port. It sends its statements unnamed, as a plain pg server does (`client.query(text, values)`); with `prepared`
+ * it names them by the API's own rule (StatementNames), to show what the API's prepared statements alone are worth.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 // The API's own modules of plain SQL and hashing, which import nothing of the framework: the bare process loads none
 // of what it is measured against.
 import { AUDIT_TRAIL_INSERT_SQL } from '../../libs/audit/src/infrastructure/audit-trail-sql';
 import { advisoryLockKey, sha256Hex } from '../../libs/core/src/idempotency/canonical-json';
+import { StatementNames } from '../../libs/core/src/database/statement-names';
 import { IDEMPOTENCY_CLAIM_SQL } from '../../libs/core/src/idempotency/idempotency-sql';
 import { OUTBOX_INSERT_SQL } from '../../libs/events/src/outbox/outbox-sql';
 
@@ -27,14 +30,20 @@ export const BARE_WEBHOOK_AUTH: BareWebhookAuth = {
   domain: 'bench.bitrix24.ru',
 };
 
+/** What a transaction's work sends its statements through. */
+interface Queries {
+  query<Row extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<Row>>;
+}
+
 export class BareServer {
   private constructor(
     private readonly pool: Pool,
     private readonly server: Server,
     readonly url: string,
+    private readonly statementNames: StatementNames | undefined,
   ) {}
 
-  static async start(databaseUrl: string, poolSize: number, port = 0): Promise<BareServer> {
+  static async start(databaseUrl: string, poolSize: number, options: { port?: number; prepared?: boolean } = {}) {
     const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
     let instance: BareServer | undefined = undefined;
     const server = createServer((request, response) => {
@@ -43,8 +52,13 @@ export class BareServer {
         (error: Error) => response.writeHead(500).end(error.message),
       );
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    instance = new BareServer(pool, server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    instance = new BareServer(
+      pool,
+      server,
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      options.prepared ? new StatementNames() : undefined,
+    );
     return instance;
   }
 
@@ -127,11 +141,11 @@ export class BareServer {
     return [200, JSON.stringify({ status: inserted ? 'accepted' : 'duplicate' })];
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: Queries) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('START TRANSACTION');
-      const result = await work(client);
+      const result = await work(this.statementNames ? named(client, this.statementNames) : client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -199,7 +213,17 @@ interface DeliveryRow {
  * (the audit row with its before/after snapshots, the board's upsert event, the key's stored answer: the whole
  * delivery, as the API answers it).
  */
-async function statusChange(client: PoolClient, id: string, body: string, request: IncomingMessage) {
+/** `client`'s statements under the names `names` gives them, as the API's unit of work sends them. */
+function named(client: PoolClient, names: StatementNames): Queries {
+  return {
+    query<Row extends QueryResultRow>(text: string, values?: unknown[]) {
+      const name = names.nameFor(text);
+      return name === undefined ? client.query<Row>(text, values) : client.query<Row>({ name, text, values });
+    },
+  };
+}
+
+async function statusChange(client: Queries, id: string, body: string, request: IncomingMessage) {
   const { status, occurredAt } = JSON.parse(body) as { status: string; occurredAt: string };
   const key = String(request.headers['idempotency-key']);
   const requestId = randomUUID();
@@ -343,8 +367,8 @@ export function parseForm(body: string): Record<string, unknown> {
 }
 
 if (require.main === module) {
-  const [databaseUrl, poolSize] = process.argv.slice(2);
-  void BareServer.start(databaseUrl, Number(poolSize)).then((server) => {
+  const [databaseUrl, poolSize, mode] = process.argv.slice(2);
+  void BareServer.start(databaseUrl, Number(poolSize), { prepared: mode === 'prepared' }).then((server) => {
     process.stdout.write(`${server.url}\n`);
     process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
   });
