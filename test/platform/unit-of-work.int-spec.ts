@@ -1,7 +1,21 @@
 import { type AppConfig, type AppendOnlyTable, UnitOfWork } from '@app/core';
 import { createTestEnvironment, TestEnvironment } from '@app/testing';
 import { Client } from 'pg';
-import { DataSource, QueryFailedError, QueryResult } from 'typeorm';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PgQuery = require('pg/lib/query') as PgQueryClass;
+import { DataSource, type EntityManager, QueryFailedError, QueryResult } from 'typeorm';
+
+/** pg's Query class (not in pg's types): what a client writes for one statement and reads back. */
+interface PgQueryClass {
+  new (): PgQuery;
+  prototype: PgQuery;
+}
+interface PgQuery {
+  text: string;
+  submit(...args: unknown[]): unknown;
+  handleReadyForQuery(...args: unknown[]): unknown;
+  handleError(...args: unknown[]): unknown;
+}
 
 /** Rows appended to a transaction: written in its last statement, in order, and never without the transaction. */
 describe('UnitOfWork appends', () => {
@@ -193,5 +207,127 @@ describe('UnitOfWork prepared statements', () => {
     } finally {
       await fresh.destroy();
     }
+  });
+});
+
+/** START TRANSACTION and the appended rows ride with their neighbours: two round trips saved, the same outcomes. */
+describe('UnitOfWork round trips', () => {
+  let env: TestEnvironment;
+  let db: DataSource;
+  let unitOfWork: UnitOfWork;
+  /** What went on the wire and came back, in order: `sent <text>` when written, `answered`/`failed <text>` after. */
+  const wire: string[] = [];
+  const short = (text: string) => text.replace(/^(\w+(?: \w+)? \w+).*$/s, '$1');
+  const checked: AppendOnlyTable<string> = {
+    name: 'checked_rows',
+    statement: (values) => ({
+      sql: 'INSERT INTO checked_rows (value) SELECT unnest($1::text[])',
+      params: [values],
+    }),
+  };
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    // One connection: whatever a transaction leaves behind on it, the next one meets.
+    db = await new DataSource({ type: 'postgres', url: env.databaseUrl, extra: { max: 1 } }).initialize();
+    await db.query('CREATE TABLE business_rows (id bigserial PRIMARY KEY, value text NOT NULL)');
+    await db.query(`CREATE TABLE checked_rows (value text NOT NULL CHECK (value <> 'refused'))`);
+    unitOfWork = new UnitOfWork(db);
+    // pg's own Query: submit() writes the statement to the socket; handleReadyForQuery() ends its answer, or
+    // handleError() its failure.
+    const { submit, handleReadyForQuery: answered, handleError: failed } = PgQuery.prototype;
+    jest.spyOn(PgQuery.prototype, 'submit').mockImplementation(function (this: PgQuery, ...args: unknown[]) {
+      wire.push(`sent ${short(this.text)}`);
+      return submit.apply(this, args);
+    });
+    jest.spyOn(PgQuery.prototype, 'handleReadyForQuery').mockImplementation(function (this: PgQuery, ...args) {
+      wire.push(`answered ${short(this.text)}`);
+      return answered.apply(this, args);
+    });
+    jest.spyOn(PgQuery.prototype, 'handleError').mockImplementation(function (this: PgQuery, ...args) {
+      wire.push(`failed ${short(this.text)}`);
+      return failed.apply(this, args);
+    });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await db?.destroy();
+    await env?.dispose();
+  });
+  beforeEach(async () => {
+    await db.query('TRUNCATE business_rows, checked_rows');
+    wire.length = 0;
+  });
+
+  const count = async (table: string) =>
+    (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+  const business = (manager: EntityManager, value: string) =>
+    manager.query('INSERT INTO business_rows (value) VALUES ($1)', [value]);
+
+  it('sends START TRANSACTION with the first statement and the appended rows with COMMIT', async () => {
+    await unitOfWork.run(async (manager) => {
+      await business(manager, 'first');
+      await business(manager, 'second');
+      unitOfWork.append(checked, ['kept']);
+    });
+
+    // Two round trips of the four statements' six: each pair written before its first is answered.
+    expect(wire).toEqual([
+      'sent START TRANSACTION',
+      'sent INSERT INTO business_rows',
+      'answered START TRANSACTION',
+      'answered INSERT INTO business_rows',
+      'sent INSERT INTO business_rows',
+      'answered INSERT INTO business_rows',
+      'sent INSERT INTO checked_rows',
+      'sent COMMIT',
+      'answered INSERT INTO checked_rows',
+      'answered COMMIT',
+    ]);
+    expect([await count('business_rows'), await count('checked_rows')]).toEqual([2, 1]);
+  });
+
+  it('sends nothing at all for a transaction that has nothing to send', async () => {
+    expect(await unitOfWork.run(() => Promise.resolve('answer'))).toBe('answer');
+    await expect(unitOfWork.run(() => Promise.reject(new Error('before any statement')))).rejects.toThrow(
+      'before any statement',
+    );
+    expect(wire).toEqual([]);
+  });
+
+  it('commits nothing when the appended rows fail with COMMIT, raises their error, and leaves the connection clean', async () => {
+    const failure = unitOfWork.run(async (manager) => {
+      await business(manager, 'lost');
+      unitOfWork.append(checked, ['refused']);
+    });
+
+    await expect(failure).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(failure).rejects.toMatchObject({
+      query: expect.stringContaining('checked_rows') as string,
+      driverError: expect.objectContaining({ code: '23514' }) as unknown,
+    });
+    expect([await count('business_rows'), await count('checked_rows')]).toEqual([0, 0]);
+    // The one pooled connection is out of any transaction: the next unit of work commits on it.
+    await unitOfWork.run((manager) => business(manager, 'next'));
+    expect(await count('business_rows')).toBe(1);
+  });
+
+  it('rolls back when the first statement, sent with START TRANSACTION, fails', async () => {
+    await expect(
+      unitOfWork.run(async (manager) => {
+        await manager.query('INSERT INTO no_such_table (value) VALUES ($1)', ['x']);
+      }),
+    ).rejects.toMatchObject({ query: expect.stringContaining('no_such_table') as string });
+
+    expect(wire).toEqual([
+      'sent START TRANSACTION',
+      'sent INSERT INTO no_such_table',
+      'answered START TRANSACTION',
+      'failed INSERT INTO no_such_table',
+      'sent ROLLBACK',
+      'answered ROLLBACK',
+    ]);
+    await unitOfWork.run((manager) => business(manager, 'next'));
+    expect(await count('business_rows')).toBe(1);
   });
 });

@@ -18,13 +18,15 @@ describe('StatementNames', () => {
     expect(sightings(new StatementNames(limits), `${text} SKIP LOCKED`, 3)[2]).not.toBe(third);
   });
 
-  it('names INSERT, UPDATE, DELETE and WITH statements too, whatever their case and leading blanks', () => {
+  it('names INSERT, UPDATE, DELETE and WITH statements, counts and products too, whatever their case and blanks', () => {
     const names = new StatementNames({ ...limits, max: 10 });
     for (const text of [
       'INSERT INTO a (v) VALUES ($1)',
       '\n  update a SET v = $1',
       'DELETE FROM a WHERE id = $1',
       'WITH x AS (SELECT 1) SELECT 2',
+      'SELECT count(*) FROM a',
+      "UPDATE a SET expires_at = now() + $1 * interval '1 hour'",
     ]) {
       expect(sightings(names, text, 3)[2]).toBeDefined();
     }
@@ -33,7 +35,9 @@ describe('StatementNames', () => {
   it.each([
     ['a SELECT *, whose columns would change under it with a migration', 'SELECT * FROM deliveries WHERE id = $1'],
     ['a RETURNING *', 'INSERT INTO a (v) VALUES ($1) RETURNING *'],
-    ['count(*), conservatively', 'SELECT count(*) FROM a'],
+    ['a qualified SELECT t.*', 'SELECT t.* FROM a t WHERE t.id = $1'],
+    ['a * among other columns', 'SELECT id, * FROM a'],
+    ['a SELECT DISTINCT *', 'SELECT DISTINCT\n  * FROM a'],
     ['a utility statement', 'LOCK TABLE a IN SHARE MODE'],
     ['a statement behind a comment', '/* why */ SELECT 1'],
     ['a text over the length limit', `SELECT ${'1, '.repeat(100)}1`],

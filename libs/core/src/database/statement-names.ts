@@ -21,10 +21,10 @@ const DEFAULT_LIMITS: StatementNameLimits = { after: 3, max: 128, tracked: 1_024
  *
  * Not named, ever:
  * - anything but SELECT, INSERT, UPDATE, DELETE and WITH (utility statements gain nothing);
- * - a text with a `*` anywhere: `SELECT *` and `RETURNING *` answer the table's columns as they were when the
- *   statement was prepared, and PostgreSQL refuses to run it ("cached plan must not change result type") once a
- *   migration has added one, which during a rolling deploy would fail the old replicas' requests. Conservative:
- *   `count(*)` is left unnamed too;
+ * - a text that selects or returns `*` (or `t.*`): it answers the table's columns as they were when the statement
+ *   was prepared, and PostgreSQL refuses to run it ("cached plan must not change result type") once a migration
+ *   has added one, which during a rolling deploy would fail the old replicas' requests. `count(*)` and a product
+ *   (`$7 * interval '1 hour'`) are fine;
  * - texts over `maxLength`, and any new text once `max` are named.
  *
  * A name is derived from the text (SHA-1), so one text has one name in every process and on every connection.
@@ -57,7 +57,9 @@ export class StatementNames {
 }
 
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/** `*` as a list of columns: after SELECT (DISTINCT), RETURNING or a comma, maybe qualified by a table. */
+const ALL_COLUMNS = /(?:\bselect(?:\s+distinct)?|\breturning|,)\s*(?:[\w"]+\.)?\*/i;
 
 function preparable(text: string, maxLength: number): boolean {
-  return text.length <= maxLength && PREPARABLE.test(text) && !text.includes('*');
+  return text.length <= maxLength && PREPARABLE.test(text) && !ALL_COLUMNS.test(text);
 }

@@ -36,6 +36,8 @@ interface Appended {
 interface Transaction {
   readonly manager: EntityManager;
   readonly appended: Appended[];
+  /** On the lean path: holds the appended rows' statement back, to go out with COMMIT (see {@link leanQueries}). */
+  readonly sendWithCommit?: (sql: string, params: unknown[]) => void;
 }
 
 const transactionStorage = new AsyncLocalStorage<Transaction>();
@@ -89,17 +91,17 @@ export class UnitOfWork {
     if (current) {
       return work(current.manager);
     }
-    return this.dataSource.transaction((manager) => {
-      if (this.lean && manager.queryRunner) {
-        leanQueries(manager.queryRunner, this.statementNames);
-      }
-      const transaction: Transaction = { manager, appended: [] };
-      return transactionStorage.run(transaction, async () => {
-        const result = await work(manager);
-        await writeAppended(transaction);
-        return result;
-      });
-    });
+    if (!this.lean) {
+      return this.dataSource.transaction((manager) => within({ manager, appended: [] }, work));
+    }
+    // A runner of our own, made lean before the transaction starts, so that its START TRANSACTION goes lean too.
+    const runner = this.dataSource.createQueryRunner();
+    const { sendWithCommit } = leanQueries(runner, this.statementNames);
+    try {
+      return await runner.manager.transaction((manager) => within({ manager, appended: [], sendWithCommit }, work));
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Holds `rows` for the open transaction's last statement (see {@link AppendOnlyTable}). */
@@ -114,6 +116,14 @@ export class UnitOfWork {
       transaction.appended.push({ table, row });
     }
   }
+}
+
+function within<T>(transaction: Transaction, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return transactionStorage.run(transaction, async () => {
+    const result = await work(transaction.manager);
+    await writeAppended(transaction);
+    return result;
+  });
 }
 
 /**
@@ -143,7 +153,19 @@ async function writeAppended(transaction: Transaction): Promise<void> {
   });
   const last = parts.pop()!;
   const sql = parts.length === 0 ? last : `WITH ${parts.map((part, i) => `a${i} AS (${part})`).join(', ')} ${last}`;
-  await transaction.manager.query(sql, params);
+  if (transaction.sendWithCommit) {
+    transaction.sendWithCommit(sql, params);
+  } else {
+    await transaction.manager.query(sql, params);
+  }
+}
+
+const BEGIN = 'START TRANSACTION';
+
+interface Statement {
+  readonly text: string;
+  readonly values?: unknown[];
+  readonly name?: string;
 }
 
 /**
@@ -152,41 +174,121 @@ async function writeAppended(transaction: Transaction): Promise<void> {
  * subscribers' BeforeQuery/AfterQuery broadcasts and their awaited result (there are none), the slow-query clock. Each
  * was a few promises and objects per statement, and the courier's status door runs six a request
  * (docs/benchmarks.md, bench:http). Only used when {@link UnitOfWork} found no subscriber, logger or slow-query
- * threshold configured; begin, commit and rollback still go through the runner's own methods. A statement that
- * `names` names is sent as a prepared statement of that name (see {@link StatementNames}).
+ * threshold configured. A statement that `names` names is sent as a prepared statement of that name (see
+ * {@link StatementNames}).
+ *
+ * Two statements ride with their neighbours instead of making round trips of their own, which on the webhook halves
+ * them (four to two) and on the status door cuts six to four:
+ * - START TRANSACTION is held until the transaction's first statement and written with it, in one write, before
+ *   either is answered. A transaction that sends nothing sends no START TRANSACTION and no COMMIT either.
+ * - The appended rows' statement (`sendWithCommit`) is held until COMMIT and written with it. When it fails,
+ *   PostgreSQL answers the COMMIT as a ROLLBACK: nothing is committed, and its error is the one raised.
+ * A held statement never waits for anything but its neighbour: whatever comes next after it, COMMIT or not, takes it
+ * along; ROLLBACK drops it.
  */
-function leanQueries(runner: QueryRunner, names: StatementNames | undefined): void {
-  const connect = () => runner.connect() as Promise<{ query: PgQuery }>;
-  runner.query = (async (query: string, parameters?: unknown[], useStructuredResult = false): Promise<unknown> => {
+function leanQueries(runner: QueryRunner, names: StatementNames | undefined) {
+  const connect = () => runner.connect() as Promise<PgClient>;
+  let held: Statement | undefined;
+  runner.query = (async (
+    query: string,
+    parameters?: unknown[],
+    useStructuredResult: boolean = false,
+  ): Promise<unknown> => {
     if (runner.isReleased) {
       throw new QueryRunnerAlreadyReleasedError();
     }
     if (parameters && !Array.isArray(parameters)) {
       throw new NamedPlaceholdersNotSupportedError();
     }
+    if (query === BEGIN) {
+      held = { text: BEGIN };
+      return shaped(undefined, useStructuredResult);
+    }
+    const before = held;
+    held = undefined;
+    const ending = query === 'COMMIT' || query === 'ROLLBACK';
+    if (ending && before?.text === BEGIN) {
+      // Nothing was sent in this transaction: there is nothing to end.
+      return shaped(undefined, useStructuredResult);
+    }
+    const statement: Statement = { text: query, values: parameters, name: names?.nameFor(query) };
     const connection = await connect();
     let raw: PgResult | undefined;
     try {
-      const name = names?.nameFor(query);
-      raw = await (name === undefined
-        ? connection.query(query, parameters)
-        : connection.query({ name, text: query, values: parameters }));
+      raw = await (before && query !== 'ROLLBACK'
+        ? together(connection, before, statement)
+        : send(connection, statement));
     } catch (error) {
-      throw new QueryFailedError(query, parameters, error as Error);
+      const failed = error instanceof HeldStatementFailed ? error.statement : statement;
+      throw new QueryFailedError(failed.text, failed.values, (error as { cause?: Error }).cause ?? (error as Error));
     }
-    const result = new QueryResult();
-    if (!raw) {
-      return result;
-    }
-    if (Object.prototype.hasOwnProperty.call(raw, 'rows')) {
-      result.records = raw.rows;
-    }
-    if (Object.prototype.hasOwnProperty.call(raw, 'rowCount')) {
-      result.affected = raw.rowCount as number;
-    }
-    result.raw = raw.command === 'DELETE' || raw.command === 'UPDATE' ? [raw.rows, raw.rowCount] : raw.rows;
-    return useStructuredResult ? result : result.raw;
+    return shaped(raw, useStructuredResult);
   }) as QueryRunner['query'];
+  return {
+    sendWithCommit: (sql: string, params: unknown[]) => {
+      held = { text: sql, values: params, name: names?.nameFor(sql) };
+    },
+  };
+}
+
+/** A held statement's failure, told apart from its neighbour's so that the error names the right statement. */
+class HeldStatementFailed extends Error {
+  constructor(
+    readonly statement: Statement,
+    override readonly cause: Error,
+  ) {
+    super(cause.message);
+  }
+}
+
+function send(client: PgClient, { text, values, name }: Statement): Promise<PgResult | undefined> {
+  return name === undefined ? client.query(text, values) : client.query({ name, text, values });
+}
+
+/**
+ * `first` and `second` in one write, the second not waiting for the first's answer: pg's pipeline mode (8.23) for
+ * the two, and the socket corked around them. pg gives each its own Sync, so an error in the first does not swallow
+ * the second: inside a transaction PostgreSQL refuses or rolls back what follows an error by itself.
+ */
+async function together(client: PgClient, first: Statement, second: Statement): Promise<PgResult | undefined> {
+  client.pipeline = true;
+  try {
+    const stream = client.connection?.stream;
+    stream?.cork();
+    let answers: [Promise<PgResult | undefined>, Promise<PgResult | undefined>];
+    try {
+      answers = [send(client, first), send(client, second)];
+    } finally {
+      stream?.uncork();
+    }
+    // Both answered before the client leaves pipeline mode: pg reads the second's answer only in that mode.
+    const [firstAnswer, secondAnswer] = await Promise.allSettled(answers);
+    if (firstAnswer.status === 'rejected') {
+      throw new HeldStatementFailed(first, firstAnswer.reason as Error);
+    }
+    if (secondAnswer.status === 'rejected') {
+      throw secondAnswer.reason as Error;
+    }
+    return secondAnswer.value;
+  } finally {
+    client.pipeline = false;
+  }
+}
+
+/** A pg result as PostgresQueryRunner.query shapes it. */
+function shaped(raw: PgResult | undefined, useStructuredResult: boolean): unknown {
+  const result = new QueryResult();
+  if (!raw) {
+    return useStructuredResult ? result : undefined;
+  }
+  if (Object.prototype.hasOwnProperty.call(raw, 'rows')) {
+    result.records = raw.rows;
+  }
+  if (Object.prototype.hasOwnProperty.call(raw, 'rowCount')) {
+    result.affected = raw.rowCount as number;
+  }
+  result.raw = raw.command === 'DELETE' || raw.command === 'UPDATE' ? [raw.rows, raw.rowCount] : raw.rows;
+  return useStructuredResult ? result : result.raw;
 }
 
 interface PgResult {
@@ -195,7 +297,10 @@ interface PgResult {
   readonly rowCount: number | null;
 }
 
-interface PgQuery {
-  (query: string, parameters?: unknown[]): Promise<PgResult | undefined>;
-  (query: { name: string; text: string; values?: unknown[] }): Promise<PgResult | undefined>;
+/** The parts of pg's Client used here; `pipeline` and `connection.stream` are pg's own (8.23), not in its types. */
+interface PgClient {
+  pipeline: boolean;
+  readonly connection?: { readonly stream?: { cork(): void; uncork(): void } };
+  query(query: string, parameters?: unknown[]): Promise<PgResult | undefined>;
+  query(query: { name: string; text: string; values?: unknown[] }): Promise<PgResult | undefined>;
 }
