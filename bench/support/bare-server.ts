@@ -206,13 +206,6 @@ interface DeliveryRow {
   createdAt: Date;
 }
 
-/**
- * The status door's transaction, statement for statement and parameter for parameter as the API runs it: the
- * idempotency key claimed (its fingerprint and advisory-lock key hashed as the API hashes them), the whole delivery
- * locked and read, the changed columns written, then one statement for the rows nobody reads back in the transaction
- * (the audit row with its before/after snapshots, the board's upsert event, the key's stored answer: the whole
- * delivery, as the API answers it).
- */
 /** `client`'s statements under the names `names` gives them, as the API's unit of work sends them. */
 function named(client: PoolClient, names: StatementNames): Queries {
   return {
@@ -223,6 +216,13 @@ function named(client: PoolClient, names: StatementNames): Queries {
   };
 }
 
+/**
+ * The status door's transaction, statement for statement and parameter for parameter as the API runs it: the
+ * idempotency key claimed (its fingerprint and advisory-lock key hashed as the API hashes them), the whole delivery
+ * locked and read, the changed columns written, then one statement for the rows nobody reads back in the transaction
+ * (the audit row with its before/after snapshots, the board's upsert event, the key's stored answer: the whole
+ * delivery, as the API answers it).
+ */
 async function statusChange(client: Queries, id: string, body: string, request: IncomingMessage) {
   const { status, occurredAt } = JSON.parse(body) as { status: string; occurredAt: string };
   const key = String(request.headers['idempotency-key']);
