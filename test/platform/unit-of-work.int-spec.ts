@@ -317,7 +317,10 @@ describe('UnitOfWork round trips', () => {
       unitOfWork.run(async (manager) => {
         await manager.query('INSERT INTO no_such_table (value) VALUES ($1)', ['x']);
       }),
-    ).rejects.toMatchObject({ query: expect.stringContaining('no_such_table') as string });
+    ).rejects.toMatchObject({
+      query: expect.stringContaining('no_such_table') as string,
+      driverError: expect.objectContaining({ code: '42P01' }) as unknown,
+    });
 
     expect(wire).toEqual([
       'sent START TRANSACTION',

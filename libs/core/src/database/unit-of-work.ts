@@ -219,8 +219,10 @@ function leanQueries(runner: QueryRunner, names: StatementNames | undefined) {
         ? together(connection, before, statement)
         : send(connection, statement));
     } catch (error) {
-      const failed = error instanceof HeldStatementFailed ? error.statement : statement;
-      throw new QueryFailedError(failed.text, failed.values, (error as { cause?: Error }).cause ?? (error as Error));
+      if (error instanceof HeldStatementFailed) {
+        throw new QueryFailedError(error.statement.text, error.statement.values, error.cause);
+      }
+      throw new QueryFailedError(query, parameters, error as Error);
     }
     return shaped(raw, useStructuredResult);
   }) as QueryRunner['query'];
@@ -279,7 +281,7 @@ async function together(client: PgClient, first: Statement, second: Statement): 
 function shaped(raw: PgResult | undefined, useStructuredResult: boolean): unknown {
   const result = new QueryResult();
   if (!raw) {
-    return useStructuredResult ? result : undefined;
+    return result;
   }
   if (Object.prototype.hasOwnProperty.call(raw, 'rows')) {
     result.records = raw.rows;
