@@ -287,6 +287,26 @@ describe('UnitOfWork round trips', () => {
     expect([await count('business_rows'), await count('checked_rows')]).toEqual([2, 1]);
   });
 
+  it('runs statements asked for at once one after the other, all inside the transaction', async () => {
+    await expect(
+      unitOfWork.run(async (manager) => {
+        await Promise.all([business(manager, 'a'), business(manager, 'b'), business(manager, 'c')]);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+
+    // None of them went out before START TRANSACTION (it would have committed on its own), nor beside a pipelined pair.
+    expect(await count('business_rows')).toBe(0);
+    expect(wire.slice(0, 4)).toEqual([
+      'sent START TRANSACTION',
+      'sent INSERT INTO business_rows',
+      'answered START TRANSACTION',
+      'answered INSERT INTO business_rows',
+    ]);
+    await unitOfWork.run((manager) => Promise.all([business(manager, 'd'), business(manager, 'e')]));
+    expect(await count('business_rows')).toBe(2);
+  });
+
   it('sends nothing at all for a transaction that has nothing to send', async () => {
     expect(await unitOfWork.run(() => Promise.resolve('answer'))).toBe('answer');
     await expect(unitOfWork.run(() => Promise.reject(new Error('before any statement')))).rejects.toThrow(

@@ -189,11 +189,10 @@ interface Statement {
 function leanQueries(runner: QueryRunner, names: StatementNames | undefined) {
   const connect = () => runner.connect() as Promise<PgClient>;
   let held: Statement | undefined;
-  runner.query = (async (
-    query: string,
-    parameters?: unknown[],
-    useStructuredResult: boolean = false,
-  ): Promise<unknown> => {
+  // Statements run one after the other, in the order asked, as pg's own queue would run them: two asked at once
+  // (say under Promise.all) must not race for the held START TRANSACTION, nor one go out while a pair is pipelined.
+  let previous: Promise<unknown> = Promise.resolve();
+  const execute = async (query: string, parameters?: unknown[], useStructuredResult = false): Promise<unknown> => {
     if (runner.isReleased) {
       throw new QueryRunnerAlreadyReleasedError();
     }
@@ -225,6 +224,11 @@ function leanQueries(runner: QueryRunner, names: StatementNames | undefined) {
       throw new QueryFailedError(query, parameters, error as Error);
     }
     return shaped(raw, useStructuredResult);
+  };
+  runner.query = ((query: string, parameters?: unknown[], useStructuredResult?: boolean) => {
+    const result = previous.then(() => execute(query, parameters, useStructuredResult));
+    previous = result.catch(() => undefined);
+    return result;
   }) as QueryRunner['query'];
   return {
     sendWithCommit: (sql: string, params: unknown[]) => {
