@@ -31,7 +31,7 @@ export class EventsMetrics {
     });
     this.processed = metrics.counter({
       name: 'events_processed_total',
-      help: 'Events a consumer finished, by outcome (delivered, or duplicate when already processed)',
+      help: 'Events a consumer finished, by outcome (delivered; duplicate when already processed; coalesced when delivered with an earlier event of the subject whose handling covered it)',
       labelNames: ['destination', 'outcome'],
     });
     this.failures = metrics.counter({

@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { queueNameOf } from '../cloud-event';
+import { type CloudEvent, queueNameOf } from '../cloud-event';
 import { DeadLetterRecorder, errorRecord } from '../dead-letters/dead-letter.recorder';
 import { EventsMetrics } from '../events.metrics';
 import { OutboxRelay } from '../relay/outbox-relay';
@@ -16,6 +16,9 @@ export function backoffDelay(attemptsMade: number, baseMs: number, maxMs: number
   const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
   return Math.round(exponential / 2 + Math.random() * (exponential / 2));
 }
+
+/** Bounds one statement's list of ids; a longer backlog is covered by the next few heads. */
+const COALESCE_AT_MOST = 1_000;
 
 interface Failed {
   readonly entry: QueuedEvent;
@@ -228,16 +231,48 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
         [consumer.name, event.id],
       );
       if (seen.length === 0) {
+        // Read before the handler begins: whatever is committed now, the handler's own reads see.
+        const covered = consumer.coalesce ? await this.queuedBehind(consumer, event) : [];
         await consumer.handler.handle(event);
         await this.dataSource.query(
           'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
           [consumer.name, event.id],
         );
+        await this.deliverCoalesced(consumer, covered);
       }
       outcome = seen.length === 0 ? 'delivered' : 'duplicate';
     }
     await this.deliveryMarker.markAll([entry]);
     return outcome;
+  }
+
+  /**
+   * The subject's successors waiting behind `event`. None of them can be handed out meanwhile: the head is open
+   * until it is marked below, and only a finished head (or the relay's sweep, for a subject with no open event older
+   * than the queued one) promotes the next.
+   */
+  private async queuedBehind(consumer: RegisteredConsumer, event: CloudEvent): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM outbox_events
+        WHERE destination = $1 AND subject = $2 AND status = 'queued'
+        ORDER BY position
+        LIMIT $3`,
+      [consumer.destination, event.subject, COALESCE_AT_MOST],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Before the head is marked, so that its promotion moves on to the first successor the handler did not cover. */
+  private async deliverCoalesced(consumer: RegisteredConsumer, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) {
+      return;
+    }
+    const [, delivered] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE outbox_events SET status = 'delivered', delivered_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
+      [ids],
+    );
+    this.metrics.processed.inc({ destination: consumer.destination, outcome: 'coalesced' }, delivered);
   }
 
   private count(consumer: RegisteredConsumer, { event }: QueuedEvent, outcome: 'delivered' | 'duplicate'): void {

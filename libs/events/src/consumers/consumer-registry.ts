@@ -8,6 +8,7 @@ export interface RegisteredConsumer {
   readonly destination: string;
   readonly handler: EventHandler;
   readonly transactional: boolean;
+  readonly coalesce: boolean;
   readonly maxAttempts: number;
   readonly concurrency: number;
 }
@@ -36,11 +37,16 @@ export class ConsumerRegistry implements OnModuleInit {
       if (this.byDestination.has(options.destination)) {
         throw new Error(`Two consumers for destination "${options.destination}"`);
       }
+      const transactional = options.transactional ?? true;
+      if (options.coalesce && transactional) {
+        throw new Error(`${metatype.name}: coalescing needs transactional: false`);
+      }
       this.byDestination.set(options.destination, {
         name: metatype.name,
         destination: options.destination,
         handler: instance as EventHandler,
-        transactional: options.transactional ?? true,
+        transactional,
+        coalesce: options.coalesce ?? false,
         maxAttempts: options.maxAttempts ?? this.config.events.maxAttempts,
         concurrency: options.concurrency ?? this.config.worker.concurrency,
       });

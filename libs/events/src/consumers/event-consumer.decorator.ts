@@ -15,6 +15,13 @@ export interface EventConsumerOptions {
   readonly transactional?: boolean;
   /** Overrides EVENTS_MAX_ATTEMPTS for this destination. */
   readonly maxAttempts?: number;
+  /**
+   * For a consumer whose handling of one event does the work every event of its subject asks for (re-evaluating a
+   * rule, not applying a change): when an event is handled, its subject's queued successors that were committed
+   * before the handler began are delivered with it, instead of each waiting its turn to repeat the same work. A
+   * successor committed later is still handled on its own. Only with `transactional: false`.
+   */
+  readonly coalesce?: boolean;
   /** Parallel jobs per worker process for this destination; defaults to WORKER_CONCURRENCY. */
   readonly concurrency?: number;
   /**

@@ -8,9 +8,11 @@ import { SlaMonitor } from '../application/sla-monitor';
 /**
  * Thin: evaluates the rule another lib's change may have broken or cleared. Not transactional: the monitor runs the
  * rule in its own transaction under the rule's lock, and evaluating twice changes nothing the first did not.
+ * Coalescing: one evaluation answers every request for its rule committed before it began, so a backlog (say, of
+ * the delivery changes made while Redis was down) drains in a few evaluations, not one per change.
  */
 @Injectable()
-@EventConsumer({ destination: SLA_DESTINATION, transactional: false, concurrency: 2 })
+@EventConsumer({ destination: SLA_DESTINATION, transactional: false, concurrency: 2, coalesce: true })
 export class SlaEvaluationConsumer implements EventHandler<SlaEvaluationRequest> {
   constructor(private readonly monitor: SlaMonitor) {}
 
